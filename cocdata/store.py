@@ -1,0 +1,872 @@
+"""The crash-safe parquet store: immutable revisions, atomic saves, no lost writes.
+
+Layout of a store folder (documented in the README for DuckDB and Spark)::
+
+    cocdata.toml            store format and the organisation's vocabularies
+    cases/<segment>.parquet case revisions, one row each (``tables.CASE_SCHEMA``)
+    events/<segment>.parquet event versions; the newest per id is current
+    blobs/<ab>/<sha256>     evidence files, named by their SHA-256
+    drafts/<id>.json        half-written forms, kept until the case is saved
+    quarantine/             files that failed verification, moved aside
+    tmp/                    files being written; never read
+
+A save writes a new segment file beside the others (temp file, fsync, rename,
+fsync of the folder) and never touches an existing file, so a crash at any
+instant leaves every earlier save intact. Saves take a short exclusive lock on
+``.lock`` to check that the case was not changed meanwhile; readers take no
+lock. Each revision carries the hash of the one before it, so ``verify`` sees
+a lost or altered revision.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cocdata import codenames, config, vocab
+from cocdata.errors import (
+    AlreadyExists,
+    ChangeSeen,
+    Conflict,
+    InvalidRecord,
+    NotFound,
+    Problem,
+    StoreError,
+)
+from cocdata.model import Case, Event, Evidence, check_case
+from cocdata.tables import (
+    CASE_SCHEMA,
+    EVENT_SCHEMA,
+    KEY_COLUMNS,
+    Frames,
+    RevisionMeta,
+    case_row,
+    changed_fields,
+    event_row,
+    frames_from,
+    revision_hash,
+    row_case,
+    row_meta,
+)
+
+FORMAT = 1
+GENESIS = "0" * 64
+LOCK_TIMEOUT_S = 30.0
+ROW_GROUP = 4096
+MAX_EVIDENCE_BYTES = 25 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    """A case as it stands at one revision, with who saved it and when."""
+
+    case: Case
+    rev: int
+    saved_by: str
+    saved_at: dt.datetime
+    hash: str
+
+    @property
+    def case_id(self) -> str:
+        assert self.case.case_id is not None
+        return self.case.case_id
+
+
+@dataclass(frozen=True)
+class _Head:
+    rev: int
+    hash: str
+    file: str
+
+
+@dataclass
+class VerifyReport:
+    """What ``verify`` found: files read, cases checked, and each problem in words."""
+
+    files: int = 0
+    revisions: int = 0
+    cases: int = 0
+    blobs: int = 0
+    quarantined: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.quarantined
+
+
+@dataclass
+class CompactReport:
+    files_before: int
+    files_after: int
+    revisions: int
+    duplicates_dropped: int
+
+
+def _now() -> dt.datetime:
+    # Milliseconds: what parquet keeps of the save time, so hashes verify.
+    now = dt.datetime.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def _segment_name(suffix: str = "") -> str:
+    # Time first so names sort in write order; pid and randomness keep them unique.
+    return f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}{suffix}.parquet"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Store:
+    """A cocdata store folder. Open with ``Store.open(path)``; create with ``Store.init``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.vocab = vocab.load(self.root / "cocdata.toml")
+        self._heads: dict[str, _Head] = {}
+        self._known_files: set[str] = set()
+        self._events: dict[str, Event] | None = None
+        self._events_files: set[str] = set()
+
+    # -- opening ---------------------------------------------------------
+
+    @classmethod
+    def init(cls, path: str | os.PathLike[str] | None = None) -> Store:
+        """Create a store (or open the one already there) with the default vocabularies."""
+        root = config.store_path(path)
+        old_umask = os.umask(0o077)
+        try:
+            root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for sub in ("cases", "events", "blobs", "drafts", "quarantine", "tmp"):
+                (root / sub).mkdir(exist_ok=True, mode=0o700)
+            settings = root / "cocdata.toml"
+            if not settings.exists():
+                text = f"[store]\nformat = {FORMAT}\n\n" + vocab.default().to_toml()
+                _atomic_write_bytes(root, settings, text.encode("utf-8"))
+            (root / ".lock").touch(mode=0o600, exist_ok=True)
+        finally:
+            os.umask(old_umask)
+        return cls(root)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, create: bool = True) -> Store:
+        """Open the store at ``path`` (or ``$COCDATA_STORE``, or the default), creating it if asked."""
+        root = config.store_path(path)
+        if not (root / "cocdata.toml").exists():
+            if create and (not root.exists() or not any(root.iterdir())):
+                return cls.init(root)
+            if root.exists() and any(root.iterdir()):
+                raise StoreError(
+                    f"{root} is not a cocdata store (it has no cocdata.toml).",
+                    "Name an empty folder or an existing store with --store, or run 'cocdata init'.",
+                )
+            raise StoreError(
+                f"There is no store at {root}.", "Create one with 'cocdata init --store PATH'."
+            )
+        return cls(root)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r})"
+
+    # -- low-level files -------------------------------------------------
+
+    def _dir(self, name: str) -> Path:
+        return self.root / name
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Exclusive write lock, waited for up to ``LOCK_TIMEOUT_S``."""
+        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + LOCK_TIMEOUT_S
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"The store at {self.root} stayed busy for {LOCK_TIMEOUT_S:.0f} s; "
+                            "nothing was saved.",
+                            "Another save or 'cocdata compact' may be stuck; try again in a minute.",
+                        ) from None
+                    time.sleep(0.002)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def _write_table(self, folder: str, table: pa.Table, suffix: str = "") -> Path:
+        """Write one new immutable parquet file atomically; return its path."""
+        target_dir = self._dir(folder)
+        name = _segment_name(suffix)
+        tmp = self._dir("tmp") / name
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb", closefd=False) as fh:
+                pq.write_table(table, fh, row_group_size=ROW_GROUP, compression="zstd")
+                fh.flush()
+                os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
+            raise
+        os.close(fd)
+        final = target_dir / name
+        os.rename(tmp, final)
+        _fsync_dir(target_dir)
+        return final
+
+    def _files(self, folder: str) -> list[str]:
+        try:
+            return sorted(n for n in os.listdir(self._dir(folder)) if n.endswith(".parquet"))
+        except FileNotFoundError:
+            raise StoreError(
+                f"The store at {self.root} has no '{folder}' folder.",
+                "Run 'cocdata verify' to find out what happened to it.",
+            ) from None
+
+    # -- events ----------------------------------------------------------
+
+    def _refresh_events(self) -> dict[str, Event]:
+        names = self._files("events")
+        new = [n for n in names if n not in self._events_files]
+        if self._events is None:
+            self._events = {}
+        for name in new:
+            try:
+                table = pq.read_table(self._dir("events") / name)
+            except FileNotFoundError:
+                continue
+            except (OSError, pa.ArrowException):
+                continue  # verify reports and quarantines it
+            for row in table.to_pylist():
+                row.pop("saved_at"), row.pop("saved_by")
+                self._events[row["id"]] = Event.model_validate(row)
+            self._events_files.add(name)
+        return self._events
+
+    def events(self) -> dict[str, Event]:
+        """Every event by id, at its newest saved version."""
+        return dict(self._refresh_events())
+
+    def event(self, event_id: str) -> Event:
+        events = self._refresh_events()
+        if event_id not in events:
+            raise NotFound(
+                f"There is no event {event_id!r} in the store.",
+                "List the events with 'cocdata cases' or save the event first.",
+            )
+        return events[event_id]
+
+    def save_event(self, event: Event, by: str | None = None) -> None:
+        """Save a new event or a new version of one (attendance, dates, ...)."""
+        self._save_events([event], config.team_member(by))
+
+    def _save_events(self, events: Iterable[Event], by: str) -> None:
+        known = self._refresh_events()
+        changed = {e.id: e for e in events if known.get(e.id) != e}
+        if not changed:
+            return
+        now = _now()
+        rows = [event_row(e, now, by) for e in changed.values()]
+        path = self._write_table("events", pa.Table.from_pylist(rows, schema=EVENT_SCHEMA))
+        self._events_files.add(path.name)
+        known.update(changed)
+
+    # -- the index of heads ----------------------------------------------
+
+    def _read_keys(self, name: str) -> pa.Table | None:
+        try:
+            return pq.read_table(self._dir("cases") / name, columns=KEY_COLUMNS)
+        except FileNotFoundError:
+            return None
+        except (OSError, pa.ArrowException):
+            return None  # verify reports and quarantines it; the rest still loads
+
+    def _refresh_heads(self) -> dict[str, _Head]:
+        """Bring the in-memory index of each case's newest revision up to date.
+
+        Only files not seen before are read, so a save costs the same in a store
+        of a thousand cases as in one of a hundred thousand.
+        """
+        names = self._files("cases")
+        for name in names:
+            if name in self._known_files:
+                continue
+            keys = self._read_keys(name)
+            if keys is None:
+                continue
+            heads = self._heads
+            for case_id, rev, digest in zip(
+                keys["case_id"].to_pylist(),
+                keys["rev"].to_pylist(),
+                keys["hash"].to_pylist(),
+                strict=True,
+            ):
+                head = heads.get(case_id)
+                if head is None or rev >= head.rev:
+                    heads[case_id] = _Head(rev, digest, name)
+            self._known_files.add(name)
+        return self._heads
+
+    def case_ids(self) -> list[str]:
+        """Every case id in the store, sorted."""
+        return sorted(self._refresh_heads())
+
+    def head_rev(self, case_id: str) -> int | None:
+        head = self._refresh_heads().get(case_id)
+        return head.rev if head else None
+
+    def _read_row(self, case_id: str, rev: int, file: str) -> dict[str, Any] | None:
+        try:
+            table = pq.read_table(
+                self._dir("cases") / file,
+                filters=[("case_id", "=", case_id), ("rev", "=", rev)],
+            )
+        except FileNotFoundError:
+            return None
+        rows = table.to_pylist()
+        return rows[0] if rows else None
+
+    # -- reading cases ---------------------------------------------------
+
+    def get(self, case_id: str, rev: int | None = None) -> StoredCase:
+        """The case at its newest revision (or at revision ``rev``)."""
+        for attempt in range(3):
+            heads = self._refresh_heads()
+            head = heads.get(case_id)
+            if head is None:
+                raise NotFound(
+                    f"There is no case {case_id!r} in the store at {self.root}.",
+                    "List the cases with 'cocdata cases'; code names look like amber-falcon.",
+                )
+            if rev is None or rev == head.rev:
+                row = self._read_row(case_id, head.rev, head.file)
+            else:
+                row = self._find_revision(case_id, rev)
+            if row is not None:
+                return self._stored(row)
+            # A compaction replaced the file meanwhile: index again.
+            self._heads.clear()
+            self._known_files.clear()
+        raise NotFound(f"Revision {rev} of case {case_id!r} could not be found.")
+
+    def _stored(self, row: dict[str, Any]) -> StoredCase:
+        event = self.event(row["event_id"])
+        case = row_case(row, event)
+        return StoredCase(case, row["rev"], row["saved_by"], row["saved_at"], row["hash"])
+
+    def _find_revision(self, case_id: str, rev: int) -> dict[str, Any] | None:
+        for name in self._files("cases"):
+            row = self._read_row(case_id, rev, name)
+            if row is not None:
+                return row
+        raise NotFound(f"Case {case_id!r} has no revision {rev}.", "See 'cocdata show --history'.")
+
+    def history(self, case_id: str) -> list[RevisionMeta]:
+        """Every revision of a case, oldest first: who saved it, when, what changed."""
+        metas: dict[int, RevisionMeta] = {}
+        for name in self._files("cases"):
+            try:
+                keys = pq.read_table(
+                    self._dir("cases") / name,
+                    columns=KEY_COLUMNS,
+                    filters=[("case_id", "=", case_id)],
+                )
+            except (FileNotFoundError, OSError, pa.ArrowException):
+                continue
+            for row in keys.to_pylist():
+                metas[row["rev"]] = row_meta(row)
+        if not metas:
+            raise NotFound(f"There is no case {case_id!r} in the store.")
+        return [metas[r] for r in sorted(metas)]
+
+    def load_all(self) -> list[StoredCase]:
+        """Every case at its newest revision, sorted by case id."""
+        heads = self._head_table()
+        events = self.events()
+        return [
+            StoredCase(
+                row_case(row, events[row["event_id"]]),
+                row["rev"],
+                row["saved_by"],
+                row["saved_at"],
+                row["hash"],
+            )
+            for row in heads.to_pylist()
+        ]
+
+    # -- writing cases ---------------------------------------------------
+
+    def _check(self, case: Case, where: str | None = None) -> list[Problem]:
+        return check_case(case, self.vocab, where)
+
+    def save(
+        self,
+        case: Case,
+        by: str | None = None,
+        base_rev: int | None = None,
+    ) -> StoredCase:
+        """Save a new revision of ``case`` as team member ``by``.
+
+        ``base_rev`` is the revision the edit started from (``None`` for a new
+        case). If someone saved the case after that, nothing is written and
+        ``Conflict`` says who changed what meanwhile.
+        """
+        return self.save_many([(case, base_rev)], by=by)[0]
+
+    def save_many(
+        self,
+        items: Sequence[tuple[Case, int | None]],
+        by: str | None = None,
+        update: bool = False,
+    ) -> list[StoredCase]:
+        """Save many cases at once, all or nothing, in one new file.
+
+        Each item is ``(case, base_rev)``. With ``update`` an item with no base
+        revision may replace an existing case (the import's ``--update``).
+        """
+        member = config.team_member(by)
+        problems: list[Problem] = []
+        for i, (case, _) in enumerate(items):
+            where = case.case_id or (f"case {i + 1}" if len(items) > 1 else None)
+            problems += self._check(case, where)
+        if problems:
+            raise InvalidRecord(problems, "The case" if len(items) == 1 else "The cases")
+        with self._lock():
+            heads = self._refresh_heads()
+            taken: set[str] = set(heads)
+            ids_in_batch: set[str] = set()
+            rows: list[dict[str, Any]] = []
+            saved: list[StoredCase] = []
+            now = _now()
+            for case, base_rev in items:
+                if case.case_id is None:
+                    case = case.model_copy(
+                        update={"case_id": codenames.new_code_name(taken | ids_in_batch)}
+                    )
+                cid = case.case_id
+                assert cid is not None
+                if cid in ids_in_batch:
+                    raise InvalidRecord(
+                        [Problem("case_id", f"{cid!r} appears twice in this batch")]
+                    )
+                ids_in_batch.add(cid)
+                head = heads.get(cid)
+                previous: Case | None = None
+                if head is not None:
+                    if base_rev is None and not update:
+                        raise AlreadyExists(
+                            f"A case named {cid!r} is already in the store (revision {head.rev}).",
+                            "To change it, open it and save on top of its newest revision "
+                            "(or import with --update).",
+                        )
+                    if base_rev is not None and base_rev != head.rev:
+                        raise Conflict(cid, base_rev, head.rev, self._changes_since(cid, base_rev))
+                    row = self._read_row(cid, head.rev, head.file)
+                    if row is not None:
+                        previous = row_case(row, case.event)
+                elif base_rev is not None:
+                    raise NotFound(
+                        f"Case {cid!r} is not in the store, so it cannot be changed.",
+                        "It may have been saved to another store; check --store.",
+                    )
+                if previous is not None and previous == case:
+                    saved.append(
+                        StoredCase(case, head.rev, member, now, head.hash)
+                    )  # nothing to save
+                    continue
+                if previous is not None and not vocab.status_move_allowed(
+                    previous.status, case.status
+                ):
+                    raise InvalidRecord(
+                        [
+                            Problem(
+                                "status",
+                                f"a case cannot go from {previous.status!r} back to {case.status!r}; "
+                                "to reopen a decided or closed case set it to 'investigating'",
+                                cid,
+                            )
+                        ]
+                    )
+                meta = RevisionMeta(
+                    case_id=cid,
+                    rev=(head.rev + 1) if head else 1,
+                    prev_hash=head.hash if head else GENESIS,
+                    saved_at=now,
+                    saved_by=member,
+                    changes=tuple(changed_fields(previous, case)),
+                )
+                meta = RevisionMeta(**{**meta.__dict__, "hash": revision_hash(case, meta)})
+                rows.append(case_row(case, meta))
+                saved.append(StoredCase(case, meta.rev, member, now, meta.hash))
+            if not rows:
+                return saved
+            self._save_events([c.case.event for c in saved], member)
+            path = self._write_table("cases", pa.Table.from_pylist(rows, schema=CASE_SCHEMA))
+            self._known_files.add(path.name)
+            for row in rows:
+                heads[row["case_id"]] = _Head(row["rev"], row["hash"], path.name)
+        return saved
+
+    def _changes_since(self, case_id: str, base_rev: int) -> list[ChangeSeen]:
+        return [
+            ChangeSeen(m.rev, m.saved_by, m.saved_at.strftime("%Y-%m-%d %H:%M"), m.changes)
+            for m in self.history(case_id)
+            if m.rev > base_rev
+        ]
+
+    # -- bulk reading ----------------------------------------------------
+
+    def _read_cases(self, columns: list[str] | None = None) -> pa.Table:
+        """Every revision row of every readable file (unreadable files are skipped)."""
+        for _ in range(5):
+            tables: list[pa.Table] = []
+            vanished = False
+            for name in self._files("cases"):
+                try:
+                    tables.append(pq.read_table(self._dir("cases") / name, columns=columns))
+                except FileNotFoundError:
+                    vanished = True  # compacted meanwhile: list again
+                    break
+                except (OSError, pa.ArrowException):
+                    continue
+            if not vanished:
+                schema = (
+                    CASE_SCHEMA
+                    if columns is None
+                    else pa.schema([CASE_SCHEMA.field(c) for c in columns])
+                )
+                if not tables:
+                    return schema.empty_table()
+                return pa.concat_tables(tables, promote_options="permissive")
+        raise StoreError(f"The store at {self.root} kept changing while it was read.", "Try again.")
+
+    def _head_table(self) -> pa.Table:
+        table = self._read_cases()
+        return _heads_of(table)
+
+    def frames(self) -> Frames:
+        """The current state as flat DataFrames: cases, people, timeline, actions,
+        evidence, events and every revision, one row per entity."""
+        table = self._read_cases()
+        heads = _heads_of(table)
+        keys = _dedupe(table.select(KEY_COLUMNS))
+        events = [event_row(e, dt.datetime(1970, 1, 1), "") for e in self.events().values()]
+        return frames_from(heads, keys, pa.Table.from_pylist(events, schema=EVENT_SCHEMA))
+
+    def fingerprint(self, event_id: str | None = None) -> str:
+        """A short digest of the current state (of one event's cases, if named).
+
+        Equal fingerprints mean nothing was saved in between: reports use it to
+        skip rendering what has not changed.
+        """
+        table = self._read_cases(["case_id", "rev", "hash", "event_id"])
+        heads = _heads_of(table)
+        if event_id is not None:
+            heads = heads.filter(pa.compute.equal(heads["event_id"], event_id))
+        digest = hashlib.sha256()
+        for value in sorted(heads["hash"].to_pylist()):
+            digest.update(value.encode())
+        events = self.events()
+        if event_id is not None and event_id in events:
+            digest.update(events[event_id].model_dump_json().encode())
+        elif event_id is None:
+            for key in sorted(events):
+                digest.update(events[key].model_dump_json().encode())
+        return digest.hexdigest()[:16]
+
+    # -- evidence ---------------------------------------------------------
+
+    def put_blob(
+        self,
+        content: bytes,
+        name: str,
+        media_type: str,
+        note: str | None = None,
+        by: str | None = None,
+        limit: int = MAX_EVIDENCE_BYTES,
+    ) -> Evidence:
+        """Keep a file's bytes in the store; return the evidence entry to attach to a case."""
+        if len(content) > limit:
+            raise InvalidRecord(
+                [
+                    Problem(
+                        "evidence",
+                        f"{name} is {len(content) / 1e6:.1f} MB, over the limit of {limit / 1e6:.0f} MB; "
+                        "attach a smaller copy (a screenshot or a PDF of the relevant part)",
+                    )
+                ],
+                "The evidence",
+            )
+        digest = hashlib.sha256(content).hexdigest()
+        path = self._blob_path(digest)
+        if not path.exists():
+            path.parent.mkdir(exist_ok=True, mode=0o700)
+            _atomic_write_bytes(self.root, path, content)
+        return Evidence(
+            name=name,
+            media_type=media_type or "application/octet-stream",
+            size=len(content),
+            sha256=digest,
+            note=note,
+            added_at=_now().replace(microsecond=0),
+            added_by=config.team_member(by),
+        )
+
+    def _blob_path(self, digest: str) -> Path:
+        return self._dir("blobs") / digest[:2] / digest
+
+    def read_blob(self, digest: str) -> bytes:
+        try:
+            return self._blob_path(digest).read_bytes()
+        except FileNotFoundError:
+            raise NotFound(f"The evidence file {digest[:12]}… is not in the store.") from None
+
+    # -- drafts -----------------------------------------------------------
+
+    def save_draft(self, draft_id: str, data: dict[str, Any], by: str | None = None) -> Path:
+        """Keep a half-written form so that a closed tab or a dead kernel loses nothing."""
+        payload = {
+            "draft_id": draft_id,
+            "by": config.team_member(by),
+            "updated_at": _now().isoformat(timespec="seconds"),
+            "data": data,
+        }
+        path = self._dir("drafts") / f"{_safe_name(draft_id)}.json"
+        _atomic_write_bytes(self.root, path, json.dumps(payload, default=str).encode("utf-8"))
+        return path
+
+    def drafts(self) -> list[dict[str, Any]]:
+        """Every kept draft, newest first."""
+        out = []
+        for path in self._dir("drafts").glob("*.json"):
+            try:
+                out.append(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, json.JSONDecodeError):
+                continue
+        return sorted(out, key=lambda d: d.get("updated_at", ""), reverse=True)
+
+    def load_draft(self, draft_id: str) -> dict[str, Any] | None:
+        path = self._dir("drafts") / f"{_safe_name(draft_id)}.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def discard_draft(self, draft_id: str) -> None:
+        (self._dir("drafts") / f"{_safe_name(draft_id)}.json").unlink(missing_ok=True)
+
+    # -- maintenance ------------------------------------------------------
+
+    def compact(self) -> CompactReport:
+        """Merge every case file into one, keeping every revision exactly once.
+
+        Safe to interrupt: the merged file is complete before any old file is
+        removed, and readers drop the duplicates an interruption can leave.
+        """
+        with self._lock():
+            names = self._files("cases")
+            tables = []
+            for name in names:
+                try:
+                    tables.append(pq.read_table(self._dir("cases") / name))
+                except (OSError, pa.ArrowException) as exc:
+                    raise StoreError(
+                        f"{name} cannot be read ({exc}); nothing was compacted.",
+                        "Run 'cocdata verify' first: it moves damaged files to quarantine/.",
+                    ) from exc
+            if len(names) <= 1:
+                rows = tables[0].num_rows if tables else 0
+                return CompactReport(len(names), len(names), rows, 0)
+            merged = pa.concat_tables(tables, promote_options="permissive")
+            unique = _dedupe(merged)
+            unique = unique.sort_by([("case_id", "ascending"), ("rev", "ascending")])
+            path = self._write_table("cases", unique, suffix="-compact")
+            for name in names:
+                (self._dir("cases") / name).unlink(missing_ok=True)
+            _fsync_dir(self._dir("cases"))
+            self._heads.clear()
+            self._known_files.clear()
+            ev_names = self._files("events")
+            if len(ev_names) > 1:
+                events = pa.concat_tables(
+                    [pq.read_table(self._dir("events") / n) for n in ev_names]
+                )
+                self._write_table("events", events, suffix="-compact")
+                for name in ev_names:
+                    (self._dir("events") / name).unlink(missing_ok=True)
+                self._events_files.clear()
+                self._events = None
+            del path
+        return CompactReport(len(names), 1, unique.num_rows, merged.num_rows - unique.num_rows)
+
+    def verify(self, quarantine: bool = True) -> VerifyReport:
+        """Check every file and every case's chain of revisions.
+
+        Unreadable files are moved to ``quarantine/`` (when asked) so the rest
+        still loads; a missing or altered revision is reported by case.
+        """
+        report = VerifyReport()
+        readable: list[pa.Table] = []
+        for folder in ("cases", "events"):
+            for name in self._files(folder):
+                path = self._dir(folder) / name
+                report.files += 1
+                try:
+                    table = pq.read_table(path)
+                    if folder == "cases":
+                        readable.append(table)
+                except FileNotFoundError:
+                    continue
+                except (OSError, pa.ArrowException) as exc:
+                    report.problems.append(f"{folder}/{name} cannot be read: {exc}")
+                    if quarantine:
+                        with self._lock():
+                            target = self._dir("quarantine") / name
+                            os.replace(path, target)
+                        report.quarantined.append(f"{folder}/{name}")
+        table = (
+            pa.concat_tables(readable, promote_options="permissive")
+            if readable
+            else CASE_SCHEMA.empty_table()
+        )
+        events = self.events()
+        rows = _dedupe(table).sort_by([("case_id", "ascending"), ("rev", "ascending")]).to_pylist()
+        report.revisions = len(rows)
+        by_case: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_case.setdefault(row["case_id"], []).append(row)
+        report.cases = len(by_case)
+        for case_id, revs in by_case.items():
+            report.problems += _chain_problems(case_id, revs, events)
+        seen_dupes = _conflicting_duplicates(table)
+        report.problems += seen_dupes
+        for path in self._dir("blobs").glob("*/*"):
+            report.blobs += 1
+            if hashlib.sha256(path.read_bytes()).hexdigest() != path.name:
+                report.problems.append(
+                    f"evidence file {path.name[:12]}… does not match its SHA-256"
+                )
+        self._heads.clear()
+        self._known_files.clear()
+        return report
+
+
+def _chain_problems(
+    case_id: str, revs: list[dict[str, Any]], events: dict[str, Event]
+) -> list[str]:
+    out: list[str] = []
+    expected_prev, expected_rev = GENESIS, 1
+    for row in revs:
+        if row["rev"] != expected_rev:
+            missing = ", ".join(str(r) for r in range(expected_rev, row["rev"]))
+            out.append(f"case {case_id}: revision {missing} is missing")
+        elif row["prev_hash"] != expected_prev:
+            out.append(
+                f"case {case_id}: revision {row['rev']} does not follow on from revision "
+                f"{row['rev'] - 1} (a revision was altered or replaced)"
+            )
+        if row.get("identity") is not None and row["event_id"] in events:
+            try:
+                case = row_case(row, events[row["event_id"]])
+                if revision_hash(case, row_meta(row)) != row["hash"]:
+                    out.append(
+                        f"case {case_id}: revision {row['rev']} was altered after it was saved"
+                    )
+            except Exception as exc:  # a damaged row must not stop the check of others
+                out.append(
+                    f"case {case_id}: revision {row['rev']} cannot be read as a case ({exc})"
+                )
+        elif row["event_id"] not in events:
+            out.append(f"case {case_id}: its event {row['event_id']!r} is missing")
+        expected_prev, expected_rev = row["hash"], row["rev"] + 1
+    return out
+
+
+def _conflicting_duplicates(table: pa.Table) -> list[str]:
+    if table.num_rows == 0:
+        return []
+    keys = table.select(["case_id", "rev", "hash"]).to_pandas().drop_duplicates()
+    dup = keys[keys.duplicated(["case_id", "rev"], keep=False)]
+    return [
+        f"case {cid}: revision {rev} exists in two different versions"
+        for (cid, rev), _ in dup.groupby(["case_id", "rev"])
+    ]
+
+
+def _dedupe(table: pa.Table) -> pa.Table:
+    """Drop repeated (case_id, rev, hash) rows, as an interrupted compaction leaves."""
+    if table.num_rows == 0:
+        return table
+    keys = table.select(["case_id", "rev", "hash"]).to_pandas()
+    keep = ~keys.duplicated()
+    if keep.all():
+        return table
+    return table.filter(pa.array(keep.to_numpy()))
+
+
+def _heads_of(table: pa.Table) -> pa.Table:
+    """The newest revision row of each case, sorted by case id."""
+    if table.num_rows == 0:
+        return table
+    keys = table.select(["case_id", "rev"]).to_pandas()
+    keys["i"] = range(len(keys))
+    last = keys.sort_values(["case_id", "rev"]).drop_duplicates("case_id", keep="last")
+    return table.take(pa.array(last["i"].to_numpy()))
+
+
+def _safe_name(text: str) -> str:
+    keep = "".join(c if c.isalnum() or c in "-_" else "_" for c in text)
+    return keep[:120] or "draft"
+
+
+def _atomic_write_bytes(root: Path, path: Path, content: bytes) -> None:
+    """Write a small file atomically (temp file in the store, fsync, rename)."""
+    tmp_dir = root / "tmp"
+    tmp_dir.mkdir(exist_ok=True, mode=0o700)
+    tmp = tmp_dir / f"{path.name}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, content)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.errno == errno.ENOSPC:
+            raise StoreError(
+                "The disk is full; nothing was saved.", "Free some space and save again."
+            ) from exc
+        raise
+    _fsync_dir(path.parent)
+
+
+def remove_store(path: Path) -> None:
+    """Delete a whole store folder (tests and the demo's --fresh use this)."""
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,460 @@
+"""The on-disk shape of records: arrow schemas, case <-> row, and flat DataFrames.
+
+One case revision is one row of ``CASE_SCHEMA``. Statistical facts (event,
+dates, status, categories, space, roles, action kinds, ...) are top-level
+columns; everything that identifies someone or tells their story (names,
+contacts, descriptions, timeline texts, evidence names and notes, the public
+summary draft) lives under the single struct column ``identity``, in lists
+parallel to the statistical ones. That keeps the two apart for encryption and
+expunging: statistics stay readable and countable when ``identity`` is locked
+or gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cocdata.model import Case, Event
+
+TIME = pa.timestamp("s")
+STR = pa.string()
+STRS = pa.list_(pa.string())
+
+IDENTITY_TYPE = pa.struct(
+    [
+        ("description", STR),
+        ("made_by", STR),
+        ("made_where", STR),
+        ("occurred_where", STR),
+        ("organisers_must", STR),
+        ("public_summary", STR),
+        ("people", pa.list_(pa.struct([("name", STR), ("contact", STR)]))),
+        (
+            "timeline",
+            pa.list_(pa.struct([("with", STRS), ("text", STR), ("why", STR), ("evidence", STRS)])),
+        ),
+        ("actions", pa.list_(pa.struct([("text", STR)]))),
+        ("evidence", pa.list_(pa.struct([("name", STR), ("note", STR)]))),
+    ]
+)
+
+CASE_SCHEMA = pa.schema(
+    [
+        ("case_id", STR),
+        ("rev", pa.int32()),
+        ("prev_hash", STR),
+        ("hash", STR),
+        ("saved_at", pa.timestamp("ms")),
+        ("saved_by", STR),
+        ("changes", STRS),
+        ("event_id", STR),
+        ("status", STR),
+        ("categories", STRS),
+        ("safety_risk", pa.bool_()),
+        ("ongoing", STR),
+        (
+            "report",
+            pa.struct(
+                [
+                    ("channel", STR),
+                    ("anonymous", pa.bool_()),
+                    ("made_at", TIME),
+                    ("received_by", STRS),
+                ]
+            ),
+        ),
+        (
+            "occurred",
+            pa.struct(
+                [
+                    ("at", TIME),
+                    ("precision", STR),
+                    ("approximate", pa.bool_()),
+                    ("space", STR),
+                ]
+            ),
+        ),
+        ("people", pa.list_(pa.struct([("role", STR), ("person", STR)]))),
+        (
+            "timeline",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("at", TIME),
+                        ("by", STRS),
+                        ("kind", STR),
+                        ("reaction", STR),
+                    ]
+                )
+            ),
+        ),
+        ("actions", pa.list_(pa.struct([("kind", STR), ("at", TIME), ("by", STRS)]))),
+        (
+            "evidence",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("media_type", STR),
+                        ("size", pa.int64()),
+                        ("sha256", STR),
+                        ("added_at", TIME),
+                        ("added_by", STR),
+                    ]
+                )
+            ),
+        ),
+        ("reported_to", STRS),
+        ("forwarded_to", STRS),
+        ("include_public", pa.bool_()),
+        ("identity", IDENTITY_TYPE),
+    ]
+)
+
+# Columns a conflict check or history needs, cheap to read from every file.
+KEY_COLUMNS = ["case_id", "rev", "prev_hash", "hash", "saved_at", "saved_by", "changes"]
+
+EVENT_SCHEMA = pa.schema(
+    [
+        ("id", STR),
+        ("name", STR),
+        ("start", pa.date32()),
+        ("end", pa.date32()),
+        ("location", STR),
+        ("attendees", pa.int64()),
+        ("organiser", STR),
+        ("saved_at", pa.timestamp("ms")),
+        ("saved_by", STR),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class RevisionMeta:
+    """Who saved which revision of a case, when, on top of which earlier one."""
+
+    case_id: str
+    rev: int
+    prev_hash: str
+    saved_at: dt.datetime
+    saved_by: str
+    changes: tuple[str, ...] = ()
+    hash: str = ""
+
+
+def canonical(case: Case) -> dict[str, Any]:
+    """The case as hashed: interchange data with the event reduced to its id.
+
+    Events are kept and updated on their own (attendance figures change), so
+    a case's history only covers what belongs to the case.
+    """
+    data = case.model_dump(mode="json", by_alias=True)
+    data["event"] = case.event.id
+    return data
+
+
+def revision_hash(case: Case, meta: RevisionMeta) -> str:
+    """SHA-256 over the previous hash, who/when, and the case's canonical content."""
+    payload = {
+        "prev": meta.prev_hash,
+        "rev": meta.rev,
+        "saved_by": meta.saved_by,
+        "saved_at": meta.saved_at.isoformat(timespec="milliseconds"),
+        "case": canonical(case),
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def changed_fields(old: Case | None, new: Case) -> list[str]:
+    """Top-level fields (and sub-fields one level down) that differ between two revisions."""
+    if old is None:
+        return ["created"]
+    before, after = canonical(old), canonical(new)
+    out: list[str] = []
+    for key in after:
+        a, b = before.get(key), after.get(key)
+        if a == b:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            out += [f"{key}.{k}" for k in b if a.get(k) != b.get(k)]
+        elif (
+            key in ("timeline", "actions", "evidence", "people")
+            and isinstance(a, list)
+            and isinstance(b, list)
+        ):
+            added = len(b) - len(a)
+            same_prefix = b[: len(a)] == a
+            if added > 0 and same_prefix:
+                out.append(f"{key} (+{added})")
+            else:
+                out.append(key)
+        else:
+            out.append(key)
+    return out
+
+
+def case_row(case: Case, meta: RevisionMeta) -> dict[str, Any]:
+    """One row of ``CASE_SCHEMA`` for a revision of a case."""
+    r, o = case.report, case.occurred
+    return {
+        "case_id": meta.case_id,
+        "rev": meta.rev,
+        "prev_hash": meta.prev_hash,
+        "hash": meta.hash,
+        "saved_at": meta.saved_at,
+        "saved_by": meta.saved_by,
+        "changes": list(meta.changes),
+        "event_id": case.event.id,
+        "status": case.status,
+        "categories": case.categories,
+        "safety_risk": case.safety_risk,
+        "ongoing": case.ongoing,
+        "report": {
+            "channel": r.channel,
+            "anonymous": r.made_by is None,
+            "made_at": r.made_at,
+            "received_by": r.received_by,
+        },
+        "occurred": {
+            "at": o.at,
+            "precision": o.precision,
+            "approximate": o.approximate,
+            "space": o.space,
+        },
+        "people": [{"role": p.role, "person": p.person} for p in case.people],
+        "timeline": [
+            {"at": t.at, "by": t.by, "kind": t.kind, "reaction": t.reaction} for t in case.timeline
+        ],
+        "actions": [{"kind": a.kind, "at": a.at, "by": a.by} for a in case.actions],
+        "evidence": [
+            {
+                "media_type": e.media_type,
+                "size": e.size,
+                "sha256": e.sha256,
+                "added_at": e.added_at,
+                "added_by": e.added_by,
+            }
+            for e in case.evidence
+        ],
+        "reported_to": case.decisions.reported_to,
+        "forwarded_to": case.forwarded_to,
+        "include_public": case.transparency.include,
+        "identity": {
+            "description": case.description,
+            "made_by": r.made_by,
+            "made_where": r.made_where,
+            "occurred_where": o.where,
+            "organisers_must": case.decisions.organisers_must,
+            "public_summary": case.transparency.summary,
+            "people": [{"name": p.name, "contact": p.contact} for p in case.people],
+            "timeline": [
+                {"with": t.with_, "text": t.text, "why": t.why, "evidence": t.evidence}
+                for t in case.timeline
+            ],
+            "actions": [{"text": a.text} for a in case.actions],
+            "evidence": [{"name": e.name, "note": e.note} for e in case.evidence],
+        },
+    }
+
+
+def _pair(stat: list[dict] | None, ident: list[dict] | None) -> list[tuple[dict, dict]]:
+    stat = stat or []
+    ident = ident or []
+    return [(s, ident[i] if i < len(ident) and ident[i] else {}) for i, s in enumerate(stat)]
+
+
+def row_case(row: dict[str, Any], event: Event | dict[str, Any]) -> Case:
+    """Rebuild the case of one stored row (``identity`` may be gone after an expunge)."""
+    idn = row.get("identity") or {}
+    rep, occ = row["report"], row["occurred"]
+    data = {
+        "case_id": row["case_id"],
+        "event": event,
+        "report": {
+            "channel": rep["channel"],
+            "made_by": idn.get("made_by"),
+            "made_at": rep["made_at"],
+            "made_where": idn.get("made_where"),
+            "received_by": rep["received_by"] or [],
+        },
+        "occurred": {
+            "at": occ["at"],
+            "precision": occ["precision"],
+            "approximate": occ["approximate"],
+            "where": idn.get("occurred_where"),
+            "space": occ["space"],
+        },
+        "people": [
+            {
+                "name": i.get("name"),
+                "contact": i.get("contact"),
+                "role": s["role"],
+                "person": s["person"],
+            }
+            for s, i in _pair(row["people"], idn.get("people"))
+        ],
+        "description": idn.get("description"),
+        "categories": row["categories"] or [],
+        "safety_risk": row["safety_risk"],
+        "ongoing": row["ongoing"],
+        "status": row["status"],
+        "timeline": [
+            {
+                "at": s["at"],
+                "by": s["by"] or [],
+                "kind": s["kind"],
+                "reaction": s["reaction"],
+                "with": i.get("with") or [],
+                "text": i.get("text"),
+                "why": i.get("why"),
+                "evidence": i.get("evidence") or [],
+            }
+            for s, i in _pair(row["timeline"], idn.get("timeline"))
+        ],
+        "actions": [
+            {"kind": s["kind"], "at": s["at"], "by": s["by"] or [], "text": i.get("text")}
+            for s, i in _pair(row["actions"], idn.get("actions"))
+        ],
+        "decisions": {
+            "reported_to": row["reported_to"] or [],
+            "organisers_must": idn.get("organisers_must"),
+        },
+        "transparency": {"include": row["include_public"], "summary": idn.get("public_summary")},
+        "forwarded_to": row["forwarded_to"] or [],
+        "evidence": [
+            {**s, "name": i.get("name") or "(expunged)", "note": i.get("note")}
+            for s, i in _pair(row["evidence"], idn.get("evidence"))
+        ],
+    }
+    return Case.model_validate(data)
+
+
+def row_meta(row: dict[str, Any]) -> RevisionMeta:
+    return RevisionMeta(
+        case_id=row["case_id"],
+        rev=row["rev"],
+        prev_hash=row["prev_hash"],
+        saved_at=row["saved_at"],
+        saved_by=row["saved_by"],
+        changes=tuple(row["changes"] or ()),
+        hash=row["hash"],
+    )
+
+
+def event_row(event: Event, saved_at: dt.datetime, saved_by: str) -> dict[str, Any]:
+    return {**event.model_dump(), "saved_at": saved_at, "saved_by": saved_by}
+
+
+# ---------------------------------------------------------------------------
+# Flat DataFrames for analysis: one row per entity, keyed by case id.
+
+
+def _explode(table: pa.Table, column: pa.ChunkedArray) -> tuple[pa.Table, np.ndarray]:
+    """Rows of a list<struct> column with the case id and position of each element."""
+    lists = column.combine_chunks()
+    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
+    values = pc.list_flatten(lists)
+    parents = np.repeat(np.arange(len(lists)), lengths)
+    starts = np.cumsum(lengths) - lengths
+    positions = np.arange(len(values)) - np.repeat(starts, lengths)
+    flat = pa.Table.from_arrays(
+        [table["case_id"].take(pa.array(parents)), pa.array(positions, pa.int32())]
+        + [values.field(i) for i in range(values.type.num_fields)],
+        names=["case_id", "pos"] + [f.name for f in values.type],
+    )
+    return flat, lengths
+
+
+def _entity(table: pa.Table, name: str, extra: dict[str, pa.Array] | None = None) -> pd.DataFrame:
+    stat, stat_lengths = _explode(table, table[name])
+    ident_col = pc.struct_field(table["identity"].combine_chunks(), name)
+    ident, ident_lengths = _explode(table, pa.chunked_array([ident_col]))
+    if np.array_equal(stat_lengths, ident_lengths):
+        for field in ident.column_names[2:]:
+            stat = stat.append_column(field, ident[field])
+        frame = stat.to_pandas()
+    else:
+        # Expunged cases carry no identity lists: fill those rows with blanks.
+        frame = stat.to_pandas().merge(ident.to_pandas(), on=["case_id", "pos"], how="left")
+    return frame
+
+
+def _frames_cases(table: pa.Table) -> pd.DataFrame:
+    rep = table["report"].combine_chunks()
+    occ = table["occurred"].combine_chunks()
+    idn = table["identity"].combine_chunks()
+    cols: dict[str, Any] = {
+        "case_id": table["case_id"],
+        "rev": table["rev"],
+        "saved_at": table["saved_at"],
+        "saved_by": table["saved_by"],
+        "event_id": table["event_id"],
+        "status": table["status"],
+        "categories": table["categories"],
+        "safety_risk": table["safety_risk"],
+        "ongoing": table["ongoing"],
+        "channel": pc.struct_field(rep, "channel"),
+        "anonymous": pc.struct_field(rep, "anonymous"),
+        "made_at": pc.struct_field(rep, "made_at"),
+        "received_by": pc.struct_field(rep, "received_by"),
+        "occurred_at": pc.struct_field(occ, "at"),
+        "occurred_precision": pc.struct_field(occ, "precision"),
+        "occurred_approximate": pc.struct_field(occ, "approximate"),
+        "space": pc.struct_field(occ, "space"),
+        "reported_to": table["reported_to"],
+        "forwarded_to": table["forwarded_to"],
+        "include_public": table["include_public"],
+        "n_people": pc.fill_null(pc.list_value_length(table["people"]), 0),
+        "n_timeline": pc.fill_null(pc.list_value_length(table["timeline"]), 0),
+        "n_actions": pc.fill_null(pc.list_value_length(table["actions"]), 0),
+    }
+    for field in (
+        "description",
+        "made_by",
+        "made_where",
+        "occurred_where",
+        "organisers_must",
+        "public_summary",
+    ):
+        cols[field] = pc.struct_field(idn, field)
+    return pa.table(cols).to_pandas()
+
+
+@dataclass
+class Frames:
+    """The current state of a store as flat DataFrames, one row per entity."""
+
+    cases: pd.DataFrame
+    people: pd.DataFrame
+    timeline: pd.DataFrame
+    actions: pd.DataFrame
+    evidence: pd.DataFrame
+    events: pd.DataFrame
+    revisions: pd.DataFrame
+
+
+def frames_from(heads: pa.Table, all_keys: pa.Table, events: pa.Table) -> Frames:
+    """Flat frames from the head rows of every case, every revision's keys and events."""
+    revisions = all_keys.select(
+        ["case_id", "rev", "saved_at", "saved_by", "changes", "hash", "prev_hash"]
+    )
+    return Frames(
+        cases=_frames_cases(heads),
+        people=_entity(heads, "people"),
+        timeline=_entity(heads, "timeline"),
+        actions=_entity(heads, "actions"),
+        evidence=_entity(heads, "evidence"),
+        events=events.drop_columns(["saved_at", "saved_by"]).to_pandas()
+        if events.num_rows
+        else pd.DataFrame(columns=[f.name for f in EVENT_SCHEMA][:-2]),
+        revisions=revisions.to_pandas().sort_values(["case_id", "rev"], ignore_index=True),
+    )
