@@ -355,7 +355,7 @@ class Store:
 
     def get(self, case_id: str, rev: int | None = None) -> StoredCase:
         """The case at its newest revision (or at revision ``rev``)."""
-        for attempt in range(3):
+        for _attempt in range(3):
             heads = self._refresh_heads()
             head = heads.get(case_id)
             if head is None:
