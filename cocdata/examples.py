@@ -46,7 +46,7 @@ GUIDE_EXAMPLE: dict = {
         {"name": "Person B", "role": "reported", "contact": None},
     ],
     "description": (
-        'Person A overheard one of our attendees (later identified as Person B) speaking to '
+        "Person A overheard one of our attendees (later identified as Person B) speaking to "
         'his friends and saying something along the lines of "Here is a quote". The reporter '
         "went to this person and quietly asked them to tone it down. They got very "
         "confrontational (not physically) and insisted that it wasn't actually inappropriate. "

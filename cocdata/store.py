@@ -30,6 +30,7 @@ import os
 import secrets
 import shutil
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +148,8 @@ class Store:
         self._known_files: set[str] = set()
         self._events: dict[str, Event] | None = None
         self._events_files: set[str] = set()
+        self._people: dict[str, str] | None = None
+        self._people_files: set[str] = set()
 
     # -- opening ---------------------------------------------------------
 
@@ -351,6 +354,58 @@ class Store:
         rows = table.to_pylist()
         return rows[0] if rows else None
 
+    # -- person code names ----------------------------------------------
+
+    def _people_index(self) -> dict[str, str]:
+        """Normalised names and contacts of everyone in the store -> person code name."""
+        if self._people is None:
+            self._people = {}
+        for name in self._files("cases"):
+            if name in self._people_files:
+                continue
+            try:
+                table = pq.read_table(self._dir("cases") / name, columns=["people", "identity"])
+            except (OSError, pa.ArrowException):
+                continue
+            for stat, ident in zip(
+                table["people"].to_pylist(), table["identity"].to_pylist(), strict=True
+            ):
+                for s, i in zip(stat or [], (ident or {}).get("people") or [], strict=False):
+                    if s.get("person"):
+                        for key in person_keys(i.get("name"), i.get("contact")):
+                            self._people.setdefault(key, s["person"])
+            self._people_files.add(name)
+        return self._people
+
+    def _with_person_codes(self, case: Case, batch: dict[str, str]) -> Case:
+        """Give everyone without a person code the code they already have elsewhere, or a new one.
+
+        The same person gets the same code across cases and events when their
+        name or contact matches, after folding case, accents and spaces.
+        """
+        if all(p.person for p in case.people):
+            for p in case.people:
+                for key in person_keys(p.name, p.contact):
+                    batch.setdefault(key, p.person)  # type: ignore[arg-type]
+            return case
+        index = self._people_index()
+        people = []
+        for p in case.people:
+            code = p.person
+            keys = person_keys(p.name, p.contact)
+            if not code:
+                code = next(
+                    (batch.get(k) or index.get(k) for k in keys if batch.get(k) or index.get(k)),
+                    None,
+                )
+            if not code:
+                taken = set(index.values()) | set(batch.values())
+                code = codenames.new_code_name(taken)
+            for key in keys:
+                batch.setdefault(key, code)
+            people.append(p.model_copy(update={"person": code}))
+        return case.model_copy(update={"people": people})
+
     # -- reading cases ---------------------------------------------------
 
     def get(self, case_id: str, rev: int | None = None) -> StoredCase:
@@ -463,7 +518,9 @@ class Store:
             rows: list[dict[str, Any]] = []
             saved: list[StoredCase] = []
             now = _now()
+            person_batch: dict[str, str] = {}
             for case, base_rev in items:
+                case = self._with_person_codes(case, person_batch)
                 if case.case_id is None:
                     case = case.model_copy(
                         update={"case_id": codenames.new_code_name(taken | ids_in_batch)}
@@ -837,6 +894,23 @@ def _heads_of(table: pa.Table) -> pa.Table:
     keys["i"] = range(len(keys))
     last = keys.sort_values(["case_id", "rev"]).drop_duplicates("case_id", keep="last")
     return table.take(pa.array(last["i"].to_numpy()))
+
+
+def person_keys(name: str | None, contact: str | None) -> list[str]:
+    """Keys that identify one person: their folded name and folded contact."""
+    keys = []
+    if name and name.strip().lower() not in ("", "unknown", "anonymous"):
+        keys.append("n:" + fold(name))
+    if contact:
+        keys.append("c:" + fold(contact))
+    return keys
+
+
+def fold(text: str) -> str:
+    """Lower case, accents dropped, spaces collapsed: 'José  Núñez' -> 'jose nunez'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
 
 
 def _safe_name(text: str) -> str:

@@ -1,0 +1,89 @@
+"""Times as people type them in a hurry: '2000-12-29 09:00', 'yesterday 22:30', '2000-12'.
+
+A typed time also tells how precisely it is known: a date alone is a day, a
+year and month is a month, nothing at all is unknown. Forms show times back
+in the same plain shape they accept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+PRECISIONS = ("minute", "hour", "day", "month", "unknown")
+PRECISION_LABELS = {
+    "minute": "To the minute",
+    "hour": "To the hour",
+    "day": "Only the day",
+    "month": "Only the month",
+    "unknown": "Unknown",
+}
+EXAMPLES = "2000-12-29 09:00, 2000-12-29, 2000-12, 22:30 or yesterday 22:30"
+
+_CLOCK = r"(?P<h>\d{1,2})[:.h](?P<m>\d{2})(?::(?P<s>\d{2}))?"
+_DATE_TIME = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})(?:[ T]+" + _CLOCK + r")?$")
+_MONTH = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})$")
+_RELATIVE = re.compile(r"^(?P<day>now|today|yesterday)(?:\s+(?:at\s+)?" + _CLOCK + r")?$")
+_CLOCK_ONLY = re.compile(r"^(?:at\s+)?" + _CLOCK + r"$")
+_UNKNOWN = {"", "?", "unknown", "not known", "n/a"}
+
+
+def parse_when(text: str, now: dt.datetime | None = None) -> tuple[dt.datetime | None, str]:
+    """Read a typed time; return it with the precision the text gives.
+
+    Raises ``ValueError`` with a message that shows how to write it.
+    """
+    now = (now or dt.datetime.now()).replace(second=0, microsecond=0)
+    raw = " ".join(text.strip().split())
+    lowered = raw.lower()
+    if lowered in _UNKNOWN:
+        return None, "unknown"
+    try:
+        if m := _DATE_TIME.match(lowered):
+            day = dt.date(int(m["y"]), int(m["mo"]), int(m["d"]))
+            if m["h"] is None:
+                return dt.datetime.combine(day, dt.time()), "day"
+            return dt.datetime.combine(day, _clock(m)), "minute"
+        if m := _MONTH.match(lowered):
+            return dt.datetime(int(m["y"]), int(m["mo"]), 1), "month"
+        if m := _RELATIVE.match(lowered):
+            if m["day"] == "now" and m["h"] is None:
+                return now, "minute"
+            day = now.date() - dt.timedelta(days=1 if m["day"] == "yesterday" else 0)
+            if m["h"] is None:
+                return dt.datetime.combine(day, dt.time()), "day"
+            return dt.datetime.combine(day, _clock(m)), "minute"
+        if m := _CLOCK_ONLY.match(lowered):
+            return dt.datetime.combine(now.date(), _clock(m)), "minute"
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a real date or time; write it like {EXAMPLES}") from None
+    raise ValueError(
+        f"{raw!r} is not a date and time this form understands; write it like {EXAMPLES}"
+    )
+
+
+def _clock(m: re.Match[str]) -> dt.time:
+    return dt.time(int(m["h"]), int(m["m"]), int(m["s"] or 0))
+
+
+def format_when(value: dt.datetime | None, precision: str = "minute") -> str:
+    """A time in the shape the form accepts, only as precise as it is known."""
+    if value is None or precision == "unknown":
+        return ""
+    if precision == "month":
+        return value.strftime("%Y-%m")
+    if precision == "day":
+        return value.strftime("%Y-%m-%d")
+    return value.strftime("%Y-%m-%d %H:%M" + (":%S" if value.second else ""))
+
+
+def describe_saved_at(when: dt.datetime | str, now: dt.datetime | None = None) -> str:
+    """'22:41' for today, '28 Dec 22:41' otherwise: how a draft's age is shown."""
+    if isinstance(when, str):
+        when = dt.datetime.fromisoformat(when)
+    now = now or dt.datetime.now()
+    if when.date() == now.date():
+        return when.strftime("%H:%M")
+    if when.year == now.year:
+        return when.strftime("%d %b %H:%M").lstrip("0")
+    return when.strftime("%d %b %Y %H:%M").lstrip("0")

@@ -1,0 +1,122 @@
+"""Plain-text views of cases for the terminal: the case list, one case, its history."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from cocdata.model import Case, format_time
+from cocdata.store import Store, StoredCase
+from cocdata.tables import RevisionMeta
+from cocdata.vocab import Vocabularies
+
+
+def case_table(store: Store, event: str | None = None, status: str | None = None) -> str:
+    """The store's cases as an aligned text table, newest report first."""
+    frames = store.frames()
+    cases = frames.cases
+    if event:
+        cases = cases[cases["event_id"] == event]
+    if status:
+        cases = cases[cases["status"] == status]
+    if cases.empty:
+        where = " matching those filters" if event or status else ""
+        return f"No cases{where} in {store.root}."
+    view = cases.sort_values("made_at", ascending=False).assign(
+        received=lambda d: d["made_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        categories=lambda d: d["categories"].map(lambda c: ", ".join(c)),
+        rev=lambda d: d["rev"].astype(str),
+    )[["case_id", "event_id", "status", "received", "categories", "space", "rev"]]
+    view.columns = ["case", "event", "status", "received", "categories", "space", "rev"]
+    return view.to_string(index=False) + f"\n{len(view)} case(s)"
+
+
+def _names(items: Sequence[str]) -> str:
+    return ", ".join(items) if items else "—"
+
+
+def case_text(stored: StoredCase, vocab: Vocabularies) -> str:
+    """One case under the guide's headings: Report, When, Where, What happened, Actions taken."""
+    case: Case = stored.case
+    r, o = case.report, case.occurred
+    out = [
+        f"Case {case.case_id} — {case.event.name} ({case.event.id})",
+        f"Status: {case.status}; revision {stored.rev}, saved by {stored.saved_by} "
+        f"at {stored.saved_at:%Y-%m-%d %H:%M}",
+        "",
+        f"Report: {vocab.label('channels', r.channel)} report made by "
+        f"{r.made_by or 'an anonymous reporter'} on {format_time(r.made_at)}"
+        f"{f' at {r.made_where}' if r.made_where else ''}; received by {_names(r.received_by)}.",
+        f"When: {o.describe()}",
+        f"Where: {o.where or 'unknown'}"
+        + (f" ({vocab.label('spaces', o.space)})" if o.space else ""),
+        "",
+        "What happened:",
+        textwrap.indent(textwrap.fill(case.description or "(not written yet)", 88), "  "),
+        "",
+        "People involved:",
+    ]
+    for p in case.people:
+        contact = f" <{p.contact}>" if p.contact else ""
+        code = f" [{p.person}]" if p.person else ""
+        out.append(f"  - {vocab.label('roles', p.role)}: {p.name or '(no name)'}{contact}{code}")
+    if not case.people:
+        out.append("  (none recorded)")
+    out += [
+        "",
+        f"Categories: {_names([vocab.label('categories', c) for c in case.categories])}",
+        f"Safety risk: {'yes' if case.safety_risk else 'no'}; ongoing harassment: {case.ongoing}",
+        "",
+        "Timeline:",
+    ]
+    for t in case.timeline:
+        extra = []
+        if t.with_:
+            extra.append(f"with {_names(t.with_)}")
+        if t.reaction:
+            extra.append(f"reaction: {vocab.label('reactions', t.reaction)}")
+        if t.why:
+            extra.append(f"why: {t.why}")
+        out.append(
+            f"  {format_time(t.at)}  {vocab.label('timeline_kinds', t.kind)} by {_names(t.by)}"
+            + (f" ({'; '.join(extra)})" if extra else "")
+        )
+        if t.text:
+            out.append(textwrap.indent(textwrap.fill(t.text, 84), "      "))
+    if not case.timeline:
+        out.append("  (nothing yet)")
+    out += ["", "Actions taken:"]
+    for a in case.actions:
+        when = f" on {format_time(a.at)}" if a.at else ""
+        out.append(
+            f"  - {vocab.label('actions', a.kind)}{when} by {_names(a.by)}: {a.text or ''}".rstrip(
+                ": "
+            )
+        )
+    if not case.actions:
+        out.append("  (none yet)")
+    out += [
+        "",
+        f"Reported to: {_names(case.decisions.reported_to)}",
+        f"Organisers must: {case.decisions.organisers_must or '—'}",
+        f"Forwarded to: {_names(case.forwarded_to)}",
+        f"Transparency report: {'included' if case.transparency.include else 'not included'}"
+        + (f" — {case.transparency.summary}" if case.transparency.summary else ""),
+    ]
+    if case.evidence:
+        out += ["", "Evidence:"]
+        out += [
+            f"  - {e.name} ({e.media_type}, {e.size} bytes, sha256 {e.sha256})"
+            for e in case.evidence
+        ]
+    return "\n".join(out)
+
+
+def history_text(metas: Sequence[RevisionMeta]) -> str:
+    """Every revision of a case: number, when, who, what changed."""
+    lines = ["", "History:"]
+    for m in metas:
+        lines.append(
+            f"  rev {m.rev}  {m.saved_at:%Y-%m-%d %H:%M:%S}  {m.saved_by}: {', '.join(m.changes)}"
+        )
+    return "\n".join(lines)
