@@ -19,6 +19,7 @@ before ``fork()`` would not exist in the child and could leave a lock held.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -153,10 +154,8 @@ def serve(modules: list[str]) -> None:
             print(json.dumps({"pid": pid}), flush=True)
     finally:
         for pid in list(children):
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
 
 
 def main() -> None:
