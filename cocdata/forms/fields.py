@@ -1,0 +1,356 @@
+"""Labelled inputs with help text and an error slot, and the small widgets forms share.
+
+Every input carries its label as the ipywidgets ``description``, which the
+browser renders as a ``<label for=...>`` tied to the input, so screen readers
+and ``getByLabel`` find it. Under the input sit a short help line and an error
+line that stays hidden until a problem is shown. Each field's box gets the CSS
+class ``cocdata-f-<path>`` (dots and underscores become dashes) so tests and
+styles find it without counting positions.
+
+Record text is never put into an HTML widget unescaped: use ``esc``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import ipywidgets as W
+
+from cocdata.errors import Problem
+
+# Labels above inputs, rows that wrap on a tablet-width window, visible errors.
+CSS = """
+<style>
+.cocdata-form { max-width: 980px; }
+.cocdata-form .cocdata-field { margin: 2px 10px 8px 0; min-width: 260px; flex: 1 1 300px; }
+.cocdata-form .cocdata-field.cocdata-wide { flex: 1 1 100%; }
+.cocdata-form .cocdata-field > .widget-inline-hbox,
+.cocdata-form .cocdata-field > .widget-textarea { flex-wrap: wrap; width: 100%; }
+.cocdata-form .cocdata-field > .widget-inline-hbox > .widget-label,
+.cocdata-form .cocdata-field > .widget-textarea > .widget-label {
+  width: 100% !important; max-width: 100%; text-align: left; font-weight: 600;
+  white-space: normal; line-height: 1.3; height: auto; min-height: 18px; margin-bottom: 2px;
+}
+.cocdata-form .cocdata-field input, .cocdata-form .cocdata-field select,
+.cocdata-form .cocdata-field textarea { font-size: 15px; }
+.cocdata-form .cocdata-field > .widget-inline-hbox > input,
+.cocdata-form .cocdata-field > .widget-inline-hbox > select,
+.cocdata-form .cocdata-field > .widget-textarea > textarea { width: 100%; flex: 1 1 100%; }
+.cocdata-form .cocdata-row { display: flex; flex-wrap: wrap; align-items: flex-start; }
+.cocdata-form .cocdata-help { color: #555; font-size: 12.5px; line-height: 1.3; }
+.cocdata-form .cocdata-help .widget-html-content { line-height: 1.3; }
+.cocdata-form .cocdata-error .widget-html-content,
+.cocdata-form .cocdata-problems .widget-html-content { color: #b00020; font-weight: 600; line-height: 1.35; }
+.cocdata-form .cocdata-bad input, .cocdata-form .cocdata-bad textarea,
+.cocdata-form .cocdata-bad select { outline: 2px solid #b00020; }
+.cocdata-form .cocdata-ok .widget-html-content { color: #1b5e20; font-weight: 600; }
+.cocdata-form .cocdata-notice { background: #fff8e1; border: 1px solid #f0c36d; padding: 4px 8px; margin: 4px 0; }
+.cocdata-form .cocdata-heading .widget-html-content { font-size: 16px; font-weight: 700; margin-top: 8px; }
+.cocdata-form .cocdata-public-hint .widget-html-content { color: #7a4a00; }
+.cocdata-form .cocdata-buttons { display: flex; flex-wrap: wrap; gap: 8px; margin: 6px 0; }
+.cocdata-form .cocdata-timeline table { border-collapse: collapse; width: 100%; }
+.cocdata-form .cocdata-timeline td, .cocdata-form .cocdata-timeline th {
+  border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top; text-align: left;
+}
+.cocdata-form .cocdata-summary dt { font-weight: 600; }
+.cocdata-form .cocdata-summary dd { margin: 0 0 4px 12px; white-space: pre-wrap; }
+</style>
+"""
+
+LABEL_STYLE = {"description_width": "initial"}
+FULL = W.Layout(width="100%")
+
+
+def esc(value: object) -> str:
+    """Text made safe for an HTML widget (record text must always pass through here)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def css_name(path: str) -> str:
+    """The CSS class of a field path: ``report.made_at`` -> ``cocdata-f-report-made-at``."""
+    return "cocdata-f-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
+
+
+def split_names(text: str | None) -> list[str]:
+    """Names typed as a list: one per line or separated by commas or semicolons."""
+    if not text:
+        return []
+    out: list[str] = []
+    for part in re.split(r"[,;\n]", text):
+        name = part.strip()
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def join_names(names: Iterable[str]) -> str:
+    return ", ".join(names)
+
+
+def style_tag() -> W.HTML:
+    """The form's style sheet as a widget (place it once in each form)."""
+    return W.HTML(CSS, layout=W.Layout(display="none"))
+
+
+def heading(text: str, css: str | None = None) -> W.HTML:
+    widget = W.HTML(f"<div role='heading' aria-level='3'>{esc(text)}</div>")
+    widget.add_class("cocdata-heading")
+    if css:
+        widget.add_class(css)
+    return widget
+
+
+def help_line(text: str, css: str = "cocdata-help") -> W.HTML:
+    widget = W.HTML(esc(text))
+    widget.add_class(css)
+    return widget
+
+
+def button(text: str, css: str, style: str = "", tip: str = "", icon: str = "") -> W.Button:
+    widget = W.Button(description=text, button_style=style, tooltip=tip or text, icon=icon)
+    widget.layout = W.Layout(width="auto", min_width="120px", height="36px")
+    widget.add_class(css)
+    return widget
+
+
+def row(children: Sequence[W.Widget], css: str | None = None) -> W.Box:
+    """Children side by side that wrap onto new lines when the window is narrow."""
+    box = W.Box(list(children), layout=W.Layout(flex_flow="row wrap", width="100%"))
+    box.add_class("cocdata-row")
+    if css:
+        box.add_class(css)
+    return box
+
+
+class Field:
+    """One input with its label, a help line and an error slot.
+
+    ``value`` reads and writes the widget's value; ``show`` puts messages in
+    the error slot (escaped) and marks the input; ``clear`` empties it.
+    """
+
+    def __init__(self, path: str, widget: W.ValueWidget, help_text: str = "", wide: bool = False):
+        self.path = path
+        self.widget = widget
+        if hasattr(widget, "style") and "description_width" in widget.style.keys:
+            widget.style.description_width = "initial"
+        self.help = help_line(help_text) if help_text else None
+        self.error = W.HTML("", layout=W.Layout(display="none"))
+        self.error.add_class("cocdata-error")
+        parts: list[W.Widget] = [widget]
+        if self.help is not None:
+            parts.append(self.help)
+        parts.append(self.error)
+        self.box = W.VBox(parts)
+        self.box.add_class("cocdata-field")
+        self.box.add_class(css_name(path))
+        if wide:
+            self.box.add_class("cocdata-wide")
+
+    @property
+    def value(self) -> Any:
+        return self.widget.value
+
+    @value.setter
+    def value(self, new: Any) -> None:
+        self.widget.value = new
+
+    @property
+    def label(self) -> str:
+        return getattr(self.widget, "description", self.path)
+
+    def show(self, messages: Sequence[str]) -> None:
+        """Show problems of this field next to it, in words."""
+        if not messages:
+            self.clear()
+            return
+        text = "<br>".join(esc(m[0].upper() + m[1:] if m else m) for m in messages)
+        self.error.value = f"<span role='alert'>{text}</span>"
+        self.error.layout.display = None
+        self.box.add_class("cocdata-bad")
+
+    def clear(self) -> None:
+        if self.error.value:
+            self.error.value = ""
+            self.error.layout.display = "none"
+        self.box.remove_class("cocdata-bad")
+
+    def observe(self, callback: Callable[[dict[str, Any]], None]) -> None:
+        self.widget.observe(callback, names="value")
+
+
+def text(
+    path: str, label: str, help_text: str = "", placeholder: str = "", wide: bool = False
+) -> Field:
+    widget = W.Text(description=label, placeholder=placeholder, layout=FULL, style=LABEL_STYLE)
+    return Field(path, widget, help_text, wide)
+
+
+def area(path: str, label: str, help_text: str = "", placeholder: str = "", rows: int = 5) -> Field:
+    widget = W.Textarea(
+        description=label, placeholder=placeholder, rows=rows, layout=FULL, style=LABEL_STYLE
+    )
+    return Field(path, widget, help_text, wide=True)
+
+
+def choice(
+    path: str,
+    label: str,
+    options: Sequence[tuple[str, Any]],
+    help_text: str = "",
+    value: Any = None,
+    blank: str | None = None,
+) -> Field:
+    """A dropdown; ``blank`` adds a first option meaning 'not set' (value None)."""
+    opts = list(options)
+    if blank is not None:
+        opts = [(blank, None), *opts]
+    widget = W.Dropdown(description=label, options=opts, layout=FULL, style=LABEL_STYLE)
+    if value is not None or blank is not None:
+        widget.value = value
+    return Field(path, widget, help_text)
+
+
+def check(path: str, label: str, help_text: str = "", value: bool = False) -> Field:
+    widget = W.Checkbox(description=label, value=value, indent=False, layout=FULL)
+    return Field(path, widget, help_text)
+
+
+def checkboxes(
+    path: str, label: str, options: Sequence[tuple[str, str]], help_text: str = ""
+) -> MultiChoice:
+    return MultiChoice(path, label, options, help_text)
+
+
+class MultiChoice(Field):
+    """A group of checkboxes (easier on a tablet than a multi-select list)."""
+
+    def __init__(
+        self, path: str, label: str, options: Sequence[tuple[str, str]], help_text: str = ""
+    ) -> None:
+        self.boxes = {
+            key: W.Checkbox(description=text_, value=False, indent=False) for text_, key in options
+        }
+        for key, box in self.boxes.items():
+            box.layout = W.Layout(width="auto", min_width="260px", flex="1 1 300px")
+            box.add_class(f"cocdata-choice-{key}")
+        group = W.Box(list(self.boxes.values()), layout=W.Layout(flex_flow="row wrap"))
+        group.add_class("cocdata-checkgroup")
+        self.title = W.HTML(f"<b role='heading' aria-level='4'>{esc(label)}</b>")
+        super().__init__(path, group, help_text, wide=True)
+        self.box.children = (self.title, *self.box.children)
+        self._label = label
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    @property
+    def value(self) -> list[str]:
+        return [key for key, box in self.boxes.items() if box.value]
+
+    @value.setter
+    def value(self, new: Iterable[str]) -> None:
+        chosen = set(new or ())
+        for key, box in self.boxes.items():
+            box.value = key in chosen
+
+    def observe(self, callback: Callable[[dict[str, Any]], None]) -> None:
+        for box in self.boxes.values():
+            box.observe(callback, names="value")
+
+
+class ProblemBoard:
+    """Shows a save's problems: each next to its field, and all of them in one list.
+
+    Paths are matched to fields exactly, then by the longest known prefix
+    (``people.2.name`` -> ``people.2`` -> ``people``); what matches no field
+    shows in the list only.
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Field] = {}
+        self.summary = W.HTML("", layout=W.Layout(display="none"))
+        self.summary.add_class("cocdata-problems")
+        self.shown: list[Field] = []
+
+    def register(self, *fields: Field) -> None:
+        for field in fields:
+            self.fields[field.path] = field
+
+    def unregister_prefix(self, prefix: str) -> None:
+        for path in [p for p in self.fields if p == prefix or p.startswith(prefix + ".")]:
+            del self.fields[path]
+
+    def field_for(self, path: str) -> Field | None:
+        parts = path.split(".")
+        while parts:
+            found = self.fields.get(".".join(parts))
+            if found is not None:
+                return found
+            parts.pop()
+        return None
+
+    def clear(self) -> None:
+        for field in self.shown:
+            field.clear()
+        self.shown = []
+        self.summary.value = ""
+        self.summary.layout.display = "none"
+
+    def show(self, problems: Sequence[Problem], head: str | None = None) -> None:
+        """Put every problem next to its field and list them all above the save button."""
+        self.clear()
+        by_field: dict[int, tuple[Field, list[str]]] = {}
+        lines: list[str] = []
+        for problem in problems:
+            field = self.field_for(problem.field)
+            label = field.label if field is not None else problem.field
+            lines.append(f"{label}: {problem.message}")
+            if field is not None:
+                by_field.setdefault(id(field), (field, []))[1].append(problem.message)
+        for field, messages in by_field.values():
+            field.show(messages)
+            self.shown.append(field)
+        count = len(problems)
+        head = head or (
+            f"{count} {'problem' if count == 1 else 'problems'}; nothing was saved. "
+            "Correct the fields marked in red and save again (what you typed is still here):"
+        )
+        items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+        self.summary.value = f"<div role='alert'>{esc(head)}<ul>{items}</ul></div>"
+        self.summary.layout.display = None
+
+    def message(self, text_: str) -> None:
+        """One message that belongs to no field (a busy store, a full disk, ...)."""
+        self.clear()
+        self.summary.value = f"<div role='alert'>{esc(text_)}</div>"
+        self.summary.layout.display = None
+
+
+class Status:
+    """A line that says what just happened (saved, kept as draft, ...)."""
+
+    def __init__(self, css: str = "cocdata-status") -> None:
+        self.widget = W.HTML("")
+        self.widget.add_class(css)
+
+    def ok(self, text_: str) -> None:
+        self.widget.remove_class("cocdata-notice")
+        self.widget.add_class("cocdata-ok")
+        self.widget.value = f"<span role='status'>{esc(text_)}</span>"
+
+    def note(self, text_: str) -> None:
+        self.widget.remove_class("cocdata-ok")
+        self.widget.value = f"<span role='status'>{esc(text_)}</span>"
+
+    def clear(self) -> None:
+        self.widget.remove_class("cocdata-ok")
+        self.widget.value = ""
+
+    @property
+    def text(self) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", self.widget.value))
