@@ -74,7 +74,7 @@ def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
     """``values[key]`` for each key (missing where absent), on the index of ``keys``.
 
     Unlike ``keys.map(values)`` it keeps the dtype of ``values`` also when
-    ``values`` is empty, as it is for a selection without cases.
+    ``values`` is empty, as it is for a selection without cases (integers
+    become floats where a key is absent).
     """
-    found = values.reindex(keys.to_numpy())
-    return pd.Series(found.to_numpy(), index=keys.index, name=values.name, dtype=values.dtype)
+    return values.reindex(keys.to_numpy()).set_axis(keys.index)
