@@ -38,13 +38,14 @@ class DraftKeeper:
         store: Store,
         draft_id: str,
         collect: Callable[[], dict[str, Any] | None],
-        member: str,
+        member: Callable[[], str],
         delay: float | None = DEFAULT_DELAY_S,
     ) -> None:
         self.store = store
         self.draft_id = draft_id
         self.collect = collect
         self.member = member
+        self.dirty = False
         self.delay = delay
         self.status = Status("cocdata-draft-status")
         self.saved_at: dt.datetime | None = None
@@ -68,6 +69,7 @@ class DraftKeeper:
         if self._paused:
             return
         with self._lock:
+            self.dirty = True
             self._pending = True
             if self.delay is None:
                 self.flush()
@@ -99,7 +101,7 @@ class DraftKeeper:
             if data is None:
                 return False
             try:
-                self.store.save_draft(self.draft_id, data, by=self.member)
+                self.store.save_draft(self.draft_id, data, by=self.member())
             except (OSError, CocdataError) as exc:
                 self.error = str(exc)
                 self.status.note(
@@ -119,6 +121,7 @@ class DraftKeeper:
         with self._lock:
             self._cancel()
             self._pending = False
+            self.dirty = False
             self.store.discard_draft(self.draft_id)
             self.saved_at = None
             self.status.clear()

@@ -57,7 +57,9 @@ def slugify(text: str) -> str:
 class MemberBar:
     """Who is recording: shown on every form, changeable where there is no JupyterHub login."""
 
-    def __init__(self, member: str | None, on_change: Callable[[str], None] | None = None):
+    def __init__(
+        self, member: str | None, on_change: Callable[[str, str], None] | None = None
+    ) -> None:
         self.member = config.team_member(member)
         self.on_change = on_change
         self.shown = W.HTML("")
@@ -102,7 +104,7 @@ class MemberBar:
         self.editor.layout.display = "none"
         self._render()
         if self.on_change and old != name:
-            self.on_change(name)
+            self.on_change(name, old)
 
 
 class EventPicker:
@@ -342,13 +344,15 @@ class CaseForm:
         offer_drafts: bool = True,
         on_saved: Callable[[StoredCase], None] | None = None,
         draft_id: str | None = None,
+        member_bar: MemberBar | None = None,
     ) -> None:
         self.store = store
         self.vocab = store.vocab
         self.stored = stored
         self.now = now
         self.on_saved = on_saved
-        self.member_bar = MemberBar(member, self._member_changed)
+        self.own_member_bar = member_bar is None
+        self.member_bar = member_bar or MemberBar(member, self._member_changed)
         self.board = F.ProblemBoard()
         self.status = F.Status("cocdata-save-status")
         self.conflict_box = W.VBox([])
@@ -362,7 +366,7 @@ class CaseForm:
             store,
             draft_id or (default_id if stored is None else f"{default_id}-{slugify(self.member)}"),
             self._draft_data,
-            self.member,
+            lambda: self.member,
             autosave_delay,
         )
         self._build_widgets(stored.case.event if stored else None)
@@ -388,9 +392,8 @@ class CaseForm:
     def member(self) -> str:
         return self.member_bar.member
 
-    def _member_changed(self, name: str) -> None:
-        old, self.drafts.member = self.drafts.member, name
-        if F.split_names(self.received_by.value) in ([], [old]):
+    def _member_changed(self, name: str, old: str | None = None) -> None:
+        if self.stored is None and F.split_names(self.received_by.value) in ([], [old]):
             self.received_by.value = name
 
     # -- widgets -----------------------------------------------------------
@@ -660,7 +663,7 @@ class CaseForm:
             [
                 F.style_tag(),
                 self.title,
-                self.member_bar.widget,
+                *([self.member_bar.widget] if self.own_member_bar else []),
                 self.offer.widget,
                 quick,
                 self.board.summary,
