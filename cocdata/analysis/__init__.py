@@ -26,7 +26,7 @@ from cocdata.analysis.response import (
     response_times,
 )
 from cocdata.analysis.selection import describe_selection, load_frames, select
-from cocdata.analysis.similar import DescriptionIndex, similar_cases
+from cocdata.analysis.similar import DescriptionIndex, case_profile, similar_cases
 from cocdata.analysis.trends import (
     category_mix,
     channels,
@@ -42,6 +42,7 @@ __all__ = [
     "DescriptionIndex",
     "actions_by_category",
     "case_outcomes",
+    "case_profile",
     "cases_per_member",
     "category_mix",
     "channels",

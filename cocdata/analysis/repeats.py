@@ -5,7 +5,7 @@ events; it is the only key used here. Rows without a code name are never
 matched with each other (no key is made up from names), and no name or
 contact ever appears in these outputs: a response team may show them on a
 screen in a meeting. ``people_without_code`` says how many rows lack a code,
-so the team can add them where repeats may hide.
+so the team can add codes where repeats may hide.
 """
 
 from __future__ import annotations
@@ -31,11 +31,23 @@ def _coded(frames: Frames, role: str | None) -> pd.DataFrame:
     return rows[["case_id", "person", "role"]].reset_index(drop=True)
 
 
-def people_without_code(frames: Frames, role: str | None = REPORTED) -> int:
-    """How many people rows (in ``role``, if given) have no person code name."""
+def people_without_code(frames: Frames) -> pd.DataFrame:
+    """Per role, how many people rows have a person code name and how many lack one.
+
+    Columns: ``role, people, with_code, without_code``. Repeats can only be
+    found among rows with a code.
+    """
     people = frames.people
-    rows = people if role is None else people[people["role"] == role]
-    return int((rows["person"].isna() | (rows["person"].astype("str").str.strip() == "")).sum())
+    missing = people["person"].isna() | (people["person"].astype("str").str.strip() == "")
+    counts = (
+        pd.DataFrame({"role": people["role"], "missing": missing.to_numpy(dtype=bool)})
+        .groupby("role")["missing"]
+        .agg(people="size", without_code="sum")
+        .reset_index()
+    )
+    counts["with_code"] = counts["people"] - counts["without_code"]
+    counts = counts.astype({"role": "str", "people": "int64", "without_code": "int64"})
+    return counts[["role", "people", "with_code", "without_code"]]
 
 
 def _joined_labels(pairs: pd.DataFrame, key: str, value: str) -> pd.Series:
@@ -95,21 +107,23 @@ def person_history(
     frames: Frames,
     persons: str | Iterable[str] | None = None,
     vocab: Vocabularies | None = None,
-    role: str | None = None,
+    role: str = REPORTED,
+    min_cases: int = 2,
 ) -> pd.DataFrame:
     """Every case naming each person code, across events, oldest first per person.
 
-    ``persons`` are code names (default: everyone ``repeat_people`` finds);
-    ``role`` limits to cases where the person had that role (default: any).
+    ``persons`` are code names; by default everyone ``repeat_people`` finds
+    with ``role`` and ``min_cases``. The history lists each person's cases in
+    any role (a person reported twice may also have reported someone).
     Columns: ``person, case_id, event_id, event, made_at, role, categories,
     space, status, actions``. Only code names, never names or contacts.
     """
     vocab = vocabularies(vocab)
     if persons is None:
-        wanted = set(repeat_people(frames, vocab)["person"])
+        wanted = set(repeat_people(frames, vocab, role, min_cases)["person"])
     else:
         wanted = {persons} if isinstance(persons, str) else set(persons)
-    coded = _coded(frames, role)
+    coded = _coded(frames, None)
     coded = coded[coded["person"].isin(wanted)]
     roles = _joined_labels(
         coded.assign(key=coded["person"] + "\x1f" + coded["case_id"]), "key", "role"

@@ -152,14 +152,19 @@ def response_times(frames: Frames) -> pd.DataFrame:
 
 
 def response_summary(
-    times: pd.DataFrame, by: Literal["all", "event", "year"] = "all"
+    frames: Frames,
+    by: Literal["all", "event", "year"] = "all",
+    times: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Median and spread of each duration of ``response_times``, overall, per event or year.
+    """Median and spread of each duration, overall, per event or per year of receipt.
 
+    ``times`` may pass ``response_times(frames)`` when already computed.
     Columns: ``[event_id | year,] stage, label, measured, not_measured,
     median_hours, p75_hours, p90_hours``; ``not_measured`` counts the cases
     where that moment is unknown or not reached yet (for example still open).
     """
+    if times is None:
+        times = response_times(frames)
     long = times.melt(
         id_vars=["case_id", "event_id", "made_at"],
         value_vars=list(STAGES),

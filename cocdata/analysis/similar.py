@@ -104,6 +104,37 @@ class DescriptionIndex:
         return np.nan_to_num(out, nan=0.0)
 
 
+def case_profile(frames: Frames, case_id: str, vocab: Vocabularies | None = None) -> pd.DataFrame:
+    """The facts of one case that similarity compares, without names or description text.
+
+    One row: ``case_id, event, made_at, categories, space, people`` (people
+    as code names with their role).
+    """
+    vocab = vocabularies(vocab)
+    cases = frames.cases
+    rows = cases[cases["case_id"] == case_id]
+    if rows.empty:
+        raise NotFound(
+            f"There is no case {case_id!r} among the selected cases.",
+            "Check the code name, or widen the event, date and category filters.",
+        )
+    case = rows.iloc[0]
+    people = frames.people[(frames.people["case_id"] == case_id) & frames.people["person"].notna()]
+    events = frames.events.set_index("id")["name"]
+    return pd.DataFrame(
+        {
+            "case_id": [case_id],
+            "event": [events.get(case["event_id"], case["event_id"])],
+            "made_at": [case["made_at"]],
+            "categories": ["; ".join(vocab.label("categories", c) for c in case["categories"])],
+            "space": [vocab.label("spaces", case["space"]) if pd.notna(case["space"]) else ""],
+            "people": [", ".join(f"{p.person} ({p.role})" for p in people.itertuples())],
+        }
+    ).astype(
+        {"case_id": "str", "event": "str", "categories": "str", "space": "str", "people": "str"}
+    )
+
+
 def _people_overlap(frames: Frames, case_id: str) -> tuple[pd.Series, pd.Series]:
     """Per other case: share of this case's person codes it names, and the reasons."""
     people = frames.people[frames.people["person"].notna()][["case_id", "person", "role"]]
