@@ -188,19 +188,17 @@ def response_summary(
             "p75_hours": grouped.quantile(0.75),
             "p90_hours": grouped.quantile(0.9),
         }
-    ).reset_index()
-    if out.empty:
-        out = pd.DataFrame({"stage": list(STAGES), "measured": 0, "not_measured": 0}).assign(
-            median_hours=np.nan, p75_hours=np.nan, p90_hours=np.nan
-        )
-        if by != "all":
-            return out.iloc[:0].assign(**{keys[0]: pd.Series(dtype="str")})[[keys[0], *out.columns]]
-    out["label"] = out["stage"].map(STAGES).astype("str")
-    out["order"] = out["stage"].map({s: i for i, s in enumerate(STAGES)})
-    out = out.sort_values([*keys[:-1], "order"], ignore_index=True).drop(columns="order")
-    return out[
-        [*keys, "label", "measured", "not_measured", "median_hours", "p75_hours", "p90_hours"]
-    ]
+    )
+    if by == "all":
+        # Every stage is listed, also when no case is selected.
+        out = out.reindex(pd.Index(list(STAGES), name="stage"))
+        out[["measured", "not_measured"]] = out[["measured", "not_measured"]].fillna(0)
+    out = out.reset_index()
+    out["label"] = lookup(pd.Series(STAGES), out["stage"]).astype("str")
+    order = lookup(pd.Series({s: i for i, s in enumerate(STAGES)}), out["stage"])
+    out = out.assign(order=order).sort_values([*keys[:-1], "order"], ignore_index=True)
+    columns = [*keys, "label", "measured", "not_measured", "median_hours", "p75_hours", "p90_hours"]
+    return out[columns].astype({"measured": "int64", "not_measured": "int64"})
 
 
 def open_cases(frames: Frames, as_of: dt.datetime | None = None) -> pd.DataFrame:

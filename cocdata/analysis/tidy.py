@@ -46,8 +46,9 @@ def explode_list(frame: pd.DataFrame, column: str, keep: list[str]) -> pd.DataFr
 
 def label(ids: pd.Series, labels: Mapping[str, str], missing: str = UNKNOWN) -> pd.Series:
     """Plain labels for vocabulary ids; ids no longer in the vocabulary show as themselves."""
-    mapped = ids.map(labels)
-    return mapped.fillna(ids).fillna(missing).astype("str")
+    raw = ids.astype("object")
+    mapped = raw.map(labels).astype("object")
+    return mapped.where(mapped.notna(), raw).fillna(missing).astype("str")
 
 
 def share(counts: pd.Series, total: float | pd.Series) -> pd.Series:
