@@ -359,6 +359,11 @@ class _Batch:
             result.error = exc.ename
             result.message = exc.evalue
             result.traceback = exc.traceback
+            if exc.ename == "KernelDied" and kernel is not None:
+                # Whatever killed it (out of memory, a crash in a C library)
+                # is only in what the kernel process printed.
+                tail = kernel.log_tail()
+                result.message += f"; it printed:\n{tail}" if tail else ""
         except CocdataError as exc:
             result.error = type(exc).__name__
             result.message = str(exc)

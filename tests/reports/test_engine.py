@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_a_failing_report_is_named_with_its_cell_and_error(rendered) -> None:
     assert failed.message == "the case record CASE-7 has no report date"
     assert "raise ValueError" in failed.cell_source
     assert str(failed) == (
-        "Failing case report: failed in cell 4 ('if fail:') of fails.ipynb: "
+        "Failing case report: failed in cell 4 ('import os') of fails.ipynb: "
         "ValueError: the case record CASE-7 has no report date"
     )
     assert failed.written == []
@@ -192,8 +193,9 @@ def test_before_write_sees_the_texts_and_its_veto_writes_nothing(tmp_path: Path)
 @pytest.mark.parametrize(
     ("template", "parameters", "expected"),
     [
-        ("fails", {"fial": True}, "does not declare the parameter(s) fial; it declares fail"),
+        ("fails", {"fial": True}, "does not declare the parameter(s) fial; it declares fail, how"),
         ("missing", {}, "does not exist"),
+        ("fails", {"how": "exit"}, "the kernel exited"),
     ],
 )
 def test_a_bad_job_fails_alone_with_a_clear_message(tmp_path, template, parameters, expected):
@@ -211,7 +213,9 @@ def test_render_works_from_inside_a_running_event_loop(tmp_path: Path) -> None:
     async def from_a_notebook() -> list[RenderResult]:
         return render([job("fails", tmp_path / "r", fail=False)], progress=False)
 
-    (result,) = asyncio.run(from_a_notebook())
+    # On a thread of its own: playwright's sync API may already run a loop on this one.
+    with ThreadPoolExecutor(1) as pool:
+        (result,) = pool.submit(asyncio.run, from_a_notebook()).result()
     assert result.ok, str(result)
 
 
