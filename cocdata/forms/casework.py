@@ -21,7 +21,7 @@ from cocdata.errors import CocdataError, Conflict, InvalidRecord, Problem
 from cocdata.forms import fields as F
 from cocdata.forms.drafts import DEFAULT_DELAY_S, DraftKeeper, DraftOffer, drafts_for
 from cocdata.forms.evidence import EvidenceUpload, human_size
-from cocdata.forms.intake import STATUS_LABELS, CaseForm, MemberBar, slugify
+from cocdata.forms.intake import STATUS_LABELS, CaseForm, FormUnavailable, MemberBar, slugify
 from cocdata.forms.merge import edit_between, overlap, reapply
 from cocdata.forms.times import format_when, parse_when
 from cocdata.model import Case, check_case, format_time, validate
@@ -101,7 +101,7 @@ class CaseSession:
         self.listeners: list[Callable[[StoredCase], None]] = []
         self.board = F.ProblemBoard()
         self.status = F.Status("cocdata-case-status")
-        self.conflict = W.VBox([])
+        self.conflict = F.vbox()
         self.conflict.add_class("cocdata-conflict")
         self._pending: tuple[Case, Case, str, Callable[[StoredCase], None] | None] | None = None
 
@@ -168,7 +168,7 @@ class CaseSession:
             if clash
             else ""
         )
-        note = W.HTML(
+        note = F.html_widget(
             "<div role='alert'><b>Not saved: someone else saved this case meanwhile.</b>"
             f"<ul>{theirs}</ul><p>Your change: {F.esc(', '.join(edit.describe()) or 'nothing')}.</p>"
             f"{clash_text}</div>"
@@ -179,7 +179,7 @@ class CaseSession:
         reload_button = F.button("Show the newest version", "cocdata-load-newest")
         apply_button.on_click(lambda _: self.reapply())
         reload_button.on_click(lambda _: self.load(exc.case_id))
-        box = W.VBox([note, F.row([apply_button, reload_button], "cocdata-buttons")])
+        box = F.vbox([note, F.row([apply_button, reload_button], "cocdata-buttons")])
         box.add_class("cocdata-notice")
         self.conflict.children = (box,)
 
@@ -220,10 +220,15 @@ class CaseFinder:
             [("Any status", ALL), *[(STATUS_LABELS[s], s) for s in STATUSES]],
             value=ALL,
         )
-        self.results = W.Select(options=[], rows=8, description="Cases found", layout=F.FULL)
-        self.results.style.description_width = "initial"
+        self.results = W.Select(
+            options=[],
+            rows=8,
+            description="Cases found",
+            layout=F.layout("full"),
+            style=F.style("description"),
+        )
         self.results.add_class("cocdata-find-results")
-        self.count = W.HTML("")
+        self.count = F.html_widget("")
         self.count.add_class("cocdata-find-count")
         self.open_button = F.button("Open case", "cocdata-open-case", "primary")
         self.open_button.on_click(lambda _: self.open_selected())
@@ -233,7 +238,7 @@ class CaseFinder:
         self.refresh_button.on_click(lambda _: self.refresh())
         for field in (self.query, self.event, self.status):
             field.observe(lambda _: self.search())
-        self.widget = W.VBox(
+        self.widget = F.vbox(
             [
                 F.row([self.query.box, self.event.box, self.status.box]),
                 self.results,
@@ -440,11 +445,11 @@ class TimelineComposer:
         self.add_button = F.button("Add to timeline", "cocdata-add-entry", "success", icon="plus")
         self.add_button.on_click(lambda _: self.add())
         self.drafts = DraftKeeper(self.store, "entry", self._draft_data, session.member, delay)
-        self.offer = W.VBox([])
+        self.offer = F.vbox()
         self.kind.observe(lambda _: self._kind_changed())
         for field in self._fields():
             field.observe(self.touch)
-        self.widget = W.VBox(
+        self.widget = F.vbox(
             [
                 self.offer,
                 F.row([self.kind.box, self.at.box, self.by.box]),
@@ -484,7 +489,7 @@ class TimelineComposer:
             ("reaction", self.reaction),
         ):
             label = labels.get(key)
-            field.box.layout.display = None if label else "none"
+            F.hide(field.box, not label)
             if label:
                 field.widget.description = label
         self.kind_help.value = F.esc(ENTRY_HELP.get(self.kind.value, ""))
@@ -637,7 +642,7 @@ class ActionComposer:
         self.board.register(self.kind, self.text, self.at, self.by)
         self.button = F.button("Record action", "cocdata-add-action", "success", icon="plus")
         self.button.on_click(lambda _: self.add())
-        self.widget = W.VBox(
+        self.widget = F.vbox(
             [
                 F.row([self.kind.box, self.at.box, self.by.box]),
                 self.text.box,
@@ -720,7 +725,7 @@ class StatusChanger:
         self.board.register(self.status, self.note)
         self.button = F.button("Change status", "cocdata-change-status", "warning")
         self.button.on_click(lambda _: self.change())
-        self.widget = W.VBox(
+        self.widget = F.vbox(
             [
                 self.status.box,
                 self.note.box,
@@ -784,7 +789,7 @@ class EvidenceAdder:
         self.board.register(self.upload.field)
         self.button = F.button("Attach to the case", "cocdata-attach", "success")
         self.button.on_click(lambda _: self.attach())
-        self.widget = W.VBox(
+        self.widget = F.vbox(
             [self.upload.widget, self.board.summary, F.row([self.button], "cocdata-buttons")]
         )
         self.widget.add_class("cocdata-evidence-adder")
@@ -827,17 +832,17 @@ class CaseWorkspace:
         self.member_bar = MemberBar(member)
         self.session = CaseSession(store, lambda: self.member_bar.member)
         self.finder = CaseFinder(store, self.open)
-        self.summary = W.HTML("")
+        self.summary = F.html_widget("")
         self.summary.add_class("cocdata-summary")
-        self.timeline = W.HTML("")
+        self.timeline = F.html_widget("")
         self.timeline.add_class("cocdata-timeline")
-        self.history = W.HTML("")
+        self.history = F.html_widget("")
         self.history.add_class("cocdata-history")
         self.composer = TimelineComposer(self.session, self.now, autosave_delay)
         self.actions = ActionComposer(self.session, self.now)
         self.status_changer = StatusChanger(self.session, self.now)
         self.evidence = EvidenceAdder(self.session)
-        self.editor_box = W.VBox([])
+        self.editor_box = F.vbox()
         self.editor: CaseForm | None = None
         self.tabs = W.Tab(
             children=[
@@ -856,7 +861,7 @@ class CaseWorkspace:
             ),
         )
         self.tabs.add_class("cocdata-case-tabs")
-        self.case_box = W.VBox(
+        self.case_box = F.vbox(
             [
                 self.summary,
                 F.heading("Timeline"),
@@ -868,14 +873,14 @@ class CaseWorkspace:
                 F.heading("Revisions"),
                 self.history,
             ],
-            layout=W.Layout(display="none"),
+            "cocdata-case",
+            hidden=True,
         )
-        self.case_box.add_class("cocdata-case")
         self.session.listeners.append(self._show)
-        self.widget = W.VBox(
+        self.widget = F.vbox(
             [
                 F.style_tag(),
-                W.HTML("<h2 style='margin:4px 0'>Case work</h2>"),
+                F.html_widget("<h2 style='margin:4px 0'>Case work</h2>"),
                 self.member_bar.widget,
                 F.heading("Find a case"),
                 self.finder.widget,
@@ -919,7 +924,7 @@ class CaseWorkspace:
         self.session._notify()
 
     def _show(self, stored: StoredCase) -> None:
-        self.case_box.layout.display = None
+        F.hide(self.case_box, False)
         self.summary.value = summary_html(stored, self.store)
         self.timeline.value = timeline_html(stored.case, self.store)
         self.history.value = self._history_html(stored.case_id)
@@ -948,8 +953,14 @@ class CaseWorkspace:
 
 def case_workspace(
     store: Store | str | None = None, member: str | None = None, **options: Any
-) -> CaseWorkspace:
-    """The case-work view on the store at ``store`` (or ``$COCDATA_STORE``)."""
-    if not isinstance(store, Store):
-        store = Store.open(store)
-    return CaseWorkspace(store, member, **options)
+) -> CaseWorkspace | FormUnavailable:
+    """The case-work view on the store at ``store`` (or ``$COCDATA_STORE``).
+
+    When the store cannot be opened, the returned object's ``widget`` says why.
+    """
+    try:
+        if not isinstance(store, Store):
+            store = Store.open(store)
+        return CaseWorkspace(store, member, **options)
+    except CocdataError as exc:
+        return FormUnavailable(exc)

@@ -18,7 +18,7 @@ from typing import Any
 import ipywidgets as W
 
 from cocdata.errors import CocdataError
-from cocdata.forms.fields import Status, button, esc
+from cocdata.forms.fields import Status, button, esc, html_widget, row, vbox
 from cocdata.forms.times import describe_saved_at
 from cocdata.store import Store
 
@@ -157,7 +157,7 @@ class DraftOffer:
         self.store = store
         self.on_restore = on_restore
         self.what = what
-        self.widget = W.VBox([])
+        self.widget = vbox()
         self.widget.add_class("cocdata-draft-offer")
         self.rows: dict[str, W.Widget] = {}
         for draft in drafts:
@@ -171,14 +171,12 @@ class DraftOffer:
         text = f"You have an unsaved {self.what} from {when}"
         if summary:
             text += f": “{summary}”"
-        note = W.HTML(f"<span role='status'>{esc(text)}</span>")
+        note = html_widget(f"<span role='status'>{esc(text)}</span>")
         restore = button(
             "Restore", "cocdata-draft-restore", "warning", "Put the draft back in the form"
         )
         discard = button("Discard", "cocdata-draft-discard", "", "Delete this draft for good")
-        line = W.HBox(
-            [note, restore, discard], layout=W.Layout(flex_flow="row wrap", align_items="center")
-        )
+        line = row([note, restore, discard])
         line.add_class("cocdata-notice")
 
         def do_restore(_: object) -> None:

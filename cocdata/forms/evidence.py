@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as W
 
 from cocdata.errors import CocdataError
+from cocdata.forms import fields as F
 from cocdata.forms.fields import Field, esc, text
 from cocdata.model import Evidence
 from cocdata.store import MAX_EVIDENCE_BYTES, Store
@@ -52,7 +53,8 @@ class EvidenceUpload:
             multiple=True,
             description=label,
             tooltip="Choose copied e-mails, screenshots or PDFs",
-            layout=W.Layout(width="auto"),
+            layout=F.layout("auto"),
+            style=F.style("button"),
         )
         self.upload.add_class("cocdata-upload")
         self.note = text(
@@ -65,9 +67,9 @@ class EvidenceUpload:
             "They are kept inside the store, never sent anywhere."
         )
         self.field = Field(path, self.upload, help_text)
-        self.listing = W.HTML("")
+        self.listing = F.html_widget("")
         self.listing.add_class("cocdata-evidence-list")
-        self.widget = W.VBox([self.note.box, self.field.box, self.listing])
+        self.widget = F.vbox([self.note.box, self.field.box, self.listing])
         self.widget.add_class("cocdata-evidence")
         self.upload.observe(self._received, names="value")
 

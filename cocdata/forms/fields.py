@@ -18,15 +18,22 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from cocdata.errors import Problem
 
 # Labels above inputs, rows that wrap on a tablet-width window, visible errors.
 CSS = """
 <style>
+.cocdata-hidden { display: none !important; }
 .cocdata-form { max-width: 980px; }
-.cocdata-form .cocdata-field { margin: 2px 10px 8px 0; min-width: 260px; flex: 1 1 300px; }
-.cocdata-form .cocdata-field.cocdata-wide { flex: 1 1 100%; }
+.cocdata-form .cocdata-field { margin: 2px 10px 8px 0; flex: 0 0 auto; max-width: 100%; box-sizing: border-box; }
+.cocdata-form .widget-inline-hbox, .cocdata-form .widget-textarea { max-width: 100%; }
+.cocdata-form .cocdata-row > .cocdata-field { min-width: 240px; flex: 1 1 280px; }
+.cocdata-form .cocdata-row > .cocdata-field.cocdata-wide { flex: 1 1 100%; }
+.cocdata-form .cocdata-field > .widget-inline-hbox { height: auto; }
 .cocdata-form .cocdata-field > .widget-inline-hbox,
 .cocdata-form .cocdata-field > .widget-textarea { flex-wrap: wrap; width: 100%; }
 .cocdata-form .cocdata-field > .widget-inline-hbox > .widget-label,
@@ -40,17 +47,20 @@ CSS = """
 .cocdata-form .cocdata-field > .widget-inline-hbox > select,
 .cocdata-form .cocdata-field > .widget-textarea > textarea { width: 100%; flex: 1 1 100%; }
 .cocdata-form .cocdata-row { display: flex; flex-wrap: wrap; align-items: flex-start; }
-.cocdata-form .cocdata-help { color: #555; font-size: 12.5px; line-height: 1.3; }
-.cocdata-form .cocdata-help .widget-html-content { line-height: 1.3; }
-.cocdata-form .cocdata-error .widget-html-content,
+.cocdata-form .widget-html-content { line-height: 1.35; height: auto; }
+.cocdata-form .cocdata-help { color: #555; font-size: 12.5px; line-height: 1.3; white-space: normal; }
+.cocdata-form .cocdata-error,
 .cocdata-form .cocdata-problems .widget-html-content { color: #b00020; font-weight: 600; line-height: 1.35; }
 .cocdata-form .cocdata-bad input, .cocdata-form .cocdata-bad textarea,
 .cocdata-form .cocdata-bad select { outline: 2px solid #b00020; }
 .cocdata-form .cocdata-ok .widget-html-content { color: #1b5e20; font-weight: 600; }
 .cocdata-form .cocdata-notice { background: #fff8e1; border: 1px solid #f0c36d; padding: 4px 8px; margin: 4px 0; }
 .cocdata-form .cocdata-heading .widget-html-content { font-size: 16px; font-weight: 700; margin-top: 8px; }
-.cocdata-form .cocdata-public-hint .widget-html-content { color: #7a4a00; }
+.cocdata-form .cocdata-public-hint .cocdata-help { color: #7a4a00; font-weight: 600; }
 .cocdata-form .cocdata-buttons { display: flex; flex-wrap: wrap; gap: 8px; margin: 6px 0; }
+.cocdata-form .cocdata-buttons .jupyter-button { margin: 0; }
+.cocdata-form .widget-checkbox { height: auto; min-height: 28px; }
+.cocdata-form .widget-checkbox label { white-space: normal; }
 .cocdata-form .cocdata-timeline table { border-collapse: collapse; width: 100%; }
 .cocdata-form .cocdata-timeline td, .cocdata-form .cocdata-timeline th {
   border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top; text-align: left;
@@ -60,8 +70,58 @@ CSS = """
 </style>
 """
 
-LABEL_STYLE = {"description_width": "initial"}
-FULL = W.Layout(width="100%")
+_SHARED: dict[str, Any] = {}
+
+
+def _shared(key: str, make: Callable[[], Any]) -> Any:
+    # One Layout or Style object serves many widgets: every widget model costs
+    # a message to the browser, and a form has a hundred inputs.
+    found = _SHARED.get(key)
+    if found is None or getattr(found, "comm", None) is None:
+        found = _SHARED[key] = make()
+    return found
+
+
+_LAYOUTS: dict[str, dict[str, str]] = {
+    "full": {"width": "100%"},
+    "auto": {"width": "auto"},
+    "box": {},
+    "row": {"flex_flow": "row wrap", "width": "100%"},
+    "button": {"width": "auto", "min_width": "120px", "height": "36px"},
+    "choice": {"width": "auto", "min_width": "260px", "flex": "1 1 300px"},
+}
+_STYLES: dict[str, Callable[[], Any]] = {
+    "text": lambda: TextStyle(description_width="initial"),
+    "description": lambda: DescriptionStyle(description_width="initial"),
+    "checkbox": lambda: CheckboxStyle(description_width="initial"),
+    "html": lambda: HTMLStyle(),
+    "button": lambda: W.ButtonStyle(),
+}
+
+
+def layout(kind: str = "full") -> W.Layout:
+    """A shared layout: ``full``, ``auto``, ``box``, ``row``, ``button`` or ``choice``.
+
+    Never change a shared layout; hide and show widgets with ``hide``.
+    """
+    return _shared(f"layout-{kind}", lambda: W.Layout(**_LAYOUTS[kind]))
+
+
+def style(kind: str) -> Any:
+    """A shared style object for one kind of widget (labels sized to their text)."""
+    return _shared(f"style-{kind}", _STYLES[kind])
+
+
+def hide(widget: W.DOMWidget, hidden: bool = True) -> None:
+    """Hide or show a widget through a CSS class (its layout is shared)."""
+    if hidden:
+        widget.add_class("cocdata-hidden")
+    else:
+        widget.remove_class("cocdata-hidden")
+
+
+def is_hidden(widget: W.DOMWidget) -> bool:
+    return "cocdata-hidden" in widget._dom_classes
 
 
 def esc(value: object) -> str:
@@ -90,65 +150,89 @@ def join_names(names: Iterable[str]) -> str:
     return ", ".join(names)
 
 
-def style_tag() -> W.HTML:
-    """The form's style sheet as a widget (place it once in each form)."""
-    return W.HTML(CSS, layout=W.Layout(display="none"))
-
-
-def heading(text: str, css: str | None = None) -> W.HTML:
-    widget = W.HTML(f"<div role='heading' aria-level='3'>{esc(text)}</div>")
-    widget.add_class("cocdata-heading")
+def html_widget(value: str = "", css: str | None = None) -> W.HTML:
+    """An HTML widget; ``value`` must already be escaped (see ``esc``)."""
+    widget = W.HTML(value, layout=layout("box"), style=style("html"))
     if css:
         widget.add_class(css)
     return widget
 
 
-def help_line(text: str, css: str = "cocdata-help") -> W.HTML:
-    widget = W.HTML(esc(text))
-    widget.add_class(css)
-    return widget
-
-
-def button(text: str, css: str, style: str = "", tip: str = "", icon: str = "") -> W.Button:
-    widget = W.Button(description=text, button_style=style, tooltip=tip or text, icon=icon)
-    widget.layout = W.Layout(width="auto", min_width="120px", height="36px")
-    widget.add_class(css)
-    return widget
+def vbox(children: Sequence[W.Widget] = (), css: str | None = None, hidden: bool = False) -> W.VBox:
+    box = W.VBox(list(children), layout=layout("box"))
+    if css:
+        box.add_class(css)
+    if hidden:
+        hide(box)
+    return box
 
 
 def row(children: Sequence[W.Widget], css: str | None = None) -> W.Box:
     """Children side by side that wrap onto new lines when the window is narrow."""
-    box = W.Box(list(children), layout=W.Layout(flex_flow="row wrap", width="100%"))
+    box = W.Box(list(children), layout=layout("row"))
     box.add_class("cocdata-row")
     if css:
         box.add_class(css)
     return box
 
 
+def style_tag() -> W.HTML:
+    """The form's style sheet as a widget (place it once in each form)."""
+    widget = html_widget(CSS, "cocdata-style")
+    hide(widget)
+    return widget
+
+
+def heading(text: str, css: str | None = None) -> W.HTML:
+    widget = html_widget(f"<div role='heading' aria-level='3'>{esc(text)}</div>", "cocdata-heading")
+    if css:
+        widget.add_class(css)
+    return widget
+
+
+def help_line(text: str, css: str = "cocdata-help") -> W.HTML:
+    return html_widget(esc(text), css)
+
+
+def button(text: str, css: str, kind: str = "", tip: str = "", icon: str = "") -> W.Button:
+    """A button; ``kind`` is ipywidgets' button_style (``success``, ``warning``, ...)."""
+    widget = W.Button(
+        description=text,
+        button_style=kind,
+        tooltip=tip or text,
+        icon=icon,
+        layout=layout("button"),
+        style=style("button"),
+    )
+    widget.add_class(css)
+    return widget
+
+
 class Field:
     """One input with its label, a help line and an error slot.
 
     ``value`` reads and writes the widget's value; ``show`` puts messages in
-    the error slot (escaped) and marks the input; ``clear`` empties it.
+    the error slot (escaped) and marks the input; ``clear`` empties it. Help
+    and errors share one HTML widget under the input.
     """
 
-    def __init__(self, path: str, widget: W.ValueWidget, help_text: str = "", wide: bool = False):
+    def __init__(self, path: str, widget: W.DOMWidget, help_text: str = "", wide: bool = False):
         self.path = path
         self.widget = widget
-        if hasattr(widget, "style") and "description_width" in widget.style.keys:
-            widget.style.description_width = "initial"
-        self.help = help_line(help_text) if help_text else None
-        self.error = W.HTML("", layout=W.Layout(display="none"))
-        self.error.add_class("cocdata-error")
-        parts: list[W.Widget] = [widget]
-        if self.help is not None:
-            parts.append(self.help)
-        parts.append(self.error)
-        self.box = W.VBox(parts)
-        self.box.add_class("cocdata-field")
+        self.help_text = help_text
+        self.errors: list[str] = []
+        self.note = html_widget(self._note_html(), "cocdata-note")
+        self.box = vbox([widget, self.note], "cocdata-field")
         self.box.add_class(css_name(path))
         if wide:
             self.box.add_class("cocdata-wide")
+
+    def _note_html(self) -> str:
+        out = f"<div class='cocdata-help'>{esc(self.help_text)}</div>" if self.help_text else ""
+        if self.errors:
+            text_ = "<br>".join(esc(m[:1].upper() + m[1:]) for m in self.errors)
+            out += f"<div class='cocdata-error' role='alert'>{text_}</div>"
+        return out
 
     @property
     def value(self) -> Any:
@@ -162,21 +246,27 @@ class Field:
     def label(self) -> str:
         return getattr(self.widget, "description", self.path)
 
+    @property
+    def error_text(self) -> str:
+        """The messages shown next to the field, as plain text."""
+        return "\n".join(self.errors)
+
+    def set_help(self, help_text: str) -> None:
+        self.help_text = help_text
+        self.note.value = self._note_html()
+
     def show(self, messages: Sequence[str]) -> None:
         """Show problems of this field next to it, in words."""
-        if not messages:
-            self.clear()
-            return
-        text = "<br>".join(esc(m[0].upper() + m[1:] if m else m) for m in messages)
-        self.error.value = f"<span role='alert'>{text}</span>"
-        self.error.layout.display = None
-        self.box.add_class("cocdata-bad")
+        self.errors = list(messages)
+        self.note.value = self._note_html()
+        if self.errors:
+            self.box.add_class("cocdata-bad")
+        else:
+            self.box.remove_class("cocdata-bad")
 
     def clear(self) -> None:
-        if self.error.value:
-            self.error.value = ""
-            self.error.layout.display = "none"
-        self.box.remove_class("cocdata-bad")
+        if self.errors:
+            self.show([])
 
     def observe(self, callback: Callable[[dict[str, Any]], None]) -> None:
         self.widget.observe(callback, names="value")
@@ -185,13 +275,19 @@ class Field:
 def text(
     path: str, label: str, help_text: str = "", placeholder: str = "", wide: bool = False
 ) -> Field:
-    widget = W.Text(description=label, placeholder=placeholder, layout=FULL, style=LABEL_STYLE)
+    widget = W.Text(
+        description=label, placeholder=placeholder, layout=layout("full"), style=style("text")
+    )
     return Field(path, widget, help_text, wide)
 
 
 def area(path: str, label: str, help_text: str = "", placeholder: str = "", rows: int = 5) -> Field:
     widget = W.Textarea(
-        description=label, placeholder=placeholder, rows=rows, layout=FULL, style=LABEL_STYLE
+        description=label,
+        placeholder=placeholder,
+        rows=rows,
+        layout=layout("full"),
+        style=style("text"),
     )
     return Field(path, widget, help_text, wide=True)
 
@@ -208,14 +304,22 @@ def choice(
     opts = list(options)
     if blank is not None:
         opts = [(blank, None), *opts]
-    widget = W.Dropdown(description=label, options=opts, layout=FULL, style=LABEL_STYLE)
+    widget = W.Dropdown(
+        description=label, options=opts, layout=layout("full"), style=style("description")
+    )
     if value is not None or blank is not None:
         widget.value = value
     return Field(path, widget, help_text)
 
 
 def check(path: str, label: str, help_text: str = "", value: bool = False) -> Field:
-    widget = W.Checkbox(description=label, value=value, indent=False, layout=FULL)
+    widget = W.Checkbox(
+        description=label,
+        value=value,
+        indent=False,
+        layout=layout("full"),
+        style=style("checkbox"),
+    )
     return Field(path, widget, help_text)
 
 
@@ -232,14 +336,21 @@ class MultiChoice(Field):
         self, path: str, label: str, options: Sequence[tuple[str, str]], help_text: str = ""
     ) -> None:
         self.boxes = {
-            key: W.Checkbox(description=text_, value=False, indent=False) for text_, key in options
+            key: W.Checkbox(
+                description=text_,
+                value=False,
+                indent=False,
+                layout=layout("choice"),
+                style=style("checkbox"),
+            )
+            for text_, key in options
         }
         for key, box in self.boxes.items():
-            box.layout = W.Layout(width="auto", min_width="260px", flex="1 1 300px")
             box.add_class(f"cocdata-choice-{key}")
-        group = W.Box(list(self.boxes.values()), layout=W.Layout(flex_flow="row wrap"))
+        group = W.Box(list(self.boxes.values()), layout=layout("row"))
         group.add_class("cocdata-checkgroup")
-        self.title = W.HTML(f"<b role='heading' aria-level='4'>{esc(label)}</b>")
+        group.add_class("cocdata-row")
+        self.title = html_widget(f"<b role='heading' aria-level='4'>{esc(label)}</b>")
         super().__init__(path, group, help_text, wide=True)
         self.box.children = (self.title, *self.box.children)
         self._label = label
@@ -273,8 +384,8 @@ class ProblemBoard:
 
     def __init__(self) -> None:
         self.fields: dict[str, Field] = {}
-        self.summary = W.HTML("", layout=W.Layout(display="none"))
-        self.summary.add_class("cocdata-problems")
+        self.summary = html_widget("", "cocdata-problems")
+        hide(self.summary)
         self.shown: list[Field] = []
 
     def register(self, *fields: Field) -> None:
@@ -298,8 +409,14 @@ class ProblemBoard:
         for field in self.shown:
             field.clear()
         self.shown = []
-        self.summary.value = ""
-        self.summary.layout.display = "none"
+        if self.summary.value:
+            self.summary.value = ""
+            hide(self.summary)
+
+    @property
+    def text(self) -> str:
+        """The list of problems as plain text (empty when there are none)."""
+        return html.unescape(re.sub(r"<[^>]+>", " ", self.summary.value)).strip()
 
     def show(self, problems: Sequence[Problem], head: str | None = None) -> None:
         """Put every problem next to its field and list them all above the save button."""
@@ -322,24 +439,22 @@ class ProblemBoard:
         )
         items = "".join(f"<li>{esc(line)}</li>" for line in lines)
         self.summary.value = f"<div role='alert'>{esc(head)}<ul>{items}</ul></div>"
-        self.summary.layout.display = None
+        hide(self.summary, False)
 
     def message(self, text_: str) -> None:
         """One message that belongs to no field (a busy store, a full disk, ...)."""
         self.clear()
         self.summary.value = f"<div role='alert'>{esc(text_)}</div>"
-        self.summary.layout.display = None
+        hide(self.summary, False)
 
 
 class Status:
     """A line that says what just happened (saved, kept as draft, ...)."""
 
     def __init__(self, css: str = "cocdata-status") -> None:
-        self.widget = W.HTML("")
-        self.widget.add_class(css)
+        self.widget = html_widget("", css)
 
     def ok(self, text_: str) -> None:
-        self.widget.remove_class("cocdata-notice")
         self.widget.add_class("cocdata-ok")
         self.widget.value = f"<span role='status'>{esc(text_)}</span>"
 

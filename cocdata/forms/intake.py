@@ -62,7 +62,7 @@ class MemberBar:
     ) -> None:
         self.member = config.team_member(member)
         self.on_change = on_change
-        self.shown = W.HTML("")
+        self.shown = F.html_widget("")
         self.shown.add_class("cocdata-member")
         self.name = F.text(
             "member",
@@ -71,21 +71,19 @@ class MemberBar:
         )
         self.use = F.button("Use this name", "cocdata-member-use")
         self.use.on_click(self._use)
-        self.editor = W.VBox([self.name.box, self.use], layout=W.Layout(display="none"))
+        self.editor = F.vbox([self.name.box, self.use], "cocdata-member-editor", hidden=True)
         self.toggle = F.button("Not you?", "cocdata-member-toggle", tip="Change who is recording")
-        self.toggle.layout.min_width = "90px"
         self.toggle.on_click(self._toggle)
         hub = bool(os.environ.get("JUPYTERHUB_USER"))
         parts: list[W.Widget] = [self.shown] + ([] if hub else [self.toggle])
-        self.widget = W.VBox([F.row(parts), self.editor])
+        self.widget = F.vbox([F.row(parts), self.editor])
         self._render()
 
     def _render(self) -> None:
         self.shown.value = f"Recording as <b>{F.esc(self.member)}</b>"
 
     def _toggle(self, _: object) -> None:
-        showing = self.editor.layout.display != "none"
-        self.editor.layout.display = "none" if showing else None
+        F.hide(self.editor, not F.is_hidden(self.editor))
         self.name.value = self.member
 
     def _use(self, _: object) -> None:
@@ -101,7 +99,7 @@ class MemberBar:
                 [f"could not remember the name on this computer ({exc}); it is used for now"]
             )
         old, self.member = self.member, name
-        self.editor.layout.display = "none"
+        F.hide(self.editor)
         self._render()
         if self.on_change and old != name:
             self.on_change(name, old)
@@ -125,7 +123,7 @@ class EventPicker:
         self.id = F.text(
             "event.id",
             "Event id",
-            "Short id for files and reports: lowercase letters, digits and -. Filled in from the name.",
+            "Short id for files and reports: lowercase letters, digits and -. Leave it empty to make it from the name.",
             "djangocon-2000",
         )
         self.start = F.text("event.start", "First day", "Like 2000-12-27.", "2000-12-27")
@@ -137,14 +135,11 @@ class EventPicker:
         )
         self.location = F.text("event.location", "Location (optional)", "City or venue.")
         self.new_fields = [self.name, self.id, self.start, self.end, self.attendees, self.location]
-        self.new_box = W.VBox(
-            [F.row([f.box for f in self.new_fields])], layout=W.Layout(display="none")
+        self.new_box = F.vbox(
+            [F.row([f.box for f in self.new_fields])], "cocdata-new-event", hidden=True
         )
-        self.new_box.add_class("cocdata-new-event")
-        self.widget = W.VBox([self.choice.box, self.new_box])
-        self._auto_id = ""
+        self.widget = F.vbox([self.choice.box, self.new_box])
         self.choice.observe(self._chosen)
-        self.name.observe(self._named)
         self.refresh(current, today)
 
     @property
@@ -173,12 +168,7 @@ class EventPicker:
         self._chosen()
 
     def _chosen(self, _: object = None) -> None:
-        self.new_box.layout.display = None if self.choice.value == NEW_EVENT else "none"
-
-    def _named(self, change: dict[str, Any]) -> None:
-        if self.id.value in ("", self._auto_id):
-            self._auto_id = slugify(change["new"])
-            self.id.value = self._auto_id
+        F.hide(self.new_box, self.choice.value != NEW_EVENT)
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {"choice": self.choice.value}
@@ -206,6 +196,7 @@ class EventPicker:
         }
         if not data["name"]:
             problems.append(Problem("event.name", "write the event's name"))
+            data["id"] = data["id"] or "unnamed-event"  # the name's message says it all
         for key, field in (("start", self.start), ("end", self.end)):
             typed = field.value.strip()
             try:
@@ -293,8 +284,8 @@ class PeopleEditor:
             "Add a person", "cocdata-person-add", tip="Add a witness or someone else involved"
         )
         self.add.on_click(lambda _: self.add_row())
-        self.list = W.VBox([])
-        self.widget = W.VBox([self.list, self.add])
+        self.list = F.vbox()
+        self.widget = F.vbox([self.list, self.add])
         self.widget.add_class("cocdata-people")
 
     def add_row(self, values: dict[str, Any] | None = None) -> PersonRow:
@@ -355,7 +346,7 @@ class CaseForm:
         self.member_bar = member_bar or MemberBar(member, self._member_changed)
         self.board = F.ProblemBoard()
         self.status = F.Status("cocdata-save-status")
-        self.conflict_box = W.VBox([])
+        self.conflict_box = F.vbox()
         self.conflict_box.add_class("cocdata-conflict")
         self.pending_edit: tuple[Edit, int] | None = None
         self.mode = "intake" if stored is None else "case"
@@ -519,8 +510,7 @@ class CaseForm:
             PUBLIC_HINT,
             rows=3,
         )
-        if self.public_summary.help is not None:
-            self.public_summary.help.add_class("cocdata-public-hint")
+        self.public_summary.box.add_class("cocdata-public-hint")
         self.forwarded_to = F.text(
             "forwarded_to",
             "Report forwarded to",
@@ -558,7 +548,6 @@ class CaseForm:
         self.save_button = F.button(
             "Save report", "cocdata-save", "success", "Save the report now", "check"
         )
-        self.save_button.layout.min_width = "160px"
         self.save_button.on_click(lambda _: self.save())
         self.save_bottom = F.button(
             "Save", "cocdata-save-bottom", "success", "Save the report now", "check"
@@ -567,7 +556,7 @@ class CaseForm:
         self.new_button = F.button(
             "Start a new report", "cocdata-new-report", tip="Clear the form for the next report"
         )
-        self.new_button.layout.display = "none"
+        F.hide(self.new_button)
         self.new_button.on_click(lambda _: self.start_new())
         self._precision_auto = True
         self._setting_precision = False
@@ -608,10 +597,10 @@ class CaseForm:
         ]
 
     def _layout(self) -> W.VBox:
-        self.title = W.HTML("")
+        self.title = F.html_widget("")
         self.title.add_class("cocdata-title")
         self._render_title()
-        quick = W.VBox(
+        quick = F.vbox(
             [
                 self.event.widget,
                 F.heading("The report"),
@@ -631,7 +620,7 @@ class CaseForm:
             ]
         )
         quick.add_class("cocdata-quick")
-        details = W.VBox(
+        details = F.vbox(
             [
                 F.heading("The report"),
                 F.row([self.channel.box, self.reporter_contact.box]),
@@ -659,7 +648,7 @@ class CaseForm:
         self.more.selected_index = None if self.stored is None else 0
         self.more.add_class("cocdata-more")
         buttons = F.row([self.save_button, self.new_button], "cocdata-buttons")
-        form = W.VBox(
+        form = F.vbox(
             [
                 F.style_tag(),
                 self.title,
@@ -673,7 +662,6 @@ class CaseForm:
                 self.drafts.status.widget,
                 self.more,
             ],
-            layout=W.Layout(width="100%"),
         )
         form.add_class("cocdata-form")
         form.add_class("cocdata-case-form" if self.stored else "cocdata-intake")
@@ -1050,7 +1038,7 @@ class CaseForm:
             self.event.refresh(stored.case.event)
             self.load_case(stored.case)
         self._render_title()
-        self.new_button.layout.display = None
+        F.hide(self.new_button, False)
         what = "Saved as case" if first else "Saved case"
         self.status.ok(
             f"{what} {stored.case_id} (revision {stored.rev}) at {stored.saved_at:%H:%M:%S} "
@@ -1073,7 +1061,7 @@ class CaseForm:
             self.reset()
             self.status_field.widget.options = [(STATUS_LABELS[s], s) for s in STATUSES]
             self.status_field.value = "new"
-        self.new_button.layout.display = "none"
+        F.hide(self.new_button)
         self.conflict_box.children = ()
         self.status.clear()
         self._render_title()
@@ -1099,7 +1087,7 @@ class CaseForm:
             if clash
             else ""
         )
-        note = W.HTML(
+        note = F.html_widget(
             "<div role='alert'><b>Not saved: someone else saved this case while you edited it.</b>"
             f"<ul>{lines}</ul><p>Your changes: {F.esc(mine)}.</p>{clash_text}"
             "<p>Apply your changes on top of the newest version, or load the newest version "
@@ -1111,7 +1099,7 @@ class CaseForm:
         load_button = F.button("Load the newest version, drop mine", "cocdata-load-newest")
         apply_button.on_click(lambda _: self.reapply())
         load_button.on_click(lambda _: self.load_newest())
-        box = W.VBox([note, F.row([apply_button, load_button], "cocdata-buttons")])
+        box = F.vbox([note, F.row([apply_button, load_button], "cocdata-buttons")])
         box.add_class("cocdata-notice")
         self.conflict_box.children = (box,)
         self.drafts.flush()
@@ -1176,10 +1164,33 @@ def _same_people(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
     return sorted(map(key, a)) == sorted(map(key, b))
 
 
+class FormUnavailable:
+    """Stands in for a form that cannot open (no store, a locked store): says why and what to do."""
+
+    def __init__(self, error: CocdataError) -> None:
+        self.error = error
+        message = F.esc(error.message)
+        hint = f"<p>{F.esc(error.hint)}</p>" if error.hint else ""
+        self.widget = F.vbox(
+            [
+                F.style_tag(),
+                F.html_widget(f"<div role='alert'><p><b>{message}</b></p>{hint}</div>"),
+            ],
+            "cocdata-form",
+        )
+        self.widget.add_class("cocdata-unavailable")
+
+
 def intake_form(
     store: Store | str | None = None, member: str | None = None, **options: Any
-) -> CaseForm:
-    """The form for a new report, on the store at ``store`` (or ``$COCDATA_STORE``)."""
-    if not isinstance(store, Store):
-        store = Store.open(store)
-    return CaseForm(store, member, **options)
+) -> CaseForm | FormUnavailable:
+    """The form for a new report, on the store at ``store`` (or ``$COCDATA_STORE``).
+
+    When the store cannot be opened, the returned object's ``widget`` says why.
+    """
+    try:
+        if not isinstance(store, Store):
+            store = Store.open(store)
+        return CaseForm(store, member, **options)
+    except CocdataError as exc:
+        return FormUnavailable(exc)

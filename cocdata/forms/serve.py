@@ -74,6 +74,8 @@ def lab_command(folder: Path, port: int, open_browser: bool) -> list[str]:
     ]
     if not open_browser:
         command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers and CI run as root
     return command
 
 
