@@ -951,6 +951,11 @@ class CaseForm:
         if base.get("people") and _same_people(base["people"], people):
             data["people"] = base["people"]
         case, structural = parse_case(data)
+        if self.event.choice.value == NEW_EVENT:
+            # Whole-event problems (the dates) belong next to the last day.
+            structural = [
+                Problem("event.end", p.message) if p.field == "event" else p for p in structural
+            ]
         problems += [p for p in structural if not _covered(p, problems)]
         if case is not None:
             problems += [p for p in check_case(case, self.vocab) if not _covered(p, problems)]
@@ -1030,13 +1035,18 @@ class CaseForm:
 
     def _saved(self, stored: StoredCase) -> None:
         first = self.stored is None
+        merged = self.pending_edit is not None
         self.stored = stored
         self.conflict_box.children = ()
         self.pending_edit = None
         self.drafts.discard()
         with self.drafts.paused():
-            self.event.refresh(stored.case.event)
-            self.load_case(stored.case)
+            if self.event.choice.value != stored.case.event.id:
+                self.event.refresh(stored.case.event)
+            if merged:
+                self.load_case(stored.case)  # the newest revision plus this edit
+            else:
+                self._sync_saved(stored.case)
         self._render_title()
         F.hide(self.new_button, False)
         what = "Saved as case" if first else "Saved case"
@@ -1046,6 +1056,43 @@ class CaseForm:
         )
         if self.on_saved:
             self.on_saved(stored)
+
+    def _sync_saved(self, case: Case) -> None:
+        """After a save of what is on screen: show times as stored, keep the new person codes.
+
+        Cheaper than ``load_case`` (no rows rebuilt), which keeps a save fast in the browser.
+        """
+        self.made_at.value = format_when(case.report.made_at)
+        self._setting_precision = True
+        try:
+            self.occurred_at.value = format_when(case.occurred.at, case.occurred.precision)
+            self.precision.value = case.occurred.precision
+        finally:
+            self._setting_precision = False
+        codes = {_person_key(p.model_dump()): p.person for p in case.people}
+        for row in self.people.rows:
+            row.code = codes.get(_person_key(row.values()), row.code)
+        made_by = case.report.made_by
+        self._folded = {
+            "reporter": next(
+                (
+                    p.model_dump()
+                    for p in case.people
+                    if p.role == "reporter" and made_by and p.name == made_by
+                ),
+                None,
+            ),
+            "target": next(
+                (p.model_dump() for p in case.people if p.role == "target" and p.name == made_by),
+                None,
+            ),
+        }
+        allowed = [(STATUS_LABELS[s], s) for s in STATUSES if status_move_allowed(case.status, s)]
+        if list(self.status_field.widget.options) != allowed:
+            self.status_field.widget.options = allowed
+            self.status_field.value = case.status
+        self.evidence.clear()
+        self.board.clear()
 
     def start_new(self) -> None:
         """Clear the form for the next report (the saved one stays in the store)."""
@@ -1157,9 +1204,13 @@ def _covered(problem: Problem, known: list[Problem]) -> bool:
     return False
 
 
+def _person_key(person: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(person.get(k) or "").strip() for k in ("name", "role", "contact"))
+
+
 def _same_people(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
     def key(p: dict[str, Any]) -> tuple[str, ...]:
-        return tuple(str(p.get(k) or "") for k in ("name", "role", "contact", "person"))
+        return (*_person_key(p), str(p.get("person") or ""))
 
     return sorted(map(key, a)) == sorted(map(key, b))
 

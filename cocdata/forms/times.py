@@ -21,7 +21,7 @@ PRECISION_LABELS = {
 EXAMPLES = "2000-12-29 09:00, 2000-12-29, 2000-12, 22:30 or yesterday 22:30"
 
 _CLOCK = r"(?P<h>\d{1,2})[:.h](?P<m>\d{2})(?::(?P<s>\d{2}))?"
-_DATE_TIME = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})(?:[ T]+" + _CLOCK + r")?$")
+_DATE_TIME = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})(?:[ t]+" + _CLOCK + r")?$")
 _MONTH = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})$")
 _RELATIVE = re.compile(r"^(?P<day>now|today|yesterday)(?:\s+(?:at\s+)?" + _CLOCK + r")?$")
 _CLOCK_ONLY = re.compile(r"^(?:at\s+)?" + _CLOCK + r"$")

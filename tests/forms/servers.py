@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +66,16 @@ class Server:
 def _environment(base: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "COCDATA"))}
     home = base / "home"
-    for sub in ("home", "runtime", "config", "data", "settings", "workspaces", "xdg-data", "xdg-config"):
+    for sub in (
+        "home",
+        "runtime",
+        "config",
+        "data",
+        "settings",
+        "workspaces",
+        "xdg-data",
+        "xdg-config",
+    ):
         (base / sub).mkdir(parents=True, exist_ok=True)
     env.update(
         HOME=str(home),
@@ -168,10 +177,8 @@ def wait_visible(page, selector: str, timeout_ms: int, server: Server, what: str
         page.locator(selector).first.wait_for(state="visible", timeout=timeout_ms)
     except Exception as exc:
         outputs = ""
-        try:
+        with suppress(Exception):
             outputs = page.locator(".jp-OutputArea, .jp-Notebook, body").first.inner_text()[:3000]
-        except Exception:
-            pass
         raise AssertionError(
             f"{what} ({selector}) did not show within {timeout_ms / 1000:.0f} s.\n"
             f"Page says:\n{outputs}\nServer log:\n{server.log_tail()}"

@@ -103,7 +103,9 @@ def _time_more_saves(page, server: Server, label: str) -> None:
 
 def test_lab_quick_capture_saves_the_guide_report(tab, lab: Server) -> None:
     seconds = open_in_lab(tab, lab)
-    assert tab.locator(".cocdata-member").inner_text().strip() == "Recording as Response Team Member A"
+    assert (
+        tab.locator(".cocdata-member").inner_text().strip() == "Recording as Response Team Member A"
+    )
     # Labels are tied to their inputs (screen readers and getByLabel find them).
     assert tab.get_by_label("Who reported it", exact=True).count() == 1
     fill_quick_capture(tab)
