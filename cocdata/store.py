@@ -31,12 +31,14 @@ import secrets
 import shutil
 import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cocdata import codenames, config, vocab
@@ -130,6 +132,28 @@ def _segment_name(suffix: str = "") -> str:
     return f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}{suffix}.parquet"
 
 
+def read_file(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """Read one parquet file whole (much cheaper than the dataset reader for small files)."""
+    return pq.ParquetFile(path).read(columns=columns)
+
+
+def read_case_rows(path: Path, case_id: str, columns: list[str] | None = None) -> pa.Table:
+    """The rows of one case in a file, reading only row groups whose id range holds it."""
+    pf = pq.ParquetFile(path)
+    meta = pf.metadata
+    if meta.num_row_groups > 1:
+        col = pf.schema_arrow.get_field_index("case_id")
+        groups = []
+        for i in range(meta.num_row_groups):
+            stats = meta.row_group(i).column(col).statistics
+            if stats is None or not stats.has_min_max or stats.min <= case_id <= stats.max:
+                groups.append(i)
+        table = pf.read_row_groups(groups, columns=columns)
+    else:
+        table = pf.read(columns=columns)
+    return table.filter(pc.equal(table["case_id"], case_id))
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -145,7 +169,9 @@ class Store:
         self.root = Path(root)
         self.vocab = vocab.load(self.root / "cocdata.toml")
         self._heads: dict[str, _Head] = {}
+        self._where: dict[str, dict[int, str]] = {}  # case -> revision -> file holding it
         self._known_files: set[str] = set()
+        self._rows: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
         self._events: dict[str, Event] | None = None
         self._events_files: set[str] = set()
         self._people: dict[str, str] | None = None
@@ -260,7 +286,7 @@ class Store:
             self._events = {}
         for name in new:
             try:
-                table = pq.read_table(self._dir("events") / name)
+                table = read_file(self._dir("events") / name)
             except FileNotFoundError:
                 continue
             except (OSError, pa.ArrowException):
@@ -303,7 +329,7 @@ class Store:
 
     def _read_keys(self, name: str) -> pa.Table | None:
         try:
-            return pq.read_table(self._dir("cases") / name, columns=KEY_COLUMNS)
+            return read_file(self._dir("cases") / name, columns=KEY_COLUMNS)
         except FileNotFoundError:
             return None
         except (OSError, pa.ArrowException):
@@ -322,18 +348,29 @@ class Store:
             keys = self._read_keys(name)
             if keys is None:
                 continue
-            heads = self._heads
             for case_id, rev, digest in zip(
                 keys["case_id"].to_pylist(),
                 keys["rev"].to_pylist(),
                 keys["hash"].to_pylist(),
                 strict=True,
             ):
-                head = heads.get(case_id)
-                if head is None or rev >= head.rev:
-                    heads[case_id] = _Head(rev, digest, name)
+                self._note_revision(case_id, rev, digest, name)
             self._known_files.add(name)
         return self._heads
+
+    def _note_revision(self, case_id: str, rev: int, digest: str, file: str) -> None:
+        head = self._heads.get(case_id)
+        if head is None or rev >= head.rev:
+            self._heads[case_id] = _Head(rev, digest, file)
+        self._where.setdefault(case_id, {})[rev] = file
+
+    def _forget_index(self) -> None:
+        """Drop what is known of files (after a compaction or verify moved them)."""
+        self._heads.clear()
+        self._where.clear()
+        self._known_files.clear()
+        self._people_files.clear()
+        self._people = None
 
     def case_ids(self) -> list[str]:
         """Every case id in the store, sorted."""
@@ -344,15 +381,24 @@ class Store:
         return head.rev if head else None
 
     def _read_row(self, case_id: str, rev: int, file: str) -> dict[str, Any] | None:
+        # Revisions never change once written, so a row read once can be reused.
+        cached = self._rows.get((case_id, rev))
+        if cached is not None:
+            return cached
         try:
-            table = pq.read_table(
-                self._dir("cases") / file,
-                filters=[("case_id", "=", case_id), ("rev", "=", rev)],
-            )
+            table = read_case_rows(self._dir("cases") / file, case_id)
         except FileNotFoundError:
             return None
-        rows = table.to_pylist()
-        return rows[0] if rows else None
+        rows = table.filter(pc.equal(table["rev"], rev)).to_pylist()
+        if not rows:
+            return None
+        self._remember_row(rows[0])
+        return rows[0]
+
+    def _remember_row(self, row: dict[str, Any]) -> None:
+        self._rows[(row["case_id"], row["rev"])] = row
+        while len(self._rows) > 256:
+            self._rows.popitem(last=False)
 
     # -- person code names ----------------------------------------------
 
@@ -364,7 +410,7 @@ class Store:
             if name in self._people_files:
                 continue
             try:
-                table = pq.read_table(self._dir("cases") / name, columns=["people", "identity"])
+                table = read_file(self._dir("cases") / name, columns=["people", "identity"])
             except (OSError, pa.ArrowException):
                 continue
             for stat, ident in zip(
@@ -425,8 +471,7 @@ class Store:
             if row is not None:
                 return self._stored(row)
             # A compaction replaced the file meanwhile: index again.
-            self._heads.clear()
-            self._known_files.clear()
+            self._forget_index()
         raise NotFound(f"Revision {rev} of case {case_id!r} could not be found.")
 
     def _stored(self, row: dict[str, Any]) -> StoredCase:
@@ -435,26 +480,27 @@ class Store:
         return StoredCase(case, row["rev"], row["saved_by"], row["saved_at"], row["hash"])
 
     def _find_revision(self, case_id: str, rev: int) -> dict[str, Any] | None:
-        for name in self._files("cases"):
-            row = self._read_row(case_id, rev, name)
-            if row is not None:
-                return row
-        raise NotFound(f"Case {case_id!r} has no revision {rev}.", "See 'cocdata show --history'.")
+        file = self._where.get(case_id, {}).get(rev)
+        if file is None:
+            raise NotFound(
+                f"Case {case_id!r} has no revision {rev}.",
+                f"See its revisions with 'cocdata show {case_id} --history'.",
+            )
+        return self._read_row(case_id, rev, file)
 
-    def history(self, case_id: str) -> list[RevisionMeta]:
-        """Every revision of a case, oldest first: who saved it, when, what changed."""
+    def history(self, case_id: str, since: int = 0) -> list[RevisionMeta]:
+        """Every revision of a case after ``since``, oldest first: who saved it, when, what changed."""
+        self._refresh_heads()
         metas: dict[int, RevisionMeta] = {}
-        for name in self._files("cases"):
+        files = {f for rev, f in self._where.get(case_id, {}).items() if rev > since}
+        for name in sorted(files):
             try:
-                keys = pq.read_table(
-                    self._dir("cases") / name,
-                    columns=KEY_COLUMNS,
-                    filters=[("case_id", "=", case_id)],
-                )
+                keys = read_case_rows(self._dir("cases") / name, case_id, KEY_COLUMNS)
             except (FileNotFoundError, OSError, pa.ArrowException):
                 continue
             for row in keys.to_pylist():
-                metas[row["rev"]] = row_meta(row)
+                if row["rev"] > since:
+                    metas[row["rev"]] = row_meta(row)
         if not metas:
             raise NotFound(f"There is no case {case_id!r} in the store.")
         return [metas[r] for r in sorted(metas)]
@@ -511,89 +557,104 @@ class Store:
             problems += self._check(case, where)
         if problems:
             raise InvalidRecord(problems, "The case" if len(items) == 1 else "The cases")
-        with self._lock():
-            heads = self._refresh_heads()
-            taken: set[str] = set(heads)
-            ids_in_batch: set[str] = set()
-            rows: list[dict[str, Any]] = []
-            saved: list[StoredCase] = []
-            now = _now()
-            person_batch: dict[str, str] = {}
-            for case, base_rev in items:
-                case = self._with_person_codes(case, person_batch)
-                if case.case_id is None:
-                    case = case.model_copy(
-                        update={"case_id": codenames.new_code_name(taken | ids_in_batch)}
-                    )
-                cid = case.case_id
-                assert cid is not None
-                if cid in ids_in_batch:
-                    raise InvalidRecord(
-                        [Problem("case_id", f"{cid!r} appears twice in this batch")]
-                    )
-                ids_in_batch.add(cid)
-                head = heads.get(cid)
-                previous: Case | None = None
-                if head is not None:
-                    if base_rev is None and not update:
-                        raise AlreadyExists(
-                            f"A case named {cid!r} is already in the store (revision {head.rev}).",
-                            "To change it, open it and save on top of its newest revision "
-                            "(or import with --update).",
-                        )
-                    if base_rev is not None and base_rev != head.rev:
-                        raise Conflict(cid, base_rev, head.rev, self._changes_since(cid, base_rev))
-                    row = self._read_row(cid, head.rev, head.file)
-                    if row is not None:
-                        previous = row_case(row, case.event)
-                elif base_rev is not None:
-                    raise NotFound(
-                        f"Case {cid!r} is not in the store, so it cannot be changed.",
-                        "It may have been saved to another store; check --store.",
-                    )
-                if previous is not None and previous == case:
-                    saved.append(
-                        StoredCase(case, head.rev, member, now, head.hash)
-                    )  # nothing to save
-                    continue
-                if previous is not None and not vocab.status_move_allowed(
-                    previous.status, case.status
-                ):
-                    raise InvalidRecord(
-                        [
-                            Problem(
-                                "status",
-                                f"a case cannot go from {previous.status!r} back to {case.status!r}; "
-                                "to reopen a decided or closed case set it to 'investigating'",
-                                cid,
-                            )
-                        ]
-                    )
-                meta = RevisionMeta(
-                    case_id=cid,
-                    rev=(head.rev + 1) if head else 1,
-                    prev_hash=head.hash if head else GENESIS,
-                    saved_at=now,
-                    saved_by=member,
-                    changes=tuple(changed_fields(previous, case)),
-                )
-                meta = RevisionMeta(**{**meta.__dict__, "hash": revision_hash(case, meta)})
-                rows.append(case_row(case, meta))
-                saved.append(StoredCase(case, meta.rev, member, now, meta.hash))
+        # The work (diffs, hashes, rows) is done before taking the lock, against
+        # the heads seen then; under the lock only a check that no head moved
+        # meanwhile and the write remain, so writers wait on each other briefly.
+        for _ in range(20):
+            seen = dict(self._refresh_heads())
+            rows, saved = self._plan(items, member, update, seen)
             if not rows:
                 return saved
-            self._save_events([c.case.event for c in saved], member)
-            path = self._write_table("cases", pa.Table.from_pylist(rows, schema=CASE_SCHEMA))
-            self._known_files.add(path.name)
-            for row in rows:
-                heads[row["case_id"]] = _Head(row["rev"], row["hash"], path.name)
-        return saved
+            with self._lock():
+                heads = self._refresh_heads()
+                if any(heads.get(row["case_id"]) != seen.get(row["case_id"]) for row in rows):
+                    continue  # someone saved one of these meanwhile: plan again
+                self._save_events([c.case.event for c in saved], member)
+                path = self._write_table("cases", pa.Table.from_pylist(rows, schema=CASE_SCHEMA))
+                self._known_files.add(path.name)
+                for row in rows:
+                    self._note_revision(row["case_id"], row["rev"], row["hash"], path.name)
+                    self._remember_row(row)
+                return saved
+        raise StoreError(
+            "The cases kept changing while they were being saved; nothing was saved.",
+            "Try again in a moment.",
+        )
+
+    def _plan(
+        self,
+        items: Sequence[tuple[Case, int | None]],
+        member: str,
+        update: bool,
+        heads: dict[str, _Head],
+    ) -> tuple[list[dict[str, Any]], list[StoredCase]]:
+        """The rows to write for ``items`` on top of ``heads``; raises what a save must refuse."""
+        taken: set[str] = set(heads)
+        ids_in_batch: set[str] = set()
+        rows: list[dict[str, Any]] = []
+        saved: list[StoredCase] = []
+        now = _now()
+        person_batch: dict[str, str] = {}
+        for case, base_rev in items:
+            case = self._with_person_codes(case, person_batch)
+            if case.case_id is None:
+                new_id = codenames.new_code_name(taken | ids_in_batch)
+                case = case.model_copy(update={"case_id": new_id})
+            cid = case.case_id
+            assert cid is not None
+            if cid in ids_in_batch:
+                raise InvalidRecord([Problem("case_id", f"{cid!r} appears twice in this batch")])
+            ids_in_batch.add(cid)
+            head = heads.get(cid)
+            previous: Case | None = None
+            if head is not None:
+                if base_rev is None and not update:
+                    raise AlreadyExists(
+                        f"A case named {cid!r} is already in the store (revision {head.rev}).",
+                        "To change it, open it and save on top of its newest revision "
+                        "(or import with --update).",
+                    )
+                if base_rev is not None and base_rev != head.rev:
+                    raise Conflict(cid, base_rev, head.rev, self._changes_since(cid, base_rev))
+                row = self._read_row(cid, head.rev, head.file)
+                if row is not None:
+                    previous = row_case(row, case.event)
+            elif base_rev is not None:
+                raise NotFound(
+                    f"Case {cid!r} is not in the store, so it cannot be changed.",
+                    "It may have been saved to another store; check --store.",
+                )
+            if previous is not None and head is not None and previous == case:
+                saved.append(StoredCase(case, head.rev, member, now, head.hash))  # nothing new
+                continue
+            if previous is not None and not vocab.status_move_allowed(previous.status, case.status):
+                raise InvalidRecord(
+                    [
+                        Problem(
+                            "status",
+                            f"a case cannot go from {previous.status!r} back to {case.status!r}; "
+                            "to reopen a decided or closed case set it to 'investigating'",
+                            cid,
+                        )
+                    ]
+                )
+            meta = RevisionMeta(
+                case_id=cid,
+                rev=(head.rev + 1) if head else 1,
+                prev_hash=head.hash if head else GENESIS,
+                saved_at=now,
+                saved_by=member,
+                changes=tuple(changed_fields(previous, case)),
+            )
+            meta = RevisionMeta(**{**meta.__dict__, "hash": revision_hash(case, meta)})
+            rows.append(case_row(case, meta))
+            saved.append(StoredCase(case, meta.rev, member, now, meta.hash))
+        return rows, saved
 
     def _changes_since(self, case_id: str, base_rev: int) -> list[ChangeSeen]:
         return [
             ChangeSeen(m.rev, m.saved_by, m.saved_at.strftime("%Y-%m-%d %H:%M"), m.changes)
-            for m in self.history(case_id)
-            if m.rev > base_rev
+            for m in self.history(case_id, since=base_rev)
         ]
 
     # -- bulk reading ----------------------------------------------------
@@ -605,7 +666,7 @@ class Store:
             vanished = False
             for name in self._files("cases"):
                 try:
-                    tables.append(pq.read_table(self._dir("cases") / name, columns=columns))
+                    tables.append(read_file(self._dir("cases") / name, columns=columns))
                 except FileNotFoundError:
                     vanished = True  # compacted meanwhile: list again
                     break
@@ -644,7 +705,7 @@ class Store:
         table = self._read_cases(["case_id", "rev", "hash", "event_id"])
         heads = _heads_of(table)
         if event_id is not None:
-            heads = heads.filter(pa.compute.equal(heads["event_id"], event_id))
+            heads = heads.filter(pc.equal(heads["event_id"], event_id))
         digest = hashlib.sha256()
         for value in sorted(heads["hash"].to_pylist()):
             digest.update(value.encode())
@@ -750,7 +811,7 @@ class Store:
             tables = []
             for name in names:
                 try:
-                    tables.append(pq.read_table(self._dir("cases") / name))
+                    tables.append(read_file(self._dir("cases") / name))
                 except (OSError, pa.ArrowException) as exc:
                     raise StoreError(
                         f"{name} cannot be read ({exc}); nothing was compacted.",
@@ -766,13 +827,10 @@ class Store:
             for name in names:
                 (self._dir("cases") / name).unlink(missing_ok=True)
             _fsync_dir(self._dir("cases"))
-            self._heads.clear()
-            self._known_files.clear()
+            self._forget_index()
             ev_names = self._files("events")
             if len(ev_names) > 1:
-                events = pa.concat_tables(
-                    [pq.read_table(self._dir("events") / n) for n in ev_names]
-                )
+                events = pa.concat_tables([read_file(self._dir("events") / n) for n in ev_names])
                 self._write_table("events", events, suffix="-compact")
                 for name in ev_names:
                     (self._dir("events") / name).unlink(missing_ok=True)
@@ -794,7 +852,7 @@ class Store:
                 path = self._dir(folder) / name
                 report.files += 1
                 try:
-                    table = pq.read_table(path)
+                    table = read_file(path)
                     if folder == "cases":
                         readable.append(table)
                 except FileNotFoundError:
@@ -828,8 +886,7 @@ class Store:
                 report.problems.append(
                     f"evidence file {path.name[:12]}… does not match its SHA-256"
                 )
-        self._heads.clear()
-        self._known_files.clear()
+        self._forget_index()
         return report
 
 

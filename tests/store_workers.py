@@ -1,0 +1,53 @@
+"""Processes that hammer a store, for the concurrency and crash tests."""
+
+from __future__ import annotations
+
+import random
+import sys
+
+from cocdata.errors import Conflict
+from cocdata.model import TimelineEntry
+from cocdata.store import Store
+
+
+def append_notes(store_path: str, worker: int, saves: int, case_ids: list[str]) -> int:
+    """Add ``saves`` notes as team member ``worker`` to random cases, re-applying on conflict."""
+    store = Store.open(store_path)
+    rng = random.Random(worker)
+    conflicts = 0
+    for n in range(saves):
+        case_id = rng.choice(case_ids)
+        while True:
+            current = store.get(case_id)
+            entry = TimelineEntry(
+                at=current.case.report.made_at,
+                by=[f"member-{worker}"],
+                kind="note",
+                text=f"w{worker}-n{n}",
+            )
+            edited = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
+            try:
+                store.save(edited, by=f"member-{worker}", base_rev=current.rev)
+                break
+            except Conflict:
+                conflicts += 1
+    return conflicts
+
+
+def save_forever(store_path: str, case_id: str) -> None:
+    """Save revision after revision, printing each one once it is durable."""
+    store = Store.open(store_path)
+    n = 0
+    while True:
+        current = store.get(case_id)
+        entry = TimelineEntry(
+            at=current.case.report.made_at, by=["crash-test"], kind="note", text=f"n{n}"
+        )
+        edited = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
+        saved = store.save(edited, by="crash-test", base_rev=current.rev)
+        print(saved.rev, flush=True)
+        n += 1
+
+
+if __name__ == "__main__":
+    save_forever(sys.argv[1], sys.argv[2])
