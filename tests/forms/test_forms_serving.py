@@ -1,0 +1,143 @@
+"""The shipped notebooks, the app and lab launchers, and debounced drafts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cocdata import config
+from cocdata.forms import serve
+from cocdata.forms.drafts import DraftKeeper
+from cocdata.forms.notebooks import CASE, INTAKE, notebook_text, write_notebooks
+from cocdata.store import Store
+
+REPO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+@pytest.mark.parametrize("name", [INTAKE, CASE])
+def test_repo_notebooks_are_what_the_package_writes(name: str) -> None:
+    assert (REPO_NOTEBOOKS / name).read_text(encoding="utf-8") == notebook_text(name), (
+        "regenerate with: python -c 'from pathlib import Path; from cocdata.forms.notebooks "
+        'import write_notebooks; write_notebooks(Path("notebooks"))\''
+    )
+
+
+@pytest.mark.parametrize("name", [INTAKE, CASE])
+def test_notebooks_are_thin_and_clean(name: str) -> None:
+    nb = nbformat.reads(notebook_text(name), as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1 and len(code[0].source.splitlines()) <= 4
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+
+
+def test_write_notebooks_refreshes_a_working_folder(tmp_path: Path) -> None:
+    (tmp_path / INTAKE).write_text("old")
+    paths = write_notebooks(tmp_path)
+    assert [p.name for p in paths] == [INTAKE, CASE]
+    assert json.loads((tmp_path / INTAKE).read_text())["cells"][1]["id"] == "form"
+
+
+def test_server_env_points_kernels_at_the_store(tmp_path: Path) -> None:
+    env = serve.server_env(tmp_path / "new-store")
+    assert env[config.STORE_ENV] == str((tmp_path / "new-store").resolve())
+    assert (tmp_path / "new-store" / "cocdata.toml").exists(), "the store is created up front"
+
+
+def test_app_and_lab_commands(tmp_path: Path) -> None:
+    app = serve.app_command(tmp_path, 8870)
+    assert app[1:4] == ["-m", "voila", str(tmp_path)]
+    assert "--port=8870" in app and "--Voila.ip=127.0.0.1" in app and "--no-browser" in app
+    lab = serve.lab_command(tmp_path, 8890, open_browser=False)
+    assert "--ServerApp.port=8890" in lab and "--no-browser" in lab
+    assert f"--ServerApp.root_dir={tmp_path}" in lab
+    assert "--LabApp.default_url=/lab/tree/intake.ipynb" in lab
+    assert "--no-browser" not in serve.lab_command(tmp_path, 8890, open_browser=True)
+    assert serve.app_url(8870) == "http://127.0.0.1:8870/voila/render/intake.ipynb"
+
+
+def test_serve_app_runs_voila_on_the_notebooks(tmp_path: Path, monkeypatch) -> None:
+    seen: dict[str, object] = {}
+
+    def fake_run(command: list[str], env: dict[str, str], cwd: Path) -> int:
+        seen.update(command=command, env=env, cwd=cwd)
+        return 0
+
+    monkeypatch.setattr(serve, "_run", fake_run)
+    code = serve.serve_app(
+        tmp_path / "store", port=8871, open_browser=False, folder=tmp_path / "nb"
+    )
+    assert code == 0
+    assert seen["cwd"] == tmp_path / "nb" and (tmp_path / "nb" / INTAKE).exists()
+    assert seen["env"][config.STORE_ENV] == str((tmp_path / "store").resolve())
+    code = serve.serve_lab(
+        tmp_path / "store", port=8891, open_browser=False, folder=tmp_path / "nb"
+    )
+    assert code == 0 and "lab" in seen["command"]
+
+
+def test_serve_refuses_a_folder_that_is_not_a_store(tmp_path: Path) -> None:
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "file.txt").write_text("x")
+    from cocdata.errors import StoreError
+
+    with pytest.raises(StoreError, match="is not a cocdata store"):
+        serve.serve_app(tmp_path / "other", open_browser=False)
+
+
+def _keeper(store: Store, delay: float | None, saves: list[dict]) -> DraftKeeper:
+    def collect() -> dict:
+        data = {"form": "intake", "n": len(saves) + 1}
+        saves.append(data)
+        return data
+
+    return DraftKeeper(store, "intake-test", collect, lambda: "Member", delay)
+
+
+def test_drafts_are_debounced_on_a_timer_without_an_event_loop(tmp_path: Path) -> None:
+    store = Store.init(tmp_path / "store")
+    saves: list[dict] = []
+    keeper = _keeper(store, 0.2, saves)
+    for _ in range(5):
+        keeper.touch()
+    assert saves == [] and store.drafts() == []
+    deadline = time.monotonic() + 5
+    while not store.drafts() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(saves) == 1, "five quick changes make one draft"
+    assert store.load_draft("intake-test")["by"] == "Member"
+    assert "Draft kept at" in keeper.status.text
+
+
+def test_drafts_are_debounced_on_the_kernels_event_loop(tmp_path: Path) -> None:
+    store = Store.init(tmp_path / "store")
+    saves: list[dict] = []
+    keeper = _keeper(store, 0.1, saves)
+
+    async def typing() -> None:
+        for _ in range(3):
+            keeper.touch()
+            await asyncio.sleep(0.02)
+        assert saves == []
+        await asyncio.sleep(0.3)
+
+    asyncio.run(typing())
+    assert len(saves) == 1 and store.load_draft("intake-test") is not None
+
+
+def test_a_draft_that_cannot_be_written_says_so(tmp_path: Path, monkeypatch) -> None:
+    store = Store.init(tmp_path / "store")
+    keeper = _keeper(store, None, [])
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "save_draft", full_disk)
+    keeper.touch()
+    assert "Could not keep a draft" in keeper.status.text
+    assert "still in the form" in keeper.status.text
