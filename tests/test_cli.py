@@ -1,0 +1,128 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from cocdata.cli import app
+from cocdata.examples import GUIDE_EXAMPLE
+
+COMMANDS = ["init", "import", "export", "cases", "show", "schema", "verify", "compact", "demo"]
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("COCDATA_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("COCDATA_MEMBER", "Test Member")
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: cocdata " + command in " ".join(result.output.split())
+
+
+def test_import_show_export_round_trip(run, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(GUIDE_EXAMPLE) + "\n")
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "1 new" in result.output
+    shown = run("show", "guide-example", "--history")
+    for fact in (
+        "Verbal, in person report made by Person A",
+        "received by Response Team Member A",
+        "2000-12-28 22:30",
+        "Conference party",
+        "Reported person: Person B",
+        "Meeting by Response Team Member A, Response Team Member B",
+        "Django Software Foundation Code of Conduct",
+        "rev 1",
+        "Test Member: created",
+    ):
+        assert fact in shown.output
+    out = tmp_path / "out.jsonl"
+    assert run("export", "--out", str(out)).exit_code == 0
+    assert json.loads(out.read_text())["description"] == GUIDE_EXAMPLE["description"]
+    assert (out.stat().st_mode & 0o077) == 0
+
+
+def test_cases_filters(run):
+    run("demo")
+    listed = run("cases", "--event", "djangocon-2000").output
+    assert "guide-example" in listed and "1 case(s)" in listed
+    assert "No cases matching" in run("cases", "--status", "no-such").output
+
+
+def run_main(*args, env):
+    return subprocess.run(
+        [sys.executable, "-m", "cocdata.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def env(tmp_path):
+    import os
+
+    return {**os.environ, "COCDATA_STORE": str(tmp_path / "store"), "COCDATA_MEMBER": "Test Member"}
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["show", "amber-falcon"], 3, "There is no case 'amber-falcon'"),
+        (["import", "/no/such/file.jsonl"], 2, "does not exist"),
+        (["export", "--case", "amber-falcon"], 3, "There is no case"),
+    ],
+)
+def test_mistakes_end_in_a_message_not_a_traceback(env, args, code, words):
+    run_main("init", env=env)
+    result = run_main(*args, env=env)
+    assert result.returncode == code
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_import_lists_every_line_and_writes_nothing(env, tmp_path):
+    bad = dict(GUIDE_EXAMPLE, case_id=None, status="archived")
+    worse = dict(GUIDE_EXAMPLE, case_id=None, occurred={"at": "soon"})
+    path = tmp_path / "bad.jsonl"
+    path.write_text(
+        json.dumps(GUIDE_EXAMPLE) + "\n" + json.dumps(bad) + "\n" + json.dumps(worse) + "\n"
+    )
+    result = run_main("import", str(path), env=env)
+    assert result.returncode == 2
+    assert "line 2: status" in result.stderr and "line 3: occurred.at" in result.stderr
+    assert "nothing was saved" in result.stderr and "Traceback" not in result.stderr
+    assert "No cases" in run_main("cases", env=env).stdout
+
+
+def test_verify_and_compact_report_in_words(run):
+    run("demo")
+    assert "All good" in run("verify").output
+    assert "Compacted" in run("compact").output
+    assert "All good" in run("verify").output
+
+
+def test_demo_refuses_to_mix_into_real_cases(run, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(GUIDE_EXAMPLE) + "\n")
+    run("import", str(path))
+    with pytest.raises(Exception, match="already holds real cases"):
+        run("demo")
+
+
+def test_schema_is_json(run):
+    assert json.loads(run("schema").output)["title"].startswith("cocdata case")
