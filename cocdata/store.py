@@ -255,7 +255,7 @@ class Store:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb", closefd=False) as fh:
-                pq.write_table(table, fh, row_group_size=ROW_GROUP, compression="zstd")
+                pq.write_table(table, fh, row_group_size=ROW_GROUP, compression="lz4")
                 fh.flush()
                 os.fsync(fd)
         except BaseException:
@@ -932,25 +932,33 @@ def _conflicting_duplicates(table: pa.Table) -> list[str]:
     ]
 
 
+def _sorted_keys(table: pa.Table) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Row order by (case_id, rev), and the ids and revisions in that order."""
+    order = pc.sort_indices(table, [("case_id", "ascending"), ("rev", "ascending")])
+    ids = table["case_id"].take(order).combine_chunks()
+    revs = table["rev"].take(order).combine_chunks()
+    return order, ids, revs
+
+
 def _dedupe(table: pa.Table) -> pa.Table:
-    """Drop repeated (case_id, rev, hash) rows, as an interrupted compaction leaves."""
-    if table.num_rows == 0:
+    """Drop repeated (case_id, rev) rows, as an interrupted compaction leaves."""
+    if table.num_rows < 2:
         return table
-    keys = table.select(["case_id", "rev", "hash"]).to_pandas()
-    keep = ~keys.duplicated()
-    if keep.all():
+    order, ids, revs = _sorted_keys(table)
+    same = pc.and_(pc.equal(ids[1:], ids[:-1]), pc.equal(revs[1:], revs[:-1]))
+    if not pc.any(same).as_py():
         return table
-    return table.filter(pa.array(keep.to_numpy()))
+    keep = pa.concat_arrays([pa.array([True]), pc.invert(same)])
+    return table.take(order.filter(keep))
 
 
 def _heads_of(table: pa.Table) -> pa.Table:
     """The newest revision row of each case, sorted by case id."""
     if table.num_rows == 0:
         return table
-    keys = table.select(["case_id", "rev"]).to_pandas()
-    keys["i"] = range(len(keys))
-    last = keys.sort_values(["case_id", "rev"]).drop_duplicates("case_id", keep="last")
-    return table.take(pa.array(last["i"].to_numpy()))
+    order, ids, _ = _sorted_keys(table)
+    last = pa.concat_arrays([pc.not_equal(ids[1:], ids[:-1]), pa.array([True])])
+    return table.take(order.filter(last))
 
 
 def person_keys(name: str | None, contact: str | None) -> list[str]:

@@ -358,6 +358,12 @@ def event_row(event: Event, saved_at: dt.datetime, saved_by: str) -> dict[str, A
 # Flat DataFrames for analysis: one row per entity, keyed by case id.
 
 
+def _pandas(table: pa.Table) -> pd.DataFrame:
+    """To pandas, keeping list columns as arrow lists: converting each row's list to a
+    Python object costs more than everything else in loading a large store."""
+    return table.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_list(t) else None)
+
+
 def _explode(table: pa.Table, column: pa.ChunkedArray) -> tuple[pa.Table, np.ndarray]:
     """Rows of a list<struct> column with the case id and position of each element."""
     lists = column.combine_chunks()
@@ -381,10 +387,10 @@ def _entity(table: pa.Table, name: str, extra: dict[str, pa.Array] | None = None
     if np.array_equal(stat_lengths, ident_lengths):
         for field in ident.column_names[2:]:
             stat = stat.append_column(field, ident[field])
-        frame = stat.to_pandas()
+        frame = _pandas(stat)
     else:
         # Expunged cases carry no identity lists: fill those rows with blanks.
-        frame = stat.to_pandas().merge(ident.to_pandas(), on=["case_id", "pos"], how="left")
+        frame = _pandas(stat).merge(_pandas(ident), on=["case_id", "pos"], how="left")
     return frame
 
 
@@ -426,7 +432,7 @@ def _frames_cases(table: pa.Table) -> pd.DataFrame:
         "public_summary",
     ):
         cols[field] = pc.struct_field(idn, field)
-    return pa.table(cols).to_pandas()
+    return _pandas(pa.table(cols))
 
 
 @dataclass
@@ -453,8 +459,8 @@ def frames_from(heads: pa.Table, all_keys: pa.Table, events: pa.Table) -> Frames
         timeline=_entity(heads, "timeline"),
         actions=_entity(heads, "actions"),
         evidence=_entity(heads, "evidence"),
-        events=events.drop_columns(["saved_at", "saved_by"]).to_pandas()
+        events=_pandas(events.drop_columns(["saved_at", "saved_by"]))
         if events.num_rows
         else pd.DataFrame(columns=[f.name for f in EVENT_SCHEMA][:-2]),
-        revisions=revisions.to_pandas().sort_values(["case_id", "rev"], ignore_index=True),
+        revisions=_pandas(revisions.sort_by([("case_id", "ascending"), ("rev", "ascending")])),
     )

@@ -168,7 +168,7 @@ def test_frames_are_flat_and_keyed_by_case(store):
         [2, "reported", "Person B"],
     ]
     assert frames.timeline["kind"].tolist() == ["decision", "meeting", "decision"]
-    assert frames.timeline.loc[1, "with"].tolist() == ["Person B"]
+    assert list(frames.timeline.loc[1, "with"]) == ["Person B"]
     assert frames.actions["kind"].tolist() == ["conversation"]
     assert frames.events["id"].tolist() == ["djangocon-2000"]
     assert frames.revisions["rev"].tolist() == [1]
