@@ -151,13 +151,14 @@ class CaseSession:
         self.stored = saved
         self.conflict.children = ()
         self._pending = None
+        if done:
+            done(saved)
+        self._notify()
+        # Last, so that whoever sees the confirmation also sees the case updated.
         self.status.ok(
             f"{what} Saved as revision {saved.rev} of {saved.case_id} by {saved.saved_by} "
             f"at {saved.saved_at:%H:%M:%S}."
         )
-        if done:
-            done(saved)
-        self._notify()
 
     def _show_conflict(self, exc: Conflict, base: Case, edited: Case) -> None:
         edit = edit_between(base, edited)
@@ -917,11 +918,11 @@ class CaseWorkspace:
 
     def _edited(self, stored: StoredCase) -> None:
         self.session.stored = stored
+        self.session._notify()
         self.session.status.ok(
             f"Fields saved as revision {stored.rev} of {stored.case_id} by {stored.saved_by} "
             f"at {stored.saved_at:%H:%M:%S}."
         )
-        self.session._notify()
 
     def _show(self, stored: StoredCase) -> None:
         F.hide(self.case_box, False)

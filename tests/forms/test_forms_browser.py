@@ -30,6 +30,7 @@ from tests.forms.servers import (
     restart_kernel,
     run_all,
     running,
+    wait_idle_kernel,
     wait_visible,
 )
 
@@ -175,14 +176,17 @@ def test_lab_case_work_adds_the_meeting_with_person_b(tab, lab: Server) -> None:
         click_save(tab, lab)
         stored = _guide_case(lab)
     tab.goto(f"{lab.url}/lab/tree/case.ipynb?reset", wait_until="domcontentloaded")
-    from tests.forms.servers import wait_idle_kernel
-
     wait_idle_kernel(tab, lab, "case.ipynb")
     run_all(tab, lab, "button.cocdata-open-case")
+    _add_meeting_with_person_b(tab, lab, stored)
+
+
+def _add_meeting_with_person_b(tab, server: Server, stored) -> None:
+    """Find the case in case work and add the meeting with Person B, with a copied e-mail."""
     fill(tab, "cocdata-f-find-text", stored.case_id)
     tab.locator(".cocdata-find-count", has_text="1 case found").wait_for(timeout=10_000)
     tab.locator("button.cocdata-open-case").click()
-    wait_visible(tab, ".cocdata-composer", 20_000, lab, "the opened case")
+    wait_visible(tab, ".cocdata-composer", 20_000, server, "the opened case")
     fill(tab, "cocdata-f-entry-at", "2000-12-29 10:00")
     fill(tab, "cocdata-f-entry-with", "Person B")
     fill(tab, "cocdata-f-entry-text", "Met Person B in an empty room; <b>they apologised</b>.")
@@ -198,10 +202,11 @@ def test_lab_case_work_adds_the_meeting_with_person_b(tab, lab: Server) -> None:
         timeout=SAVE_TIMEOUT_MS
     )
     timeline = tab.locator(".cocdata-timeline")
+    timeline.filter(has_text="Met Person B").wait_for(timeout=10_000)
     assert "<b>they apologised</b>" in timeline.inner_text(), "record text must show escaped"
     assert timeline.locator("b").count() == 0
 
-    after = Store.open(lab.store).get(stored.case_id)
+    after = Store.open(server.store).get(stored.case_id)
     assert after.rev == stored.rev + 1
     entry = after.case.timeline[-1]
     assert (entry.kind, entry.with_, entry.reaction) == ("meeting", ["Person B"], "apologised")
@@ -227,5 +232,9 @@ def test_voila_app_quick_capture_on_a_tablet(chromium, voila: Server) -> None:
         assert stored.case.event.id == "djangocon-2000"
         assert stored.saved_by == "Response Team Member A"
         _time_more_saves(page, voila, "voila_save_s")
+
+        page.goto(f"{voila.url}/voila/render/case.ipynb", wait_until="domcontentloaded")
+        wait_visible(page, "button.cocdata-open-case", 60_000, voila, "the app's case view")
+        _add_meeting_with_person_b(page, voila, stored)
     finally:
         context.close()
