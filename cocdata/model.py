@@ -67,7 +67,7 @@ def format_time(value: dt.datetime | None) -> str | None:
     """ISO text of a local time: minutes when the seconds are zero, else seconds."""
     if value is None:
         return None
-    return value.strftime("%Y-%m-%dT%H:%M:%S" if value.second else "%Y-%m-%dT%H:%M")
+    return value.isoformat(timespec="seconds" if value.second else "minutes")
 
 
 LocalTime = Annotated[
@@ -322,6 +322,11 @@ def problems_from(error: ValidationError, where: str | None = None) -> list[Prob
         field = ".".join(str(p) for p in err["loc"]) or "record"
         field = field.replace("with_", "with")
         kind = err["type"]
+        if kind == "json_invalid":
+            field = "line"
+            message = f"is not valid JSON ({err.get('ctx', {}).get('error', err['msg'])})"
+            out.append(Problem(field=field, message=message, where=where))
+            continue
         if kind in ("value_error", "assertion_error"):
             message = str(err.get("ctx", {}).get("error", err["msg"]))
         elif kind == "literal_error":

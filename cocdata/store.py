@@ -544,15 +544,19 @@ class Store:
         items: Sequence[tuple[Case, int | None]],
         by: str | None = None,
         update: bool = False,
+        checked: bool = False,
     ) -> list[StoredCase]:
         """Save many cases at once, all or nothing, in one new file.
 
         Each item is ``(case, base_rev)``. With ``update`` an item with no base
         revision may replace an existing case (the import's ``--update``).
+        ``checked`` says the caller already ran ``model.check_case`` on every
+        case against this store's vocabularies (the import does, to report
+        problems by line).
         """
         member = config.team_member(by)
         problems: list[Problem] = []
-        for i, (case, _) in enumerate(items):
+        for i, (case, _) in enumerate(items if not checked else ()):
             where = case.case_id or (f"case {i + 1}" if len(items) > 1 else None)
             problems += self._check(case, where)
         if problems:
@@ -595,8 +599,10 @@ class Store:
         saved: list[StoredCase] = []
         now = _now()
         person_batch: dict[str, str] = {}
+        coding = any(not p.person for case, _ in items for p in case.people)
         for case, base_rev in items:
-            case = self._with_person_codes(case, person_batch)
+            if coding:
+                case = self._with_person_codes(case, person_batch)
             if case.case_id is None:
                 new_id = codenames.new_code_name(taken | ids_in_batch)
                 case = case.model_copy(update={"case_id": new_id})
@@ -973,9 +979,10 @@ def person_keys(name: str | None, contact: str | None) -> list[str]:
 
 def fold(text: str) -> str:
     """Lower case, accents dropped, spaces collapsed: 'José  Núñez' -> 'jose nunez'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
 
 
 def _safe_name(text: str) -> str:

@@ -162,16 +162,23 @@ def canonical(case: Case) -> dict[str, Any]:
 
 
 def revision_hash(case: Case, meta: RevisionMeta) -> str:
-    """SHA-256 over the previous hash, who/when, and the case's canonical content."""
-    payload = {
-        "prev": meta.prev_hash,
-        "rev": meta.rev,
-        "saved_by": meta.saved_by,
-        "saved_at": meta.saved_at.isoformat(timespec="milliseconds"),
-        "case": canonical(case),
-    }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 over the previous hash, who/when, and the case's content.
+
+    Fields left at their defaults are not hashed, so a field added to the
+    record later does not make older revisions look altered.
+    """
+    head = json.dumps(
+        [
+            meta.prev_hash,
+            meta.rev,
+            meta.saved_by,
+            meta.saved_at.isoformat(timespec="milliseconds"),
+            case.event.id,
+        ],
+        ensure_ascii=False,
+    )
+    body = case.model_dump_json(by_alias=True, exclude={"event"}, exclude_defaults=True)
+    return hashlib.sha256(head.encode("utf-8") + b"\n" + body.encode("utf-8")).hexdigest()
 
 
 def changed_fields(old: Case | None, new: Case) -> list[str]:
