@@ -14,9 +14,10 @@ engine
     ``cocdata.reports.render(jobs, workers=W)``, in a fresh Python process
     per run so that its one-time imports are counted.
 floor
-    The least any engine could spend: for each report a bare kernel start
-    (standard launch, IPC) that runs the template's code as one block, W
-    kernels at a time, in this process, no papermill and no nbconvert.
+    The least an engine with standard kernels could spend: for each report a
+    bare kernel start (standard launch, IPC) that runs the template's code as
+    one block, W kernels at a time, in this process, with no papermill, no
+    nbconvert and no files written.
 
 Two more engine rows show what the fork server buys: ``spawn`` starts every
 kernel the standard way, ``fork, no preload`` forks kernels that import the
@@ -168,41 +169,32 @@ def template_code(job: RenderJob) -> str:
 
 
 async def _floor(jobs: list[RenderJob], workers: int) -> None:
-    from jupyter_client.manager import AsyncKernelManager
+    # The engine's own kernel starter in standard-launch mode: the same IPC
+    # sockets and quick readiness check, so the floor is the best a bare
+    # kernel start can do, not jupyter_client's slower wait_for_ready.
+    from cocdata.reports.kernels import KernelFactory
 
-    folder = Path(tempfile.mkdtemp(prefix="cocdata-floor-"))
-    queue = list(enumerate(jobs))
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
+    queue = list(jobs)
+    stops: list[asyncio.Task[None]] = []
 
-    async def slot() -> None:
-        while queue:
-            i, job = queue.pop(0)
-            km = AsyncKernelManager(
-                transport="ipc",
-                ip=str(folder / f"k{i}"),
-                connection_file=str(folder / f"k{i}.json"),
-            )
-            await km.start_kernel(cwd=str(job.template.parent), env=env)
-            kc = km.client()
-            kc.start_channels()
-            try:
-                await kc.wait_for_ready(timeout=60)
-                reply = await kc.execute_interactive(
-                    template_code(job), timeout=300, output_hook=lambda msg: None
-                )
-                if reply["content"]["status"] != "ok":
-                    raise RuntimeError(f"floor run of {job.title} failed: {reply['content']}")
-            finally:
-                kc.stop_channels()
-                await km.shutdown_kernel(now=True)
+    async with KernelFactory(mode="spawn") as kernels:
 
-    try:
+        async def slot() -> None:
+            while queue:
+                job = queue.pop(0)
+                kernel = await kernels.start(job.template.parent)
+                try:
+                    reply = await kernel.kc.execute_interactive(
+                        template_code(job), timeout=300, output_hook=lambda msg: None
+                    )
+                    if reply["content"]["status"] != "ok":
+                        raise RuntimeError(f"floor run of {job.title} failed: {reply['content']}")
+                finally:
+                    # Like the engine, do not wait for the kernel to exit.
+                    stops.append(asyncio.ensure_future(kernels.shutdown(kernel)))
+
         await asyncio.gather(*(slot() for _ in range(workers)))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        await asyncio.gather(*stops)
 
 
 def run_floor(jobs: list[RenderJob], workers: int) -> None:
@@ -297,12 +289,14 @@ def main() -> None:
         _engine_once(args.engine_once, args.workers)
         return
 
+    load_before = os.getloadavg()[0]
     figures = benchmark(
         lambda out: summary_jobs(args.reports, out, args.template.resolve()),
         runs=args.runs,
         workers=args.workers,
         naive=not args.skip_naive,
     )
+    load_after = os.getloadavg()[0]
     result = table(figures, args.reports, args.workers)
     print()
     print(result)
@@ -311,6 +305,8 @@ def main() -> None:
             f"{args.reports} reports of `{args.template.resolve().relative_to(ROOT)}`, "
             f"workers={args.workers}, median of {args.runs} runs, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"1-minute load average {load_before:.1f} before and {load_after:.1f} after "
+            "(above 2, other work shared the machine), "
             f"measured {time.strftime('%Y-%m-%d')} by `python benchmarks/bench_engine.py "
             f"--reports {args.reports} --runs {args.runs}`."
         )

@@ -29,9 +29,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cocdata.errors import CocdataError, ReportFailed
+
+if TYPE_CHECKING:
+    from cocdata.reports.execute import Templates
+    from cocdata.reports.export import Exporter
+    from cocdata.reports.kernels import Kernel, KernelFactory
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +250,7 @@ async def _render(
             batch = _Batch(kernels, libraries, export_pool, execute.Templates(), before_write)
 
             async def worker() -> None:
-                pending: tuple[int, RenderJob, asyncio.Task[Any]] | None = None
+                pending: tuple[int, RenderJob, asyncio.Task[Kernel]] | None = None
                 try:
                     while pending is not None or queue:
                         if pending is None:
@@ -277,7 +282,7 @@ async def _render(
     return [r for r in results if r is not None]
 
 
-def _prepare_exports() -> Any:
+def _prepare_exports() -> Exporter:
     from cocdata.reports import execute
 
     execute.load_libraries()
@@ -286,7 +291,7 @@ def _prepare_exports() -> Any:
     return Exporter()
 
 
-async def _discard_kernel(kernels: Any, task: asyncio.Task[Any]) -> None:
+async def _discard_kernel(kernels: KernelFactory, task: asyncio.Task[Kernel]) -> None:
     if not task.done():
         task.cancel()
     with contextlib.suppress(BaseException):
@@ -299,10 +304,10 @@ class _Batch:
 
     def __init__(
         self,
-        kernels: Any,
-        exporter: asyncio.Future[Any],
+        kernels: KernelFactory,
+        exporter: asyncio.Future[Exporter],
         export_pool: ThreadPoolExecutor,
-        templates: Any,
+        templates: Templates,
         before_write: BeforeWrite | None,
     ) -> None:
         self.kernels = kernels
@@ -311,13 +316,13 @@ class _Batch:
         self.templates = templates
         self.before_write = before_write
 
-    def start_kernel(self, job: RenderJob) -> asyncio.Task[Any]:
+    def start_kernel(self, job: RenderJob) -> asyncio.Task[Kernel]:
         # Relative paths in a template resolve against its own folder, as
         # when it is opened in JupyterLab.
         return asyncio.ensure_future(self.kernels.start(job.template.resolve().parent))
 
     async def run(
-        self, job: RenderJob, kernel_task: asyncio.Task[Any], stops: set[asyncio.Task[None]]
+        self, job: RenderJob, kernel_task: asyncio.Task[Kernel], stops: set[asyncio.Task[None]]
     ) -> RenderResult:
         from cocdata.reports import execute
 
@@ -396,6 +401,7 @@ async def _write(job: RenderJob, texts: dict[str, str]) -> list[Path]:
             for fmt in job.formats:
                 target = job.path(fmt)
                 stage = target.with_name(f".{target.name}.{os.getpid()}.partial")
+                staged[target] = stage
                 if fmt == "pdf":
                     assert html is not None
                     page = tmpdir / "page.html"
@@ -404,7 +410,6 @@ async def _write(job: RenderJob, texts: dict[str, str]) -> list[Path]:
                 else:
                     body = html if fmt == "html" else texts[fmt]
                     stage.write_text(body, encoding="utf-8")
-                staged[target] = stage
             for target, stage in staged.items():
                 os.replace(stage, target)
         finally:
