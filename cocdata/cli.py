@@ -191,6 +191,48 @@ def demo(
     _say(result)
 
 
+PortOption = Annotated[int | None, typer.Option(help="Port on localhost.", show_default=False)]
+NoBrowserOption = Annotated[
+    bool, typer.Option("--no-browser", help="Do not open a browser window.")
+]
+
+
+@app.command("app", epilog="Example: cocdata app --port 8866")
+def app_(
+    store: StoreOption = None,
+    port: PortOption = None,
+    no_browser: NoBrowserOption = False,
+    folder: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the form notebooks. Default: in the data folder."),
+    ] = None,
+) -> None:
+    """Serve the report form and the case view as a web app on localhost (no code shown)."""
+    from cocdata.forms.serve import serve_app
+
+    raise typer.Exit(
+        serve_app(store, port=port or 8866, open_browser=not no_browser, folder=folder)
+    )
+
+
+@app.command(epilog="Example: cocdata lab")
+def lab(
+    store: StoreOption = None,
+    port: PortOption = None,
+    no_browser: NoBrowserOption = False,
+    folder: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the form notebooks. Default: in the data folder."),
+    ] = None,
+) -> None:
+    """Open JupyterLab at the report form, with the case notebook beside it."""
+    from cocdata.forms.serve import serve_lab
+
+    raise typer.Exit(
+        serve_lab(store, port=port or 8888, open_browser=not no_browser, folder=folder)
+    )
+
+
 def main() -> None:
     """Entry point: run the command, turning cocdata's errors into messages and exit codes."""
     try:

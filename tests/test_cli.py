@@ -8,7 +8,19 @@ from typer.testing import CliRunner
 from cocdata.cli import app
 from cocdata.examples import GUIDE_EXAMPLE
 
-COMMANDS = ["init", "import", "export", "cases", "show", "schema", "verify", "compact", "demo"]
+COMMANDS = [
+    "init",
+    "import",
+    "export",
+    "cases",
+    "show",
+    "schema",
+    "verify",
+    "compact",
+    "demo",
+    "app",
+    "lab",
+]
 
 
 @pytest.fixture
