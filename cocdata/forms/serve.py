@@ -54,7 +54,7 @@ def app_command(folder: Path, port: int) -> list[str]:
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
         "--no-browser",
-        "--VoilaConfiguration.show_tracebacks=True",
+        "--VoilaConfiguration.show_tracebacks=False",
         f"--Voila.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_MAX_BYTES}}}",
     ]
 
