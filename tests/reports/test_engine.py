@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -149,6 +151,22 @@ def test_nothing_from_one_report_survives_into_the_next(tmp_path: Path) -> None:
     assert pid and pid[0] not in page_a  # a different kernel process, too
 
 
+def field(page: str, name: str) -> str:
+    """A value the state fixture prints, e.g. field(page, "pid")."""
+    return page.split(f"{name} ", 1)[1].split(",", 1)[0]
+
+
+def gone(pid: int, within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["fork", "spawn"])
 def test_eight_reports_four_at_a_time(tmp_path: Path, monkeypatch, mode: str) -> None:
@@ -156,12 +174,37 @@ def test_eight_reports_four_at_a_time(tmp_path: Path, monkeypatch, mode: str) ->
     jobs = [job("state", tmp_path / f"r{i}", mode="check") for i in range(8)]
     results = render(jobs, workers=4, progress=False)
     assert [r.ok for r in results] == [True] * 8, [str(r) for r in results if not r.ok]
-    pids = set()
-    for r in results:
-        page = r.job.path("html").read_text()
-        assert "leaks: none" in page
-        pids.add(page.split("pid ", 1)[1].split(",", 1)[0])
-    assert len(pids) == 8  # one kernel per report
+    pages = [r.job.path("html").read_text() for r in results]
+    assert all("leaks: none" in page for page in pages)
+    pids = {int(field(page, "pid")) for page in pages}
+    assert len(pids) == 8  # one kernel per report ...
+    assert all(gone(pid) for pid in pids)  # ... and every one of them stopped
+    # Forked kernels must not share numpy's global random state.
+    assert len({field(page, "random") for page in pages}) == 8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("module", "ok", "message"),
+    [
+        # A preload that cannot be imported is skipped; templates import it themselves.
+        ("cocdata_no_such_module", True, ""),
+        # One that starts a thread would make forked kernels hang at random.
+        ("cocdata_starts_a_thread", False, "The kernel fork server failed: preloading started"),
+    ],
+)
+def test_fork_server_preloads(tmp_path: Path, monkeypatch, module, ok, message) -> None:
+    (tmp_path / "cocdata_starts_a_thread.py").write_text(
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.setenv("COCDATA_KERNEL_MODE", "fork")
+    monkeypatch.setenv("COCDATA_KERNEL_PRELOAD", f"numpy,{module}")
+    (result,) = render([job("state", tmp_path / "r", mode="check")], progress=False)
+    assert result.ok == ok, str(result)
+    assert message in (result.message or "")
+    if not ok:
+        assert "COCDATA_KERNEL_MODE=spawn" in result.message
 
 
 @pytest.mark.slow
@@ -174,11 +217,11 @@ def test_before_write_sees_the_texts_and_its_veto_writes_nothing(tmp_path: Path)
             raise LeakFound("The page shows the exact time 14:03 of report R-2.")
 
     jobs = [
-        job("summary", tmp_path / "kept", event_id="EV-OK", formats=("html", "md", "pdf")),
+        job("summary", tmp_path / "kept", event_id="EV-OK", formats=("html", "md")),
         job("summary", tmp_path / "vetoed", event_id="EV-LEAK", formats=("html", "md", "pdf")),
     ]
     kept, vetoed = render(jobs, workers=2, progress=False, before_write=guard)
-    assert kept.ok and written_files(tmp_path) == ["kept.html", "kept.md", "kept.pdf"]
+    assert kept.ok and written_files(tmp_path) == ["kept.html", "kept.md"]
     assert not vetoed.ok
     assert vetoed.error == "LeakFound"
     assert vetoed.message == "The page shows the exact time 14:03 of report R-2."
