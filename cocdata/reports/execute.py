@@ -12,9 +12,14 @@ import copy
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cocdata.errors import ReportFailed
+
+if TYPE_CHECKING:
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.manager import AsyncKernelManager
+    from nbformat import NotebookNode
 
 CELL_TIMEOUT = 600
 """Seconds one cell may run before its report fails: a template stuck on a
@@ -61,9 +66,9 @@ class Templates:
     """Reads each template notebook once per batch and hands out parameterised copies."""
 
     def __init__(self) -> None:
-        self._cache: dict[Path, Any] = {}
+        self._cache: dict[Path, NotebookNode] = {}
 
-    def _read(self, path: Path) -> Any:
+    def _read(self, path: Path) -> NotebookNode:
         import nbformat
 
         path = path.resolve()
@@ -87,7 +92,7 @@ class Templates:
             self._cache[path] = nb
         return self._cache[path]
 
-    def parameterise(self, path: Path, parameters: dict[str, Any], title: str) -> Any:
+    def parameterise(self, path: Path, parameters: dict[str, Any], title: str) -> NotebookNode:
         """A copy of the template with the parameters injected after its ``parameters`` cell.
 
         Every name must be declared in the template's parameters cell: a
@@ -122,7 +127,7 @@ class Templates:
         return nb
 
 
-def _kernel_and_language(nb: Any) -> tuple[str, str]:
+def _kernel_and_language(nb: NotebookNode) -> tuple[str, str]:
     # Templates are Python notebooks; one saved without kernel metadata
     # (e.g. written by a script) should still run.
     spec = nb.metadata.get("kernelspec", {})
@@ -130,7 +135,7 @@ def _kernel_and_language(nb: Any) -> tuple[str, str]:
     return spec.get("name") or "python3", language or "python"
 
 
-def template_cell_index(nb: Any, index: int) -> int:
+def template_cell_index(nb: NotebookNode, index: int) -> int:
     """Map a cell index in the parameterised notebook back to the template's numbering."""
     injected = sum(
         INJECTED_TAG in cell.get("metadata", {}).get("tags", []) for cell in nb.cells[:index]
@@ -138,7 +143,7 @@ def template_cell_index(nb: Any, index: int) -> int:
     return index - injected
 
 
-async def run(nb: Any, km: Any, kc: Any, cwd: Path) -> None:
+async def run(nb: NotebookNode, km: AsyncKernelManager, kc: AsyncKernelClient, cwd: Path) -> None:
     """Execute every cell of ``nb`` in place, in the kernel behind ``km``/``kc``.
 
     Raises :class:`CellFailed` for the first cell that raises; the
@@ -179,7 +184,7 @@ async def run(nb: Any, km: Any, kc: Any, cwd: Path) -> None:
     client.set_widgets_metadata()
 
 
-def _failed(nb: Any, index: int, ename: str, evalue: str, traceback: str) -> CellFailed:
+def _failed(nb: NotebookNode, index: int, ename: str, evalue: str, traceback: str) -> CellFailed:
     from nbconvert.filters import strip_ansi
 
     source = nb.cells[index].source

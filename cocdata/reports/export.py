@@ -12,7 +12,10 @@ import copy
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 TEMPLATES = Path(__file__).with_name("templates")
 """Folder of cocdata's nbconvert templates."""
@@ -136,7 +139,7 @@ class Exporter:
             for preprocessor in _preprocessors():
                 exporter.register_preprocessor(preprocessor, enabled=True)
 
-    def export(self, nb: Any, formats: set[str], title: str) -> dict[str, str]:
+    def export(self, nb: NotebookNode, formats: set[str], title: str) -> dict[str, str]:
         """Render ``nb`` to the text formats among ``formats`` (plus HTML when a PDF is wanted).
 
         A page with a chart keeps a marker where :func:`inline_plotly` puts

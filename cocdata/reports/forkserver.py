@@ -8,8 +8,8 @@ nothing one report does can reach another. It never runs notebook code
 itself.
 
 It is started by :mod:`cocdata.reports.kernels` as ``python forkserver.py
-MODULE...`` (by path, so that importing the ``cocdata`` package cannot start
-threads before the fork) and speaks JSON lines on stdin/stdout:
+MODULE...`` (by path, so that it imports nothing but ipykernel and the
+modules it is asked to preload) and speaks JSON lines on stdin/stdout:
 ``{"connection_file", "cwd", "env", "log", "argv"}`` in, ``{"pid"}`` or
 ``{"error"}`` out. When stdin closes, it kills every kernel it forked and exits.
 

@@ -6,7 +6,7 @@ make one, chosen by the environment variable ``COCDATA_KERNEL_MODE``:
 ``fork`` (the default on Linux and macOS)
     A fork server (:mod:`cocdata.reports.forkserver`) imports ipykernel and
     the libraries templates use once, then forks a kernel per report. A
-    forked kernel is ready in about 0.15 s instead of about 1 s, and starts
+    forked kernel is ready in about 0.1 s instead of about 1 s, and starts
     from the server's never-used state, so report A cannot leave anything
     behind for report B. ``COCDATA_KERNEL_PRELOAD`` (comma-separated module
     names) replaces the default list of preloaded libraries.
@@ -15,7 +15,8 @@ make one, chosen by the environment variable ``COCDATA_KERNEL_MODE``:
 
 Kernels talk over ``transport="ipc"``: parallel TCP starts race for free
 ports (nteract/papermill#511), and Unix sockets in a folder only this user
-can read keep other local users off the kernels too.
+can read keep other local users off the kernels too. IPC sockets need Linux
+or macOS.
 """
 
 from __future__ import annotations
