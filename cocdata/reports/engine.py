@@ -265,10 +265,16 @@ async def _render(
                             ni, njob = queue.popleft()
                             pending = (ni, njob, batch.start_kernel(njob))
                         i, job, kernel_task = current
-                        results[i] = await batch.run(job, kernel_task, stops)
+                        result = await batch.run(job, kernel_task, stops)
+                        task = asyncio.current_task()
+                        if task is not None and task.cancelling():
+                            # Interrupted (Ctrl-C): this report's failure is
+                            # the interruption's doing, not the template's.
+                            return
+                        results[i] = result
                         bar.update(1)
-                        if not results[i].ok:
-                            log.warning("%s", results[i])
+                        if not result.ok:
+                            log.warning("%s", result)
                 finally:
                     if pending is not None:
                         await _discard_kernel(kernels, pending[2])

@@ -74,13 +74,19 @@ def _become_kernel(request: dict, server_pid: int) -> None:
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(request["env"])
-        # ipykernel exits when this pid stops being its parent (see its
-        # ParentPollerUnix), so the kernel dies with the server.
         os.environ["JPY_PARENT_PID"] = str(server_pid)
         # A kernel started with ``python -m ipykernel_launcher`` has its
         # working directory first on sys.path; keep that behaviour.
         sys.path.insert(0, cwd)
-        sys.argv = ["ipykernel_launcher", "-f", request["connection_file"]]
+        sys.argv = [
+            "ipykernel_launcher",
+            "-f",
+            request["connection_file"],
+            # ipykernel read JPY_PARENT_PID when the server imported it, so
+            # say it again: the kernel then exits as soon as the server is
+            # gone (ipykernel's ParentPollerUnix) instead of living on.
+            f"--IPKernelApp.parent_handle={server_pid}",
+        ]
 
         # numpy's global generator is seeded once at import, so without this
         # every forked kernel would draw the same "random" numbers.

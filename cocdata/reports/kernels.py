@@ -300,8 +300,13 @@ class _ForkServer:
         await asyncio.wait_for(asyncio.shield(self._ready), START_TIMEOUT)
         assert self._proc is not None and self._proc.stdin is not None
         async with self._lock:
-            self._proc.stdin.write(json.dumps(request).encode() + b"\n")
-            await self._proc.stdin.drain()
+            if self._proc.returncode is not None:
+                raise self._failure(f"it exited with code {self._proc.returncode}")
+            try:
+                self._proc.stdin.write(json.dumps(request).encode() + b"\n")
+                await self._proc.stdin.drain()
+            except ConnectionError:
+                raise self._failure("it exited") from None
             reply = await self._read_reply()
         if "pid" not in reply:
             raise self._failure(reply.get("error", "no pid in its reply"))
