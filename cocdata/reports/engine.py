@@ -90,6 +90,7 @@ class RenderJob:
         object.__setattr__(self, "out", Path(self.out))
         object.__setattr__(self, "formats", tuple(self.formats))
         problems: list[str] = []
+        hints = []
         unknown = [f for f in self.formats if f not in FORMATS]
         if unknown or not self.formats:
             problems.append(
@@ -103,13 +104,18 @@ class RenderJob:
         if not isinstance(self.parameters, dict):
             problems.append("parameters must be a dict of name to value")
         else:
+            before = len(problems)
             for name, value in self.parameters.items():
                 _check_plain(value, f"parameter {name!r}", problems)
+            if len(problems) > before:
+                hints.append(
+                    "Pass IDs and plain values (text, numbers, booleans, None, lists and "
+                    "dicts of those) as parameters, and let the template load the records."
+                )
         if problems:
             raise ReportFailed(
                 f"The report {self.title!r} cannot be rendered: " + "; ".join(problems) + ".",
-                "Pass IDs and plain values as parameters and let the template load "
-                "the records itself.",
+                " ".join(hints) or "Correct the RenderJob as described.",
             )
 
     def path(self, fmt: str) -> Path:
