@@ -11,7 +11,10 @@ make one, chosen by the environment variable ``COCDATA_KERNEL_MODE``:
     behind for report B. ``COCDATA_KERNEL_PRELOAD`` (comma-separated module
     names) replaces the default list of preloaded libraries.
 ``spawn``
-    The standard jupyter_client launch of ``python -m ipykernel_launcher``.
+    The standard jupyter_client launch of the ``python3`` kernel.
+
+Either way a template runs in Python with this cocdata importable; the
+kernel name saved in a template is not used, as templates are Python.
 
 Kernels talk over ``transport="ipc"``: parallel TCP starts race for free
 ports (nteract/papermill#511), and Unix sockets in a folder only this user
