@@ -113,7 +113,9 @@ def _one_line(s: str) -> str:
 def text(value: object) -> Block:
     """A paragraph of text, line breaks kept."""
     s = _as_text(value)
-    html_lines = "<br>\n".join(escape_html(line) for line in s.splitlines()) or ""
+    # No newline after <br>: the page keeps the text's own spacing
+    # (white-space: pre-wrap), which would turn one into a blank line.
+    html_lines = "<br>".join(escape_html(line) for line in s.splitlines())
     md_lines = "  \n".join(escape_markdown(line) for line in s.splitlines())
     return Block(html=f'<p class="cocdata-text">{html_lines}</p>', markdown=md_lines, plain=s)
 

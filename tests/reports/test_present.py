@@ -77,7 +77,7 @@ def test_html_of_every_helper_has_only_its_own_tags(payload: str) -> None:
         assert set(found.tags) <= allowed, (name, found.tags)
         assert not [a for a in found.attrs if a.startswith("on") or a in ("src", "href")], name
         # The payload is shown as text, character for character.
-        visible = " ".join("".join(found.text).split())
+        visible = " ".join(" ".join(found.text).split())
         assert " ".join(payload.split()) in visible, name
 
 
@@ -142,7 +142,7 @@ def test_pandas_styler_does_not_escape_which_is_why_table_exists() -> None:
 
 def test_text_keeps_line_breaks_in_both_forms() -> None:
     block = text("first\nsecond")
-    assert block.html == '<p class="cocdata-text">first<br>\nsecond</p>'
+    assert block.html == '<p class="cocdata-text">first<br>second</p>'
     assert block.markdown == "first  \nsecond"
 
 
