@@ -653,7 +653,7 @@ def test_description_index_is_tf_idf_cosine() -> None:
     cases = pd.DataFrame(
         {
             "case_id": ["a", "b", "c", "d"],
-            "description": ["Apple banana", "apple cherry cherry", "", None],
+            "description": ["Apple, banana!", "apple cherry (cherry)", "", None],
         }
     )
     index = similar.DescriptionIndex.build(cases)

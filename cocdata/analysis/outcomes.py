@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cocdata.analysis.tidy import explode_list, label, lookup, share, vocabularies
+from cocdata.analysis.tidy import explode_list, label, lookup, positions, share, vocabularies
 from cocdata.tables import Frames
 from cocdata.vocab import Vocabularies
 
@@ -36,13 +36,19 @@ def actions_by_category(frames: Frames, vocab: Vocabularies | None = None) -> pd
     """
     vocab = vocabularies(vocab)
     cases = frames.cases
-    categories = explode_list(cases, "categories", ["case_id"]).rename(
-        columns={"categories": "category"}
+    categories = explode_list(cases, "categories", []).rename(columns={"categories": "category"})
+    kinds = pd.DataFrame(
+        {
+            "row": positions(frames.actions["case_id"], cases["case_id"]),
+            "kind": frames.actions["kind"].reset_index(drop=True),
+        }
+    ).drop_duplicates()
+    kinds = kinds[(kinds["row"] >= 0).to_numpy()]
+    without = np.setdiff1d(np.arange(len(cases)), kinds["row"].to_numpy())
+    kinds = pd.concat(
+        [kinds, pd.DataFrame({"row": without, "kind": NO_ACTION_YET})], ignore_index=True
     )
-    kinds = frames.actions[["case_id", "kind"]].drop_duplicates()
-    without = cases.loc[~cases["case_id"].isin(kinds["case_id"]), ["case_id"]]
-    kinds = pd.concat([kinds, without.assign(kind=NO_ACTION_YET)], ignore_index=True)
-    pairs = categories.merge(kinds, on="case_id").rename(columns={"kind": "action"})
+    pairs = categories.merge(kinds, on="row").rename(columns={"kind": "action"})
     counts = pairs.groupby(["category", "action"]).size().rename("cases").reset_index()
     per_category = categories.groupby("category").size()
     counts["share"] = share(counts["cases"], lookup(per_category, counts["category"]))
@@ -67,11 +73,11 @@ def escalations(frames: Frames) -> pd.DataFrame:
     cases = frames.cases
     parts = []
     for column, route in ROUTES.items():
-        rows = explode_list(cases, column, ["case_id"]).rename(columns={column: "recipient"})
+        rows = explode_list(cases, column, []).rename(columns={column: "recipient"})
         parts.append(rows.drop_duplicates().assign(route=route))
     passed = pd.concat(parts, ignore_index=True).astype({"route": "str", "recipient": "str"})
     counts = passed.groupby(["route", "recipient"]).size().rename("cases").reset_index()
-    kept = int((~cases["case_id"].isin(passed["case_id"])).sum())
+    kept = len(cases) - len(np.unique(passed["row"].to_numpy()))
     counts = pd.concat(
         [counts, pd.DataFrame({"route": [NOT_PASSED_ON], "recipient": [""], "cases": [kept]})],
         ignore_index=True,
@@ -80,39 +86,51 @@ def escalations(frames: Frames) -> pd.DataFrame:
     return counts
 
 
-def _normalised(names: pd.Series) -> pd.Series:
-    return names.astype("str").str.strip().str.casefold()
+def _name_key(names: pd.Series) -> pd.Series:
+    """Names compared ignoring case and surrounding spaces."""
+    return names.astype("str").str.strip().str.lower().reset_index(drop=True)
 
 
 def reactions(frames: Frames, vocab: Vocabularies | None = None) -> pd.DataFrame:
     """Cases per recorded reaction of an involved side, split by whether it was the reported person.
 
     A reaction belongs to the reported person when the timeline entry names,
-    in ``with``, someone who has the role 'reported' in that case (compared
-    by name inside the case only; no name is in the output). A timeline entry
-    of kind 'problem' counts as 'further problems'. The last row
-    (``reaction`` 'none-recorded', empty side) counts cases with no reaction.
-    Columns: ``reaction, label, side, cases, share`` (share of all selected cases).
+    in ``with``, someone who has the role 'reported' in that case (names
+    compared within the case, ignoring case; no name is in the output). A
+    timeline entry of kind 'problem' counts as 'further problems'. The last
+    row (``reaction`` 'none-recorded', empty side) counts cases with no
+    reaction. Columns: ``reaction, label, side, cases, share`` (share of all
+    selected cases).
     """
     vocab = vocabularies(vocab)
     cases = frames.cases
     timeline = frames.timeline.reset_index(drop=True)
-    reaction = timeline["reaction"].where(
-        timeline["reaction"].notna(),
-        pd.Series(np.where(timeline["kind"] == PROBLEM_KIND, FURTHER_PROBLEMS, None)),
+    problem = (timeline["kind"] == PROBLEM_KIND).to_numpy()
+    reaction = timeline["reaction"].where(timeline["reaction"].notna() | ~problem, FURTHER_PROBLEMS)
+    entries = pd.DataFrame(
+        {
+            "row": positions(timeline["case_id"], cases["case_id"]),
+            "reaction": reaction,
+            "with": timeline["with"],
+        }
     )
-    entries = timeline.assign(reaction=reaction, entry=np.arange(len(timeline)))
-    entries = entries[entries["reaction"].notna()]
-    met = explode_list(entries, "with", ["case_id", "entry"])
-    reported = frames.people.loc[frames.people["role"] == "reported", ["case_id", "name"]]
-    met["key"] = _normalised(met["with"])
-    reported = reported.assign(key=_normalised(reported["name"]))[["case_id", "key"]]
-    with_reported = met.merge(reported.drop_duplicates(), on=["case_id", "key"])["entry"]
-    entries = entries.assign(
-        side=np.where(entries["entry"].isin(with_reported), REPORTED_SIDE, OTHER_SIDE)
+    entries = entries[(entries["row"] >= 0).to_numpy() & entries["reaction"].notna().to_numpy()]
+    entries = entries.reset_index(drop=True)
+    met = explode_list(entries, "with", [])
+    met_rows = entries["row"].to_numpy()[met["row"].to_numpy()]
+    people = frames.people
+    reported = people[(people["role"] == "reported").to_numpy() & people["name"].notna().to_numpy()]
+    reported_rows = positions(reported["case_id"], cases["case_id"])
+    keys, _ = pd.factorize(pd.concat([_name_key(met["with"]), _name_key(reported["name"])]))
+    width = max(len(keys), 1)
+    met_pairs = met_rows * width + keys[: len(met)]
+    reported_pairs = reported_rows * width + keys[len(met) :]
+    with_reported = met["row"].to_numpy()[np.isin(met_pairs, reported_pairs)]
+    entries["side"] = np.where(
+        np.isin(np.arange(len(entries)), with_reported), REPORTED_SIDE, OTHER_SIDE
     )
     counts = (
-        entries[["case_id", "reaction", "side"]]
+        entries[["row", "reaction", "side"]]
         .drop_duplicates()
         .groupby(["reaction", "side"])
         .size()
@@ -121,7 +139,7 @@ def reactions(frames: Frames, vocab: Vocabularies | None = None) -> pd.DataFrame
         .astype({"reaction": "str", "side": "str"})
     )
     counts = counts.sort_values(["cases", "reaction"], ascending=[False, True], ignore_index=True)
-    none = int((~cases["case_id"].isin(entries["case_id"])).sum())
+    none = len(cases) - len(np.unique(entries["row"].to_numpy()))
     counts = pd.concat(
         [counts, pd.DataFrame({"reaction": [NO_REACTION], "side": [""], "cases": [none]})],
         ignore_index=True,

@@ -12,10 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from cocdata.analysis.response import CLOSED
-from cocdata.analysis.tidy import explode_list, label, lookup, vocabularies
+from cocdata.analysis.tidy import (
+    explode_list,
+    isin,
+    joined,
+    label,
+    lookup,
+    positions,
+    take,
+    vocabularies,
+)
 from cocdata.tables import Frames
 from cocdata.vocab import Vocabularies
 
@@ -50,10 +60,56 @@ def people_without_code(frames: Frames) -> pd.DataFrame:
     return counts[["role", "people", "with_code", "without_code"]]
 
 
-def _joined_labels(pairs: pd.DataFrame, key: str, value: str) -> pd.Series:
-    """Per ``key``, the distinct labels of ``value`` sorted and joined with '; '."""
-    distinct = pairs[[key, value]].drop_duplicates().sort_values([key, value])
-    return distinct.groupby(key, sort=False)[value].agg("; ".join)
+def _labelled(frame: pd.DataFrame, column: str, labels: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with ``column`` replaced by its labels."""
+    return frame.assign(**{column: label(frame[column], labels)})
+
+
+def _case_categories(frames: Frames, vocab: Vocabularies) -> pd.DataFrame:
+    """row (case position), categories (label): one row per category of a case."""
+    return _labelled(explode_list(frames.cases, "categories", []), "categories", vocab.categories)
+
+
+def _case_actions(frames: Frames, vocab: Vocabularies) -> pd.DataFrame:
+    """row (case position), actions (label): one row per action of a selected case."""
+    rows = positions(frames.actions["case_id"], frames.cases["case_id"])
+    actions = pd.DataFrame({"row": rows, "actions": frames.actions["kind"].reset_index(drop=True)})
+    return _labelled(actions[(actions["row"] >= 0).to_numpy()], "actions", vocab.actions)
+
+
+def _named(frames: Frames, role: str | None) -> pd.DataFrame:
+    """person, row (case position), role of coded people in the selected cases."""
+    coded = _coded(frames, role)
+    rows = positions(coded["case_id"], frames.cases["case_id"])
+    named = pd.DataFrame({"person": coded["person"], "row": rows, "role": coded["role"]})
+    return named[(named["row"] >= 0).to_numpy()].reset_index(drop=True)
+
+
+def _per_case(parts: pd.DataFrame, n: int) -> pd.Series:
+    """The labels of ``parts`` (row, label column) joined per case position, '' where none."""
+    column = parts.columns[-1]
+    texts = joined(parts, ["row"], column)
+    out = np.full(n, "", dtype=object)
+    out[texts["row"].to_numpy()] = texts[column].to_numpy(dtype=object)
+    return pd.Series(out, dtype="str", name=column)
+
+
+def _with_joined(
+    base: pd.DataFrame, by: list[str], parts: pd.DataFrame, column: str
+) -> pd.DataFrame:
+    """``base`` with ``column`` joined per ``by`` from ``parts`` ('' where none)."""
+    if column in base.columns:
+        base = base.drop(columns=column)
+    out = base.merge(joined(parts, by, column), on=by, how="left")
+    out[column] = out[column].fillna("").astype("str")
+    return out
+
+
+def _repeated(frames: Frames, role: str, min_cases: int) -> pd.DataFrame:
+    """person, row: each case naming a person in ``role`` who is so named in ``min_cases`` or more."""
+    named = _named(frames, role)[["person", "row"]].drop_duplicates()
+    per_person = named.groupby("person").size()
+    return named[isin(named["person"], per_person.index[per_person >= min_cases])]
 
 
 def repeat_people(
@@ -69,35 +125,28 @@ def repeat_people(
     never names or contacts.
     """
     vocab = vocabularies(vocab)
-    cases = frames.cases.set_index("case_id")
-    named = _coded(frames, role)[["person", "case_id"]].drop_duplicates()
-    per_person = named.groupby("person").size()
-    repeat = per_person[per_person >= min_cases].index
-    named = named[named["person"].isin(repeat)].reset_index(drop=True)
-    named["event_id"] = lookup(cases["event_id"], named["case_id"])
-    named["made_at"] = lookup(cases["made_at"], named["case_id"])
-    named["open"] = lookup(cases["status"] != CLOSED, named["case_id"]).astype("bool")
+    cases = frames.cases
+    named = _repeated(frames, role, min_cases)
+    rows = named["row"].to_numpy()
+    named = named.assign(
+        event_id=take(cases["event_id"], rows).to_numpy(),
+        made_at=cases["made_at"].to_numpy()[rows],
+        open=(cases["status"] != CLOSED).to_numpy()[rows],
+    )
     grouped = named.groupby("person")
     out = pd.DataFrame(
         {
-            "cases": grouped["case_id"].nunique(),
+            "cases": grouped.size(),
             "events": grouped["event_id"].nunique(),
             "first_report": grouped["made_at"].min(),
             "last_report": grouped["made_at"].max(),
-            "open_cases": grouped["open"].sum().astype("int64"),
+            "open_cases": grouped["open"].sum(),
         }
-    )
-    categories = explode_list(
-        frames.cases[frames.cases["case_id"].isin(named["case_id"])], "categories", ["case_id"]
-    ).merge(named[["person", "case_id"]], on="case_id")
-    categories["label"] = label(categories["categories"], vocab.categories)
-    actions = frames.actions[["case_id", "kind"]].merge(named[["person", "case_id"]], on="case_id")
-    actions["label"] = label(actions["kind"], vocab.actions)
-    out["categories"] = lookup(_joined_labels(categories, "person", "label"), out.index.to_series())
-    out["actions"] = lookup(_joined_labels(actions, "person", "label"), out.index.to_series())
-    out = out.rename_axis("person").reset_index()
-    out[["categories", "actions"]] = out[["categories", "actions"]].fillna("")
-    out = out.astype({"person": "str", "categories": "str", "actions": "str"})
+    ).rename_axis("person")
+    out = out.reset_index().astype({"person": "str", "cases": "int64", "open_cases": "int64"})
+    pairs = named[["person", "row"]]
+    out = _with_joined(out, ["person"], pairs.merge(_case_categories(frames, vocab)), "categories")
+    out = _with_joined(out, ["person"], pairs.merge(_case_actions(frames, vocab)), "actions")
     return out.sort_values(
         ["cases", "last_report", "person"], ascending=[False, False, True], ignore_index=True
     )
@@ -120,33 +169,32 @@ def person_history(
     """
     vocab = vocabularies(vocab)
     if persons is None:
-        wanted = set(repeat_people(frames, vocab, role, min_cases)["person"])
+        wanted = _repeated(frames, role, min_cases)["person"]
     else:
-        wanted = {persons} if isinstance(persons, str) else set(persons)
-    coded = _coded(frames, None)
-    coded = coded[coded["person"].isin(wanted)]
-    roles = _joined_labels(
-        coded.assign(key=coded["person"] + "\x1f" + coded["case_id"]), "key", "role"
-    )
-    rows = coded[["person", "case_id"]].drop_duplicates().reset_index(drop=True)
-    rows["role"] = lookup(roles, rows["person"] + "\x1f" + rows["case_id"])
-    cases = frames.cases.set_index("case_id")
+        wanted = pd.Series([persons] if isinstance(persons, str) else list(persons), dtype="str")
+    cases = frames.cases
+    named = _named(frames, None)
+    roles = joined(named[isin(named["person"], wanted)], ["person", "row"], "role")
+    made_at = cases["made_at"].to_numpy()
+    case_order = pd.factorize(cases["case_id"], sort=True)[0]
+    rows = roles["row"].to_numpy()
+    person_order = pd.factorize(roles["person"], sort=True)[0]
+    order = np.lexsort([case_order[rows], made_at[rows], person_order])
+    roles, rows = roles.iloc[order].reset_index(drop=True), rows[order]
     events = frames.events.set_index("id")["name"]
-    rows["event_id"] = lookup(cases["event_id"], rows["case_id"])
-    rows["event"] = lookup(events, rows["event_id"])
-    rows["made_at"] = lookup(cases["made_at"], rows["case_id"])
-    categories = explode_list(
-        frames.cases[frames.cases["case_id"].isin(rows["case_id"])], "categories", ["case_id"]
+    event_ids = take(cases["event_id"], rows)
+    history = pd.DataFrame(
+        {
+            "person": roles["person"].astype("str"),
+            "case_id": take(cases["case_id"], rows),
+            "event_id": event_ids,
+            "event": lookup(events, event_ids),
+            "made_at": made_at[rows],
+            "role": roles["role"].astype("str"),
+            "categories": take(_per_case(_case_categories(frames, vocab), len(cases)), rows),
+            "space": label(take(cases["space"], rows), vocab.spaces),
+            "status": take(cases["status"], rows),
+            "actions": take(_per_case(_case_actions(frames, vocab), len(cases)), rows),
+        }
     )
-    categories["label"] = label(categories["categories"], vocab.categories)
-    rows["categories"] = lookup(_joined_labels(categories, "case_id", "label"), rows["case_id"])
-    rows["space"] = label(lookup(cases["space"], rows["case_id"]), vocab.spaces)
-    rows["status"] = lookup(cases["status"], rows["case_id"])
-    actions = frames.actions[frames.actions["case_id"].isin(rows["case_id"])]
-    actions = actions.assign(label=label(actions["kind"], vocab.actions))
-    rows["actions"] = lookup(_joined_labels(actions, "case_id", "label"), rows["case_id"])
-    rows[["categories", "actions"]] = rows[["categories", "actions"]].fillna("")
-    rows = rows.astype({"categories": "str", "actions": "str"})
-    columns = ["person", "case_id", "event_id", "event", "made_at", "role"]
-    columns += ["categories", "space", "status", "actions"]
-    return rows[columns].sort_values(["person", "made_at", "case_id"], ignore_index=True)
+    return history

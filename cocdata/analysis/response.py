@@ -31,7 +31,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from cocdata.analysis.tidy import explode_list, hours, lookup
+from cocdata.analysis.tidy import explode_list, hours, isin, lookup, positions
 from cocdata.tables import Frames
 from cocdata.vocab import STATUSES
 
@@ -64,47 +64,46 @@ AGE_BANDS = (
 
 
 def _steps(frames: Frames) -> pd.DataFrame:
-    """Every dated step of every case: case_id, at, decision (bool)."""
-    timeline = frames.timeline
-    actions = frames.actions
-    steps = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "case_id": timeline["case_id"],
-                    "at": timeline["at"],
-                    "decision": (timeline["kind"] == "decision").to_numpy(dtype=bool),
-                }
+    """Every dated step of the selected cases: row (case position), at, decision."""
+    cases, timeline, actions = frames.cases, frames.timeline, frames.actions
+    rows = positions(pd.concat([timeline["case_id"], actions["case_id"]]), cases["case_id"])
+    steps = pd.DataFrame(
+        {
+            "row": rows,
+            "at": np.concatenate([timeline["at"].to_numpy(), actions["at"].to_numpy()]),
+            "decision": np.concatenate(
+                [(timeline["kind"] == "decision").to_numpy(dtype=bool), np.ones(len(actions), bool)]
             ),
-            pd.DataFrame({"case_id": actions["case_id"], "at": actions["at"], "decision": True}),
-        ],
-        ignore_index=True,
+        }
     )
-    return steps[steps["at"].notna()]
+    return steps[(steps["row"] >= 0).to_numpy() & steps["at"].notna().to_numpy()]
 
 
-def _closed_at(frames: Frames, steps: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Closure time and the rule that gave it, per case (index: case_id)."""
-    cases = frames.cases
-    revisions = frames.revisions
-    changes = explode_list(revisions, "changes", ["case_id", "rev", "saved_at"])
-    status_saves = changes[changes["changes"] == "status"]
-    last_status_save = status_saves.groupby("case_id")["saved_at"].max()
-    last_step = steps.groupby("case_id")["at"].max()
-    ids = cases["case_id"]
+def _per_case(values: pd.Series, rows: pd.Series | np.ndarray, n: int, how: str) -> pd.Series:
+    """``how`` ('min' or 'max') of ``values`` per case position, NaT where a case has none."""
+    grouped = values.groupby(np.asarray(rows))
+    result = grouped.min() if how == "min" else grouped.max()
+    return result.reindex(pd.RangeIndex(n))
+
+
+def _closed_at(frames: Frames, steps: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    """Closure time and the rule that gave it, in case order."""
+    cases, revisions = frames.cases, frames.revisions
+    n = len(cases)
+    revision_rows = positions(revisions["case_id"], cases["case_id"])
+    changes = explode_list(revisions, "changes", ["saved_at"])
+    status_saves = changes[(changes["changes"] == "status").to_numpy()]
+    case_rows = revision_rows[status_saves["row"].to_numpy()]
+    known = case_rows >= 0
+    from_change = _per_case(status_saves["saved_at"][known], case_rows[known], n, "max")
+    from_step = _per_case(steps["at"], steps["row"], n, "max")
     closed = (cases["status"] == CLOSED).to_numpy()
-    from_change = lookup(last_status_save, ids)
-    from_step = lookup(last_step, ids)
-    closed_at = from_change.where(from_change.notna(), from_step).where(closed)
+    has_change, has_step = from_change.notna().to_numpy(), from_step.notna().to_numpy()
+    closed_at = from_change.where(has_change, from_step).where(closed)
     source = np.select(
-        [~closed, from_change.notna().to_numpy(), from_step.notna().to_numpy()],
-        ["open", "status_change", "last_step"],
-        default="unknown",
+        [~closed, has_change, has_step], ["open", "status_change", "last_step"], default="unknown"
     )
-    return (
-        pd.Series(closed_at.to_numpy(), index=ids, name="closed_at"),
-        pd.Series(source, index=ids, name="closure_source", dtype="str"),
-    )
+    return closed_at, source
 
 
 def response_times(frames: Frames) -> pd.DataFrame:
@@ -115,26 +114,25 @@ def response_times(frames: Frames) -> pd.DataFrame:
     in hours named in ``STAGES`` (NaN where a moment is unknown or not yet
     reached).
     """
-    cases = frames.cases
+    cases = frames.cases.reset_index(drop=True)
+    n = len(cases)
     steps = _steps(frames)
-    made = lookup(cases.set_index("case_id")["made_at"], steps["case_id"])
-    after = steps[(steps["at"] >= made).to_numpy()]
-    first_step = after.groupby("case_id")["at"].min()
-    decided = after[after["decision"]].groupby("case_id")["at"].min()
+    made = cases["made_at"].to_numpy()[steps["row"].to_numpy()]
+    after = steps[(steps["at"].to_numpy() >= made)]
+    decisions = after[after["decision"].to_numpy()]
     closed_at, closure_source = _closed_at(frames, steps)
-    ids = cases["case_id"]
-    known_hour = cases["occurred_precision"].isin(("minute", "hour"))
+    known_hour = isin(cases["occurred_precision"], ("minute", "hour"))
     out = pd.DataFrame(
         {
-            "case_id": ids,
+            "case_id": cases["case_id"],
             "event_id": cases["event_id"],
             "status": cases["status"],
             "occurred_at": cases["occurred_at"].where(known_hour),
             "made_at": cases["made_at"],
-            "first_step_at": lookup(first_step, ids),
-            "decided_at": lookup(decided, ids),
-            "closed_at": closed_at.to_numpy(),
-            "closure_source": closure_source.to_numpy(),
+            "first_step_at": _per_case(after["at"], after["row"], n, "min"),
+            "decided_at": _per_case(decisions["at"], decisions["row"], n, "min"),
+            "closed_at": closed_at,
+            "closure_source": pd.array(closure_source, dtype="str"),
         }
     )
     for column in ("first_step_at", "decided_at", "closed_at"):
@@ -148,7 +146,7 @@ def response_times(frames: Frames) -> pd.DataFrame:
     for name, delta in durations.items():
         value = hours(delta)
         out[name] = value.where(value >= 0)
-    return out.astype({"closure_source": "str"})
+    return out
 
 
 def response_summary(
@@ -165,40 +163,36 @@ def response_summary(
     """
     if times is None:
         times = response_times(frames)
-    long = times.melt(
-        id_vars=["case_id", "event_id", "made_at"],
-        value_vars=list(STAGES),
-        var_name="stage",
-        value_name="hours",
-    )
-    keys = ["stage"]
-    if by == "event":
-        keys = ["event_id", "stage"]
-    elif by == "year":
-        long["year"] = long["made_at"].dt.year.astype("Int64").astype("str")
-        keys = ["year", "stage"]
-    elif by != "all":
-        raise ValueError(f"by must be 'all', 'event' or 'year', not {by!r}")
-    grouped = long.groupby(keys, sort=False)["hours"]
-    out = pd.DataFrame(
-        {
-            "measured": grouped.count(),
-            "not_measured": grouped.size() - grouped.count(),
-            "median_hours": grouped.median(),
-            "p75_hours": grouped.quantile(0.75),
-            "p90_hours": grouped.quantile(0.9),
-        }
-    )
     if by == "all":
-        # Every stage is listed, also when no case is selected.
-        out = out.reindex(pd.Index(list(STAGES), name="stage"))
-        out[["measured", "not_measured"]] = out[["measured", "not_measured"]].fillna(0)
+        keys: list[str] = []
+        group = pd.Series(np.zeros(len(times), dtype=np.int64), index=times.index)
+    elif by == "event":
+        keys, group = ["event_id"], times["event_id"]
+    elif by == "year":
+        keys, group = ["year"], times["made_at"].dt.year.astype("Int64").astype("str")
+    else:
+        raise ValueError(f"by must be 'all', 'event' or 'year', not {by!r}")
+    grouped = times[list(STAGES)].groupby(group.rename("group"), sort=True)
+    parts = {
+        "measured": grouped.count(),
+        "not_measured": grouped.size().to_frame().to_numpy() - grouped.count(),
+        "median_hours": grouped.median(),
+        "p75_hours": grouped.quantile(0.75),
+        "p90_hours": grouped.quantile(0.9),
+    }
+    # One row per group and stage, stages in the order of a case's life.
+    out = pd.concat({name: part.stack(future_stack=True) for name, part in parts.items()}, axis=1)
+    out.index = out.index.set_names(["group", "stage"])
     out = out.reset_index()
+    if by == "all":
+        out = out.drop(columns="group").set_index("stage").reindex(list(STAGES)).reset_index()
+        out[["measured", "not_measured"]] = out[["measured", "not_measured"]].fillna(0)
+    else:
+        out = out.rename(columns={"group": keys[0]})
     out["label"] = lookup(pd.Series(STAGES), out["stage"]).astype("str")
-    order = lookup(pd.Series({s: i for i, s in enumerate(STAGES)}), out["stage"])
-    out = out.assign(order=order).sort_values([*keys[:-1], "order"], ignore_index=True)
-    columns = [*keys, "label", "measured", "not_measured", "median_hours", "p75_hours", "p90_hours"]
-    return out[columns].astype({"measured": "int64", "not_measured": "int64"})
+    columns = [*keys, "stage", "label", "measured", "not_measured"]
+    columns += ["median_hours", "p75_hours", "p90_hours"]
+    return out[columns].astype({"stage": "str", "measured": "int64", "not_measured": "int64"})
 
 
 def open_cases(frames: Frames, as_of: dt.datetime | None = None) -> pd.DataFrame:
@@ -209,17 +203,19 @@ def open_cases(frames: Frames, as_of: dt.datetime | None = None) -> pd.DataFrame
     days_since_last_step`` (``last_step_at`` missing when nothing was done yet).
     """
     now = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.now()
-    cases = frames.cases
-    still_open = cases[cases["status"] != CLOSED]
-    last_step = _steps(frames).groupby("case_id")["at"].max()
-    last = lookup(last_step, still_open["case_id"]).astype("datetime64[ms]")
+    cases = frames.cases.reset_index(drop=True)
+    steps = _steps(frames)
+    last_step = _per_case(steps["at"], steps["row"], len(cases), "max")
+    still_open = (cases["status"] != CLOSED).to_numpy()
+    chosen = cases[still_open]
+    last = last_step[still_open].astype("datetime64[ms]")
     out = pd.DataFrame(
         {
-            "case_id": still_open["case_id"],
-            "event_id": still_open["event_id"],
-            "status": still_open["status"],
-            "made_at": still_open["made_at"],
-            "age_days": (now - still_open["made_at"]).dt.total_seconds() / 86400.0,
+            "case_id": chosen["case_id"],
+            "event_id": chosen["event_id"],
+            "status": chosen["status"],
+            "made_at": chosen["made_at"],
+            "age_days": (now - chosen["made_at"]).dt.total_seconds() / 86400.0,
             "last_step_at": last,
             "days_since_last_step": (now - last).dt.total_seconds() / 86400.0,
         }
@@ -263,24 +259,30 @@ def cases_per_member(frames: Frames) -> pd.DataFrame:
     received, cases, steps, open_cases``; most cases first.
     """
     cases = frames.cases
-    received = explode_list(cases, "received_by", ["case_id"]).rename(
-        columns={"received_by": "member"}
-    )
+    n = max(len(cases), 1)
+    received = explode_list(cases, "received_by", [])
     timeline = explode_list(frames.timeline, "by", ["case_id"])
     actions = explode_list(frames.actions, "by", ["case_id"])
-    steps = pd.concat([timeline, actions], ignore_index=True).rename(columns={"by": "member"})
-    involved = pd.concat([received, steps], ignore_index=True).drop_duplicates()
-    is_open = lookup(cases.set_index("case_id")["status"] != CLOSED, involved["case_id"])
+    step_rows = positions(pd.concat([timeline["case_id"], actions["case_id"]]), cases["case_id"])
+    members = pd.concat([received["received_by"], timeline["by"], actions["by"]])
+    codes, names = pd.factorize(members)
+    n_received = len(received)
+    case_rows = np.concatenate([received["row"].to_numpy(), step_rows])
+    known = case_rows >= 0
+    # Each (member, case) pair once, as one integer.
+    pairs = np.unique(codes[known].astype(np.int64) * n + case_rows[known])
+    pair_members, pair_cases = pairs // n, pairs % n
+    is_open = (cases["status"] != CLOSED).to_numpy()
+    size = len(names)
+    step_codes = codes[n_received:][step_rows >= 0]
     out = pd.DataFrame(
         {
-            "received": received.groupby("member").size(),
-            "cases": involved.groupby("member").size(),
-            "steps": steps.groupby("member").size(),
-            "open_cases": involved[is_open.fillna(False).to_numpy(dtype=bool)]
-            .groupby("member")
-            .size(),
+            "member": pd.Series(names, dtype="str"),
+            "received": np.bincount(codes[:n_received], minlength=size),
+            "cases": np.bincount(pair_members, minlength=size),
+            "steps": np.bincount(step_codes, minlength=size),
+            "open_cases": np.bincount(pair_members[is_open[pair_cases]], minlength=size),
         }
     )
-    out = out.fillna(0).astype("int64").rename_axis("member").reset_index()
-    out["member"] = out["member"].astype("str")
+    out = out.astype({c: "int64" for c in ("received", "cases", "steps", "open_cases")})
     return out.sort_values(["cases", "member"], ascending=[False, True], ignore_index=True)

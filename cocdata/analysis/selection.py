@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from cocdata.analysis.tidy import isin
 from cocdata.errors import CocdataError, NotFound
 from cocdata.store import Store
 from cocdata.tables import Frames
@@ -93,8 +94,8 @@ def select(
                 f"There is no event {', '.join(map(repr, unknown))} in the store.",
                 f"Pick events the store has (for example {known}).",
             )
-        keep &= cases["event_id"].isin(event_ids).to_numpy()
-        keep_events &= event_frame["id"].isin(event_ids).to_numpy()
+        keep &= isin(cases["event_id"], event_ids)
+        keep_events &= isin(event_frame["id"], event_ids)
     if first is not None or last is not None:
         made_day = cases["made_at"].dt.normalize()
         starts = pd.to_datetime(event_frame["start"])
@@ -106,7 +107,7 @@ def select(
             keep &= (made_day <= last).to_numpy()
             keep_events &= (starts <= last).to_numpy()
         # An event outside the range still shows if one of its cases is inside.
-        keep_events |= event_frame["id"].isin(cases.loc[keep, "event_id"]).to_numpy()
+        keep_events |= isin(event_frame["id"], cases.loc[keep, "event_id"])
     if category_ids is not None:
         wanted = set(category_ids)
         keep &= np.fromiter(
@@ -128,7 +129,7 @@ def select(
 
 
 def _rows_of(frame: pd.DataFrame, case_ids: pd.Series) -> pd.DataFrame:
-    return frame[frame["case_id"].isin(case_ids)].reset_index(drop=True)
+    return frame[isin(frame["case_id"], case_ids)].reset_index(drop=True)
 
 
 def describe_selection(

@@ -9,8 +9,9 @@ grounds, each between 0 and 1, and the score is their weighted sum
 - **category**: the overlap of the two category sets (Jaccard index);
 - **space**: 1 when both happened in the same kind of space;
 - **description**: the cosine similarity of the descriptions as TF-IDF
-  vectors (words of three letters or more, common English words left out,
-  smoothed inverse document frequency over every case given).
+  vectors (words split at white space, lower-cased, punctuation trimmed;
+  words of three letters or more, common English words left out; smoothed
+  inverse document frequency over every case given).
 
 The result lists the best earlier cases with the score of each ground and
 the reasons in words.
@@ -25,13 +26,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cocdata.analysis.tidy import lookup, vocabularies
+from cocdata.analysis.tidy import arrow, explode_list, isin, lookup, positions, take, vocabularies
 from cocdata.errors import NotFound
 from cocdata.tables import Frames
 from cocdata.vocab import Vocabularies
 
 WEIGHTS = {"people": 0.4, "category": 0.2, "space": 0.1, "description": 0.3}
 """How much each ground counts in the score; they add up to 1."""
+PUNCTUATION = "\"'.,;:!?()[]{}<>«»“”‘’-–—…/\\*_#@&%+=|~`^"
+"""Trimmed from both ends of each word, so 'party,' and 'party' are one word."""
 TEXT_REASON_THRESHOLD = 0.1
 """Description similarity from which it is named as a reason."""
 MIN_WORD_LENGTH = 3
@@ -66,9 +69,8 @@ class DescriptionIndex:
     @classmethod
     def build(cls, cases: pd.DataFrame) -> DescriptionIndex:
         """Index the ``description`` column of a cases frame."""
-        text = pa.array(cases["description"].fillna("").astype("str").to_numpy(), pa.string())
-        words = pc.split_pattern_regex(pc.utf8_lower(text), r"[^\p{L}\p{N}]+")
-        flat = pc.list_flatten(words)
+        words = pc.utf8_split_whitespace(pc.utf8_lower(arrow(cases["description"])))
+        flat = pc.utf8_trim(pc.list_flatten(words), PUNCTUATION)
         parents = pc.list_parent_indices(words)
         keep = pc.and_(
             pc.greater_equal(pc.utf8_length(flat), MIN_WORD_LENGTH),
@@ -135,22 +137,34 @@ def case_profile(frames: Frames, case_id: str, vocab: Vocabularies | None = None
     )
 
 
-def _people_overlap(frames: Frames, case_id: str) -> tuple[pd.Series, pd.Series]:
-    """Per other case: share of this case's person codes it names, and the reasons."""
-    people = frames.people[frames.people["person"].notna()][["case_id", "person", "role"]]
-    own = people[people["case_id"] == case_id]
-    codes = own["person"].drop_duplicates()
-    if codes.empty:
-        empty = pd.Series(dtype="float64")
-        return empty, pd.Series(dtype="str")
-    shared = people[people["person"].isin(codes) & (people["case_id"] != case_id)]
-    shared = shared.drop_duplicates(["case_id", "person", "role"]).sort_values(
-        ["case_id", "person", "role"]
+def _people_overlap(frames: Frames, target_row: int) -> tuple[np.ndarray, pd.DataFrame]:
+    """Per case position, the share of the target's person codes it names; and the shared rows."""
+    cases, people = frames.cases, frames.people
+    coded = people[people["person"].notna().to_numpy()]
+    rows = positions(coded["case_id"], cases["case_id"])
+    coded = pd.DataFrame(
+        {"row": rows, "person": coded["person"].to_numpy(), "role": coded["role"].to_numpy()}
     )
-    share = shared.groupby("case_id")["person"].nunique() / len(codes)
-    shared = shared.assign(text=shared["person"] + " (" + shared["role"] + ")")
-    reasons = "same person: " + shared.groupby("case_id")["text"].agg(", ".join)
-    return share, reasons
+    codes = coded.loc[(coded["row"] == target_row).to_numpy(), "person"].unique()
+    shared = coded[isin(coded["person"], codes) & (coded["row"] != target_row).to_numpy()]
+    shared = shared[(shared["row"] >= 0).to_numpy()]
+    distinct = shared[["row", "person"]].drop_duplicates()
+    counts = np.bincount(distinct["row"].to_numpy(), minlength=len(cases))
+    return counts / max(len(codes), 1), shared
+
+
+def _category_overlap(frames: Frames, target_row: int) -> np.ndarray:
+    """Per case position, the Jaccard index of its categories and the target's."""
+    cases = frames.cases
+    own = set(cases["categories"].iloc[target_row])
+    pairs = explode_list(cases, "categories", []).drop_duplicates()
+    sizes = np.bincount(pairs["row"].to_numpy(), minlength=len(cases))
+    common = np.bincount(
+        pairs["row"].to_numpy()[isin(pairs["categories"], own)], minlength=len(cases)
+    )
+    union = sizes + len(own) - common
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(union > 0, common / union, 0.0)
 
 
 def similar_cases(
@@ -176,51 +190,36 @@ def similar_cases(
             f"There is no case {case_id!r} among the selected cases.",
             "Check the code name, or widen the event, date and category filters.",
         )
-    target = cases.iloc[matches[0]]
-    earlier = (cases["made_at"] < target["made_at"]).to_numpy()
+    row = int(matches[0])
+    target = cases.iloc[row]
     index = index if index is not None else DescriptionIndex.build(cases)
-    text_score = pd.Series(index.cosine(case_id), index=index.case_ids)
-    ids = cases["case_id"]
-    people_score, people_reasons = _people_overlap(frames, case_id)
-    own_categories = set(target["categories"])
-    category_score = np.fromiter(
-        (
-            len(own_categories.intersection(c)) / len(own_categories.union(c))
-            if own_categories or len(c)
-            else 0.0
-            for c in cases["categories"]
-        ),
-        dtype="float64",
-        count=len(cases),
-    )
-    same_space = (cases["space"] == target["space"]).fillna(False).to_numpy(dtype=bool)
-    scores = pd.DataFrame(
+    text_rows = positions(cases["case_id"], pd.Series(index.case_ids))
+    text = index.cosine(case_id)
+    grounds = {
+        "people": None,
+        "category": _category_overlap(frames, row),
+        "space": (cases["space"] == target["space"]).fillna(False).to_numpy(dtype="float64"),
+        "description": np.where(text_rows >= 0, text[np.maximum(text_rows, 0)], 0.0),
+    }
+    grounds["people"], shared_people = _people_overlap(frames, row)
+    score = sum(WEIGHTS[name] * values for name, values in grounds.items())
+    made_at = cases["made_at"].to_numpy()
+    candidates = np.flatnonzero((made_at < made_at[row]) & (score > 0))
+    # Best score first; among equal scores the most recent report.
+    order = np.lexsort([-made_at[candidates].astype("int64"), -score[candidates]])
+    chosen = candidates[order[:limit]]
+    best = pd.DataFrame(
         {
-            "case_id": ids,
-            "event_id": cases["event_id"],
-            "made_at": cases["made_at"],
-            "status": cases["status"],
-            "people_score": lookup(people_score, ids).fillna(0.0).to_numpy(),
-            "category_score": category_score,
-            "space_score": same_space.astype("float64"),
-            "description_score": lookup(text_score, ids).fillna(0.0).to_numpy(),
+            "case_id": take(cases["case_id"], chosen),
+            "event_id": take(cases["event_id"], chosen),
+            "made_at": made_at[chosen],
+            "status": take(cases["status"], chosen),
+            "score": score[chosen],
+            **{f"{name}_score": values[chosen] for name, values in grounds.items()},
         }
     )
-    scores["score"] = sum(
-        WEIGHTS[ground] * scores[f"{ground}_score"]
-        for ground in ("people", "category", "space", "description")
-    )
-    best = scores[earlier & (scores["score"] > 0).to_numpy()]
-    best = best.sort_values(["score", "made_at"], ascending=[False, False]).head(limit)
-    best = best.reset_index(drop=True)
     best["event"] = lookup(frames.events.set_index("id")["name"], best["event_id"])
-    best["reasons"] = _reasons(
-        best,
-        target,
-        lookup(cases.set_index("case_id")["categories"], best["case_id"]),
-        people_reasons,
-        vocab,
-    )
+    best["reasons"] = _reasons(best, chosen, target, cases, shared_people, vocab)
     columns = ["case_id", "event_id", "event", "made_at", "status", "score", "people_score"]
     columns += ["category_score", "space_score", "description_score", "reasons"]
     return best[columns]
@@ -228,26 +227,31 @@ def similar_cases(
 
 def _reasons(
     best: pd.DataFrame,
+    chosen: np.ndarray,
     target: pd.Series,
-    categories: pd.Series,
-    people_reasons: pd.Series,
+    cases: pd.DataFrame,
+    shared_people: pd.DataFrame,
     vocab: Vocabularies,
 ) -> pd.Series:
     """The reasons of each listed case in words, joined with '; ' (a handful of rows)."""
     own_categories = set(target["categories"])
     space_label = vocab.label("spaces", target["space"]) if pd.notna(target["space"]) else ""
+    shared = shared_people[isin(shared_people["row"].astype("str"), chosen.astype(str))]
     texts = []
-    for row, other_categories in zip(best.itertuples(), categories, strict=True):
+    for position, item in zip(chosen, best.itertuples(), strict=True):
         parts = []
-        if row.case_id in people_reasons.index:
-            parts.append(people_reasons[row.case_id])
-        shared = sorted(own_categories.intersection(other_categories))
-        if shared:
-            names = ", ".join(vocab.label("categories", c) for c in shared)
-            parts.append(f"same category: {names}")
-        if row.space_score > 0:
+        people = shared[(shared["row"] == position).to_numpy()].sort_values(["person", "role"])
+        if len(people):
+            named = ", ".join(f"{p.person} ({p.role})" for p in people.itertuples())
+            parts.append(f"same person: {named}")
+        common = sorted(own_categories.intersection(cases["categories"].iloc[position]))
+        if common:
+            parts.append(
+                "same category: " + ", ".join(vocab.label("categories", c) for c in common)
+            )
+        if item.space_score > 0:
             parts.append(f"same space: {space_label}")
-        if row.description_score >= TEXT_REASON_THRESHOLD:
-            parts.append(f"similar description ({row.description_score:.2f})")
+        if item.description_score >= TEXT_REASON_THRESHOLD:
+            parts.append(f"similar description ({item.description_score:.2f})")
         texts.append("; ".join(parts))
     return pd.Series(texts, index=best.index, dtype="str")

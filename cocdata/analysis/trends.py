@@ -21,9 +21,11 @@ from cocdata.analysis.tidy import (
     UNKNOWN,
     event_table,
     explode_list,
+    isin,
     label,
     lookup,
     share,
+    take,
     vocabularies,
 )
 from cocdata.tables import Frames
@@ -64,41 +66,45 @@ def reports_per_event(frames: Frames) -> pd.DataFrame:
 
 
 def _groups(frames: Frames, per: Per) -> pd.DataFrame:
-    """Each case's group key (``group``) and the group's display name (``group_name``)."""
+    """Each case's group key (``group``) and display name (``group_name``), in case order."""
     cases = frames.cases
     if per == "all":
         return pd.DataFrame(
-            {"case_id": cases["case_id"], "group": "all", "group_name": "All events"}
-        ).astype({"group": "str", "group_name": "str"})
+            {"group": np.full(len(cases), "all"), "group_name": np.full(len(cases), "All events")},
+        ).astype("str")
     if per == "year":
-        year = cases["made_at"].dt.year.astype("Int64").astype("str")
-        return pd.DataFrame({"case_id": cases["case_id"], "group": year, "group_name": year})
+        year = cases["made_at"].dt.year.astype("Int64").astype("str").reset_index(drop=True)
+        return pd.DataFrame({"group": year, "group_name": year})
     if per == "event":
         names = frames.events.set_index("id")["name"]
+        event_ids = cases["event_id"].reset_index(drop=True)
         return pd.DataFrame(
-            {
-                "case_id": cases["case_id"],
-                "group": cases["event_id"],
-                "group_name": lookup(names, cases["event_id"]).fillna(cases["event_id"]),
-            }
+            {"group": event_ids, "group_name": lookup(names, event_ids).fillna(event_ids)}
         ).astype({"group_name": "str"})
     raise ValueError(f"per must be 'all', 'event' or 'year', not {per!r}")
 
 
 def _breakdown(
     frames: Frames,
-    values: pd.DataFrame,
+    rows: np.ndarray,
+    values: pd.Series,
     column: str,
     labels: dict[str, str],
     per: Per,
 ) -> pd.DataFrame:
-    """Distinct cases per group and value of ``column`` (``values`` has case_id and column)."""
+    """Distinct cases per group and value; ``rows`` are the case positions of ``values``."""
     groups = _groups(frames, per)
     totals = groups.groupby("group", sort=False).size()
-    merged = values.merge(groups, on="case_id", how="inner")
-    merged[column] = merged[column].fillna(UNKNOWN).astype("str")
+    pairs = pd.DataFrame(
+        {
+            "row": rows,
+            "group": take(groups["group"], rows),
+            "group_name": take(groups["group_name"], rows),
+            column: values.fillna(UNKNOWN).astype("str").reset_index(drop=True),
+        }
+    ).astype({column: "str"})
     counts = (
-        merged.drop_duplicates(["case_id", column])
+        pairs.drop_duplicates(["row", column])
         .groupby(["group", "group_name", column], sort=False, observed=True)
         .size()
         .rename("cases")
@@ -122,6 +128,10 @@ def _breakdown(
     )
 
 
+def _case_rows(frames: Frames) -> np.ndarray:
+    return np.arange(len(frames.cases))
+
+
 def category_mix(
     frames: Frames, vocab: Vocabularies | None = None, per: Per = "all"
 ) -> pd.DataFrame:
@@ -130,11 +140,11 @@ def category_mix(
     Columns: ``[group,] category, label, cases, share, outside_coc``.
     """
     vocab = vocabularies(vocab)
-    values = explode_list(frames.cases, "categories", ["case_id"]).rename(
-        columns={"categories": "category"}
+    values = explode_list(frames.cases, "categories", [])
+    out = _breakdown(
+        frames, values["row"].to_numpy(), values["categories"], "category", vocab.categories, per
     )
-    out = _breakdown(frames, values, "category", vocab.categories, per)
-    out["outside_coc"] = out["category"].isin(vocab.outside_coc)
+    out["outside_coc"] = isin(out["category"], vocab.outside_coc)
     return out
 
 
@@ -144,7 +154,8 @@ def spaces(frames: Frames, vocab: Vocabularies | None = None, per: Per = "all") 
     Columns: ``[group,] space, label, cases, share``.
     """
     vocab = vocabularies(vocab)
-    return _breakdown(frames, frames.cases[["case_id", "space"]], "space", vocab.spaces, per)
+    cases = frames.cases
+    return _breakdown(frames, _case_rows(frames), cases["space"], "space", vocab.spaces, per)
 
 
 def channels(frames: Frames, vocab: Vocabularies | None = None, per: Per = "all") -> pd.DataFrame:
@@ -154,19 +165,24 @@ def channels(frames: Frames, vocab: Vocabularies | None = None, per: Per = "all"
     """
     vocab = vocabularies(vocab)
     cases = frames.cases
-    out = _breakdown(frames, cases[["case_id", "channel"]], "channel", vocab.channels, per)
-    groups = _groups(frames, per).assign(
-        channel=cases["channel"].fillna(UNKNOWN).to_numpy(), anonymous=cases["anonymous"].to_numpy()
+    rows = _case_rows(frames)
+    out = _breakdown(frames, rows, cases["channel"], "channel", vocab.channels, per)
+    flags = _groups(frames, per).assign(
+        channel=cases["channel"].fillna(UNKNOWN).astype("str").to_numpy(),
+        anonymous=cases["anonymous"].to_numpy(dtype=bool),
     )
-    anonymous = groups.groupby(["group", "channel"])["anonymous"].sum()
-    group_of_row = {
-        "all": np.full(len(out), "all"),
-        "event": out.get("event_id"),
-        "year": out.get("year"),
-    }
-    key = pd.MultiIndex.from_arrays([group_of_row[per], out["channel"]])
-    out["anonymous"] = anonymous.reindex(key).fillna(0).astype("int64").to_numpy()
-    return out
+    anonymous = (
+        flags.groupby(["group", "channel"])["anonymous"].sum().rename("anonymous").reset_index()
+    )
+    key = {"all": None, "event": "event_id", "year": "year"}[per]
+    if key is None:
+        merged = out.merge(anonymous.drop(columns="group"), on="channel", how="left")
+    else:
+        merged = out.merge(
+            anonymous.rename(columns={"group": key}), on=[key, "channel"], how="left"
+        )
+    merged["anonymous"] = merged["anonymous"].fillna(0).astype("int64")
+    return merged
 
 
 def receivers(frames: Frames, per: Per = "all") -> pd.DataFrame:
@@ -176,12 +192,14 @@ def receivers(frames: Frames, per: Per = "all") -> pd.DataFrame:
     more than 1. Columns: ``[group,] received_by, cases, share``.
     """
     cases = frames.cases
-    values = explode_list(cases, "received_by", ["case_id"])
-    nobody = cases.loc[cases["received_by"].map(len).eq(0), ["case_id"]]
-    values = pd.concat([values, nobody.assign(received_by=NOT_RECORDED)], ignore_index=True).astype(
-        {"received_by": "str"}
+    values = explode_list(cases, "received_by", [])
+    nobody = np.flatnonzero(cases["received_by"].map(len).to_numpy() == 0)
+    rows = np.concatenate([values["row"].to_numpy(), nobody])
+    names = pd.concat(
+        [values["received_by"], pd.Series(NOT_RECORDED, index=nobody, dtype="str")],
+        ignore_index=True,
     )
-    out = _breakdown(frames, values, "received_by", {}, per)
+    out = _breakdown(frames, rows, names, "received_by", {}, per)
     return out.drop(columns=["label"])
 
 
@@ -194,7 +212,7 @@ def time_of_day(frames: Frames) -> pd.DataFrame:
     Columns: ``hour, label, cases, share`` (share of the cases with a known hour).
     """
     cases = frames.cases
-    known = cases["occurred_precision"].isin(KNOWN_HOUR) & cases["occurred_at"].notna()
+    known = isin(cases["occurred_precision"], KNOWN_HOUR) & cases["occurred_at"].notna().to_numpy()
     counts = np.bincount(cases.loc[known, "occurred_at"].dt.hour.to_numpy(), minlength=24)
     out = pd.DataFrame(
         {
@@ -219,7 +237,7 @@ def day_of_event(frames: Frames) -> pd.DataFrame:
     events = event_table(frames.events).set_index("id")
     start = lookup(events["start"], cases["event_id"])
     end = lookup(events["end"], cases["event_id"])
-    known = cases["occurred_precision"].isin(KNOWN_DAY) & cases["occurred_at"].notna()
+    known = isin(cases["occurred_precision"], KNOWN_DAY) & cases["occurred_at"].notna().to_numpy()
     occurred = cases["occurred_at"].dt.normalize()
     day = (occurred - start).dt.days + 1
     length = int(((events["end"] - events["start"]).dt.days.max() or 0) + 1) if len(events) else 1

@@ -37,7 +37,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from cocdata.analysis.tidy import explode_list, lookup
+from cocdata.analysis.tidy import explode_list, isin, lookup
 from cocdata.tables import Frames
 
 NOT_A_VIOLATION = "not a violation"
@@ -140,10 +140,10 @@ def case_outcomes(
         else np.zeros(len(recipients), dtype=bool),
         "case_id",
     ]
-    with_foundation_action = actions.loc[actions["kind"].isin(FOUNDATION_ACTIONS), "case_id"]
-    foundation = (
-        cases["case_id"].isin(to_foundation) & cases["case_id"].isin(with_foundation_action)
-    ).to_numpy()
+    with_foundation_action = actions.loc[isin(actions["kind"], FOUNDATION_ACTIONS), "case_id"]
+    foundation = isin(cases["case_id"], to_foundation) & isin(
+        cases["case_id"], with_foundation_action
+    )
     acted = np.isin(case_outcome, list(ACTED))
     acted_by = np.select([foundation, acted], [FOUNDATION, LOCAL], default=NONE)
     return pd.DataFrame(
