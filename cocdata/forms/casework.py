@@ -24,7 +24,7 @@ from cocdata.forms.evidence import EvidenceUpload, human_size
 from cocdata.forms.intake import STATUS_LABELS, CaseForm, FormUnavailable, MemberBar, slugify
 from cocdata.forms.merge import edit_between, overlap, reapply
 from cocdata.forms.times import format_when, parse_when
-from cocdata.model import Case, check_case, format_time, validate
+from cocdata.model import Case, check_case, validate
 from cocdata.store import Store, StoredCase
 from cocdata.vocab import STATUSES, status_move_allowed
 
@@ -242,7 +242,7 @@ class CaseFinder:
         self.widget = F.vbox(
             [
                 F.row([self.query.box, self.event.box, self.status.box]),
-                self.results,
+                F.Field("find.results", self.results, wide=True).box,
                 self.count,
                 F.row([self.open_button, self.refresh_button], "cocdata-buttons"),
             ]
@@ -334,7 +334,7 @@ def summary_html(stored: StoredCase, store: Store) -> str:
     if o.space:
         happened += f" ({v.label('spaces', o.space)})"
     reported = (
-        f"{r.made_by or 'anonymous'}, {format_time(r.made_at)}"
+        f"{r.made_by or 'anonymous'}, {format_when(r.made_at)}"
         + (f", {r.made_where}" if r.made_where else "")
         + f", {v.label('channels', r.channel)}; received by {_names(r.received_by) or 'nobody named'}"
     )
@@ -394,7 +394,7 @@ def timeline_html(case: Case, store: Store) -> str:
                 "Evidence: " + ", ".join(evidence.get(sha, sha[:12]) for sha in entry.evidence)
             )
         cells = [
-            format_time(entry.at) or "",
+            format_when(entry.at),
             v.label("timeline_kinds", entry.kind),
             _names(entry.by),
             _names(entry.with_),
@@ -881,7 +881,6 @@ class CaseWorkspace:
         self.widget = F.vbox(
             [
                 F.style_tag(),
-                F.html_widget("<h2 style='margin:4px 0'>Case work</h2>"),
                 self.member_bar.widget,
                 F.heading("Find a case"),
                 self.finder.widget,

@@ -64,6 +64,10 @@ class DraftKeeper:
         finally:
             self._paused -= 1
 
+    @property
+    def is_paused(self) -> bool:
+        return self._paused > 0
+
     def touch(self, _change: object = None) -> None:
         """Something changed: save the draft once typing stops."""
         if self._paused:

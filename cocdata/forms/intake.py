@@ -367,10 +367,10 @@ class CaseForm:
             else:
                 self.reset()
         for field in self._simple_fields():
-            field.observe(self.drafts.touch)
-        self.event.choice.observe(self.drafts.touch)
+            field.observe(self.drafts_touch)
+        self.event.choice.observe(self.drafts_touch)
         for field in self.event.new_fields:
-            field.observe(self.drafts.touch)
+            field.observe(self.drafts_touch)
         offered = self._offerable_drafts() if offer_drafts else []
         self.offer = DraftOffer(
             store, offered, self.restore_draft, "report" if stored is None else "edit of this case"
@@ -560,13 +560,32 @@ class CaseForm:
         self.new_button.on_click(lambda _: self.start_new())
         self._precision_auto = True
         self._setting_precision = False
+        self._made_at_typed = False
+        self._setting_made_at = False
+        self._started = False
+        self.made_at.observe(self._made_at_changed)
         self.occurred_at.observe(self._time_typed)
         self.precision.observe(self._precision_chosen)
         self.anonymous.observe(self._anonymous_changed)
 
     def drafts_touch(self, change: object = None) -> None:
-        if hasattr(self, "drafts"):
-            self.drafts.touch(change)
+        """The user changed something: keep a draft, and date a new report from its first change."""
+        if not hasattr(self, "drafts") or self.drafts.is_paused:
+            return
+        if self.stored is None and not self._started:
+            self._started = True
+            if not self._made_at_typed:
+                # The form may have stood open for hours: "now" is when typing starts.
+                self._setting_made_at = True
+                try:
+                    self.made_at.value = format_when(self._now())
+                finally:
+                    self._setting_made_at = False
+        self.drafts.touch(change)
+
+    def _made_at_changed(self, _: object) -> None:
+        if not self._setting_made_at and not self.drafts.is_paused:
+            self._made_at_typed = True
 
     def _simple_fields(self) -> list[F.Field]:
         return [
@@ -668,11 +687,12 @@ class CaseForm:
         return form
 
     def _render_title(self) -> None:
+        # A new report has its heading in the notebook; a saved one shows its code name.
         if self.stored is None:
-            text = "Record a report"
-        else:
-            text = f"Case {self.stored.case_id} (revision {self.stored.rev})"
-        self.title.value = f"<h2 style='margin:4px 0'>{F.esc(text)}</h2>"
+            self.title.value = ""
+            return
+        text = f"Case {self.stored.case_id} (revision {self.stored.rev})"
+        self.title.value = f"<h3 style='margin:4px 0'>{F.esc(text)}</h3>"
 
     def _ipython_display_(self) -> None:  # pragma: no cover - used in notebooks
         from IPython.display import display
@@ -726,6 +746,8 @@ class CaseForm:
         self.status_field.value = "new"
         self.precision.value = "unknown"
         self._precision_auto = True
+        self._made_at_typed = False
+        self._started = False
         self.received_by.value = self.member
         self.made_at.value = format_when(self._now())
         self.people.load([{"role": "target"}, {"role": "reported"}])
@@ -834,6 +856,7 @@ class CaseForm:
     def restore_draft(self, draft: dict[str, Any]) -> None:
         """Take a kept draft back into the form; it becomes this form's draft."""
         data = draft.get("data") or {}
+        self._made_at_typed = self._started = True  # the draft's times are the report's
         case_id, base_rev = data.get("case_id"), data.get("base_rev")
         if case_id and (self.stored is None or self.stored.case_id != case_id):
             try:

@@ -36,6 +36,11 @@ from tests.forms.servers import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+UNLABELED_CONTROLS = """() => Array.from(
+  document.querySelectorAll('.cocdata-form input, .cocdata-form select, .cocdata-form textarea'))
+  .filter(e => e.offsetParent !== null)
+  .filter(e => !(e.labels && e.labels.length && e.labels[0].textContent.trim()))
+  .map(e => e.outerHTML.slice(0, 120))"""
 RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / ".data" / "forms-browser.json"
 SAVES_TO_TIME = 5
 
@@ -225,6 +230,14 @@ def test_voila_app_quick_capture_on_a_tablet(chromium, voila: Server) -> None:
         )
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"the form is {overflow}px wider than an 800px window"
+        unlabeled = page.evaluate(UNLABELED_CONTROLS)
+        assert unlabeled == [], f"inputs without a label tied to them: {unlabeled}"
+        field_input(page, "cocdata-f-report-made-by").focus()
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.closest('.cocdata-field').className")
+        assert "cocdata-f-report-anonymous" in focused, (
+            "Tab goes to the next field in reading order"
+        )
         fill_quick_capture(page)
         voila.record("voila_save_s", click_save(page, voila))
         stored = _guide_case(voila)

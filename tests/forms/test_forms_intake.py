@@ -389,3 +389,22 @@ def test_a_store_that_cannot_open_says_why(tmp_path) -> None:
     shown = intake_form(folder)
     assert isinstance(shown, FormUnavailable)
     assert "is not a cocdata store" in shown.widget.children[1].value
+
+
+def test_a_form_left_open_dates_the_report_from_the_first_keystroke(make_form: Form) -> None:
+    form = make_form(now=dt.datetime(2000, 12, 29, 21, 0))
+    assert form.made_at.value == "2000-12-29 21:00"
+    form.now = dt.datetime(2000, 12, 29, 22, 41)  # an hour and more later, someone walks up
+    form.made_by.value = "Person A"
+    assert form.made_at.value == "2000-12-29 22:41"
+    form.now = dt.datetime(2000, 12, 29, 22, 50)
+    form.description.value = "typing goes on"
+    assert form.made_at.value == "2000-12-29 22:41", "only the first change dates it"
+
+
+def test_a_report_time_typed_first_is_kept(make_form: Form) -> None:
+    form = make_form(now=dt.datetime(2000, 12, 29, 21, 0))
+    form.now = dt.datetime(2000, 12, 29, 22, 41)
+    form.made_at.value = "2000-12-29 09:00"
+    form.made_by.value = "Person A"
+    assert form.made_at.value == "2000-12-29 09:00"
