@@ -58,6 +58,7 @@ def browser_figures(folder: Path) -> dict[str, float]:
         click_save,
         fill,
         fill_quick_capture,
+        new_report,
         open_in_lab,
         open_in_voila,
         running,
@@ -74,7 +75,7 @@ def browser_figures(folder: Path) -> dict[str, float]:
                     fill_quick_capture(page)
                     saves = [click_save(page, server)]
                     for i in range(RUNS):
-                        page.locator("button.cocdata-new-report").click()
+                        new_report(page)
                         fill(page, "cocdata-f-report-made-by", f"Person {i}")
                         fill(page, "cocdata-f-description", "A short verbal report.")
                         saves.append(click_save(page, server))

@@ -32,6 +32,7 @@ CSS = """
 .cocdata-form .cocdata-field { margin: 2px 10px 8px 0; flex: 0 0 auto; max-width: 100%; box-sizing: border-box; }
 .cocdata-form .widget-inline-hbox, .cocdata-form .widget-textarea { max-width: 100%; }
 .cocdata-form .widget-input, .cocdata-form textarea, .cocdata-form select { box-sizing: border-box; }
+.cocdata-form .cocdata-field > .jupyter-widgets { margin-left: 0; margin-right: 0; }
 .cocdata-form .cocdata-field > .widget-select { flex-wrap: wrap; width: 100%; height: auto; }
 .cocdata-form .cocdata-field > .widget-select > .widget-label { width: 100% !important; text-align: left; font-weight: 600; }
 .cocdata-form .cocdata-field > .widget-select > select { width: 100%; flex: 1 1 100%; }

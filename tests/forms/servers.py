@@ -280,5 +280,11 @@ def click_save(page, server: Server, expect: str = "Saved as case") -> float:
     return time.perf_counter() - start
 
 
+def new_report(page) -> None:
+    """Click "Start a new report" and wait until the form is cleared (typing before loses text)."""
+    page.locator("button.cocdata-new-report").click()
+    page.locator(".cocdata-save-status").filter(has_text="Saved").wait_for(state="hidden")
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")

@@ -25,6 +25,7 @@ from tests.forms.servers import (
     fill,
     fill_quick_capture,
     median,
+    new_report,
     open_in_lab,
     open_in_voila,
     restart_kernel,
@@ -100,8 +101,7 @@ def _guide_case(server: Server):
 def _time_more_saves(page, server: Server, label: str) -> None:
     """Record a few more quick captures to get a median save time."""
     for i in range(SAVES_TO_TIME):
-        page.locator("button.cocdata-new-report").click()
-        page.locator(".cocdata-save-status").filter(has_text="Saved").wait_for(state="hidden")
+        new_report(page)
         fill(page, "cocdata-f-report-made-by", f"Timing reporter {i}")
         fill(page, "cocdata-f-description", f"Timing report {i}: a short verbal report.")
         server.record(label, click_save(page, server))
