@@ -81,7 +81,11 @@ class DescriptionIndex:
         docs = parents.to_numpy(zero_copy_only=False).astype(np.int64)
         n_docs = len(cases)
         n_terms = int(term_ids.max()) + 1 if len(term_ids) else 0
-        pairs, counts = np.unique(docs * max(n_terms, 1) + term_ids, return_counts=True)
+        # Distinct (document, term) pairs and their counts, by one sort of their keys.
+        keys = np.sort(docs * max(n_terms, 1) + term_ids)
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
+        pairs = keys[starts]
+        counts = np.diff(np.r_[starts, len(keys)])
         pair_docs, pair_terms = pairs // max(n_terms, 1), pairs % max(n_terms, 1)
         doc_freq = np.bincount(pair_terms, minlength=n_terms)
         idf = np.log((1.0 + n_docs) / (1.0 + doc_freq)) + 1.0
