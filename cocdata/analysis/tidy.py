@@ -91,21 +91,13 @@ def explode_list(frame: pd.DataFrame, column: str, keep: list[str]) -> pd.DataFr
     The ``row`` column gives the position of the source row in ``frame``.
     Rows whose list is empty or missing are dropped.
     """
-    lists = frame[column].to_numpy()
-    try:
-        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    except TypeError:  # a missing list among them
-        lengths = np.fromiter(
-            (0 if v is None else len(v) for v in lists), dtype=np.int64, count=len(lists)
-        )
+    lists = pa.array(frame[column].to_numpy(), type=pa.list_(pa.string()), from_pandas=True)
+    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
     rows = np.repeat(np.arange(len(frame)), lengths)
     out: dict[str, object] = {"row": rows}
     for name in keep:
         out[name] = take(frame[name], rows)
-    if lengths.sum():
-        values = pa.array(np.concatenate(lists[lengths > 0]), pa.string())
-    else:
-        values = pa.array([], pa.string())
+    values = pc.list_flatten(lists)
     out[column] = values.to_pandas()
     return pd.DataFrame(out)
 
