@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -99,7 +101,29 @@ def _keeper(store: Store, delay: float | None, saves: list[dict]) -> DraftKeeper
     return DraftKeeper(store, "intake-test", collect, lambda: "Member", delay)
 
 
+def _in_own_thread(test: Callable[[], None]) -> None:
+    """Run ``test`` in a thread of its own: the browser tests' playwright keeps an event
+    loop running in the main thread for the whole session."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            test()
+        except BaseException as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    if failures:
+        raise failures[0]
+
+
 def test_drafts_are_debounced_on_a_timer_without_an_event_loop(tmp_path: Path) -> None:
+    _in_own_thread(lambda: _timer_debounce(tmp_path))
+
+
+def _timer_debounce(tmp_path: Path) -> None:
     store = Store.init(tmp_path / "store")
     saves: list[dict] = []
     keeper = _keeper(store, 0.2, saves)
@@ -115,6 +139,10 @@ def test_drafts_are_debounced_on_a_timer_without_an_event_loop(tmp_path: Path) -
 
 
 def test_drafts_are_debounced_on_the_kernels_event_loop(tmp_path: Path) -> None:
+    _in_own_thread(lambda: _loop_debounce(tmp_path))
+
+
+def _loop_debounce(tmp_path: Path) -> None:
     store = Store.init(tmp_path / "store")
     saves: list[dict] = []
     keeper = _keeper(store, 0.1, saves)
