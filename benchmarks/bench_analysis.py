@@ -433,27 +433,34 @@ def run(args: argparse.Namespace) -> str:
     frames_s, _ = median_seconds(store.frames, args.runs)
     frames = store.frames()
     print(f"frames(): {frames_s:.2f} s", flush=True)
-    load_all_s, _ = median_seconds(store.load_all, 1)
-    records = store.load_all()
-    events = store.events()
-    print(f"load_all(): {load_all_s:.1f} s", flush=True)
     newest = frames.cases.sort_values("made_at")["case_id"].iloc[-1]
-    rows = []
-    for name, (fast, naive) in comparisons(newest).items():
-        fast_s, _ = median_seconds(lambda fast=fast: fast(frames), args.runs)
-        naive_s, _ = median_seconds(
-            lambda naive=naive: naive(records, events), max(1, args.runs // 2)
-        )
-        rows.append((name, fast_s, naive_s))
-        print(f"{name:28s} {fast_s:7.3f} s   naive {naive_s:7.3f} s", flush=True)
-    closure_s = history_seconds(store, records)
-    print(f"store.history() for every closed case: about {closure_s:.0f} s", flush=True)
+    pairs = comparisons(newest)
+    # cocdata first, before 100,000 records are in memory: a notebook using
+    # cocdata never holds them, and their millions of objects slow every
+    # garbage collection that runs meanwhile.
+    fast_times = {
+        name: median_seconds(lambda fast=fast: fast(frames), args.runs)[0]
+        for name, (fast, _) in pairs.items()
+    }
     select_s, _ = median_seconds(
         lambda: analysis.select(
             frames, start="2023-01-01", end="2023-12-31", categories=["harassment", "theft"]
         ),
         args.runs,
     )
+    load_all_s, _ = median_seconds(store.load_all, 1)
+    records = store.load_all()
+    events = store.events()
+    print(f"load_all(): {load_all_s:.1f} s", flush=True)
+    rows = []
+    for name, (_, naive) in pairs.items():
+        naive_s, _ = median_seconds(
+            lambda naive=naive: naive(records, events), max(1, args.runs // 2)
+        )
+        rows.append((name, fast_times[name], naive_s))
+        print(f"{name:28s} {fast_times[name]:7.3f} s   naive {naive_s:7.3f} s", flush=True)
+    closure_s = history_seconds(store, records)
+    print(f"store.history() for every closed case: about {closure_s:.0f} s", flush=True)
     notebook_s, notebook_runs, cells = notebook_seconds(path, args.notebook_runs)
     print(
         f"trends notebook: {notebook_s:.1f} s ({', '.join(f'{t:.1f}' for t in notebook_runs)})",
@@ -500,17 +507,32 @@ def report(
         "",
         "### Each function against the naive loop",
         "",
-        "The naive column is the Python loop over `store.load_all()` records that gives the same "
-        "answer, timed in the same run, not counting `load_all` itself.",
+        "The naive loop is the Python loop over `store.load_all()` records that gives the same "
+        "answer, timed in the same run. *Loop only* leaves out `load_all`; *from the store* "
+        "compares the whole way from the store to the answer: `frames()` plus the function "
+        "against `load_all()` plus the loop.",
         "",
-        "| function | cocdata (s) | naive loop (s) | naive / cocdata | within 1 s |",
-        "| --- | ---: | ---: | ---: | :---: |",
+        "| function | cocdata (s) | naive loop (s) | loop only: naive ÷ cocdata "
+        "| from the store: naive ÷ cocdata | within 1 s |",
+        "| --- | ---: | ---: | ---: | ---: | :---: |",
     ]
     for name, fast_s, naive_s in rows:
         ok = "yes" if fast_s <= FUNCTION_TARGET_S else "**no**"
+        whole = (load_all_s + naive_s) / (frames_s + fast_s)
         lines.append(
-            f"| `{name}` | {fast_s:.3f} | {naive_s:.3f} | {naive_s / fast_s:.0f}× | {ok} |"
+            f"| `{name}` | {fast_s:.3f} | {naive_s:.3f} | {naive_s / fast_s:.1f}× "
+            f"| {whole:.0f}× | {ok} |"
         )
+    lines += [
+        "",
+        "Simple counts (who received reports, channels, escalations, open cases by age) are "
+        "about as fast as a loop over records already in memory, `receivers` a little slower: "
+        "the gain there is not having to build 100,000 validated records first. The joins "
+        "(response times, repeat people, similar cases) gain also on the loop itself. The "
+        "cocdata functions are timed before the records are loaded (a notebook using cocdata "
+        "never holds them; their millions of objects slow every garbage collection that runs "
+        "meanwhile).",
+    ]
     lines += [
         "",
         f"The naive `response_times` takes closure from the last step; the sound definition "
@@ -522,7 +544,8 @@ def report(
         "",
         f"Median {notebook_s:.1f} s over {len(notebook_runs)} runs "
         f"({', '.join(f'{t:.1f}' for t in notebook_runs)} s; target {NOTEBOOK_TARGET_S:.0f} s), "
-        "kernel start included. Slowest cells of the last run:",
+        "kernel start included. Slowest cells of the last run (the `panel` cell imports "
+        "cocdata, pandas and plotly into the fresh kernel and loads the store's frames):",
         "",
         "| cell | seconds |",
         "| --- | ---: |",
