@@ -14,18 +14,27 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from cocdata.analysis.outcomes import NO_REACTION, NOT_PASSED_ON
+from cocdata.analysis.repeats import REPORTED
 from cocdata.analysis.response import STAGES
 from cocdata.analysis.similar import WEIGHTS
 from cocdata.analysis.tidy import UNKNOWN
-from cocdata.analysis.yearly import OUTCOME_SEVERITY
+from cocdata.analysis.yearly import NO_OUTCOME, OUTCOME_SEVERITY
 
 NOTHING_SELECTED = "No cases match the selection."
+NAMED_EVENTS = 40
+"""Reports per event are bars named by event up to this many events, points on a time axis beyond."""
 HEATMAP_FROM = 25
 """Breakdowns per event switch from stacked bars to a heatmap from this many events."""
-LAYOUT = {"margin": {"l": 60, "r": 30, "t": 70, "b": 60}, "legend": {"orientation": "h", "y": -0.2}}
+LAYOUT = {
+    # Enough distinct colours for every default category, none repeated.
+    "colorway": qualitative.Dark24,
+    "margin": {"l": 60, "r": 30, "t": 90, "b": 60},
+    "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1.0, "xanchor": "right"},
+}
 
 
 def _figure(title: str, **layout: object) -> go.Figure:
@@ -47,31 +56,35 @@ def _with_note(title: str, note: str) -> str:
 
 
 def reports_per_event(per_event: pd.DataFrame) -> go.Figure:
-    """Bars of reports per event by start date, a line of reports per 100 attendees."""
+    """Reports per event and reports per 100 attendees, events in order of their start.
+
+    Up to ``NAMED_EVENTS`` events are bars named by event; more are drawn as
+    points on a time axis, where names would not fit.
+    """
     title = "Reports per event"
     if per_event.empty:
         return _empty(title, "No events match the selection.")
     unknown = int(per_event["per_100_attendees"].isna().sum())
     note = f"{unknown} event(s) with unknown attendance have no rate" if unknown else ""
+    named = len(per_event) <= NAMED_EVENTS
+    x = per_event["event"] if named else per_event["start"]
+    names = per_event[["event"]].to_numpy()
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(
-        go.Bar(
-            x=per_event["start"],
-            y=per_event["reports"],
-            name="Reports",
-            customdata=per_event[["event"]].to_numpy(),
-            hovertemplate="%{customdata[0]}<br>%{x|%Y-%m-%d}: %{y} report(s)<extra></extra>",
-        ),
-        secondary_y=False,
+    count = (
+        go.Bar(x=x, y=per_event["reports"], name="Reports")
+        if named
+        else go.Scatter(x=x, y=per_event["reports"], name="Reports", mode="markers")
     )
+    count.update(customdata=names, hovertemplate="%{customdata[0]}: %{y} report(s)<extra></extra>")
+    fig.add_trace(count, secondary_y=False)
     fig.add_trace(
         go.Scatter(
-            x=per_event["start"],
+            x=x,
             y=per_event["per_100_attendees"],
             name="Per 100 attendees",
-            mode="lines+markers",
+            mode="lines+markers" if named else "markers",
             connectgaps=False,
-            customdata=per_event[["event"]].to_numpy(),
+            customdata=names,
             hovertemplate="%{customdata[0]}<br>%{y:.2f} per 100 attendees<extra></extra>",
         ),
         secondary_y=True,
@@ -79,7 +92,9 @@ def reports_per_event(per_event: pd.DataFrame) -> go.Figure:
     fig.update_layout(title={"text": _with_note(title, note)}, **LAYOUT)
     fig.update_yaxes(title_text="Reports", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(title_text="Per 100 attendees", secondary_y=True, rangemode="tozero")
-    fig.update_xaxes(title_text="Event start")
+    fig.update_xaxes(title_text="Event" if named else "Event start")
+    if named:
+        fig.update_xaxes(type="category", tickangle=-30)
     return fig
 
 
@@ -126,6 +141,20 @@ def _breakdown(frame: pd.DataFrame, title: str) -> go.Figure:
                 hovertemplate=f"{name}<br>%{{x}}: %{{y}} case(s)<extra></extra>",
             )
         )
+    # Groups in the frame's order (years, events); the many labels go below the chart.
+    order = list(pd.unique(frame[group].astype("str")))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order, tickangle=-30)
+    fig.update_layout(
+        height=620,
+        margin={"b": 220},
+        legend={
+            "orientation": "h",
+            "y": -0.45 if group == "event" else -0.15,
+            "yanchor": "top",
+            "x": 0.0,
+            "xanchor": "left",
+        },
+    )
     fig.update_yaxes(title_text="Cases")
     return fig
 
@@ -340,19 +369,28 @@ def person_history(history: pd.DataFrame, limit: int = 30) -> go.Figure:
         else ""
     )
     fig = _figure(_with_note(title, note), height=max(320, 24 * len(top) + 160))
-    fig.add_trace(
-        go.Scatter(
-            x=shown["made_at"],
-            y=shown["person"],
-            mode="markers",
-            marker={"size": 10},
-            customdata=shown[["case_id", "event", "categories", "role"]].fillna("").to_numpy(),
-            hovertemplate=(
-                "%{y}: %{customdata[0]} (%{customdata[3]})<br>%{customdata[1]}<br>"
-                "%{customdata[2]}<extra></extra>"
-            ),
+    reported = shown["role"].str.contains(REPORTED, regex=False).to_numpy(dtype=bool)
+    for mask, name, symbol in (
+        (reported, "reported", "circle"),
+        (~reported, "other role", "circle-open"),
+    ):
+        rows = shown[mask]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["made_at"],
+                y=rows["person"],
+                mode="markers",
+                name=name,
+                marker={"size": 10, "symbol": symbol},
+                customdata=rows[["case_id", "event", "categories", "role"]].fillna("").to_numpy(),
+                hovertemplate=(
+                    "%{y}: %{customdata[0]} (%{customdata[3]})<br>%{customdata[1]}<br>"
+                    "%{customdata[2]}<extra></extra>"
+                ),
+            )
         )
-    )
+    # Most cases at the top.
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(top)))
     fig.update_xaxes(title_text="Report received")
     return fig
 
@@ -382,13 +420,13 @@ def similar_cases(similar: pd.DataFrame) -> go.Figure:
 
 
 def yearly_statistics(yearly: pd.DataFrame) -> go.Figure:
-    """Outcomes per year, stacked, with the number of reports as a line."""
+    """Outcomes per year, stacked up to the number of reports (drawn as a line)."""
     title = "Yearly statistics"
     if yearly.empty:
         return _empty(title)
     years = yearly["year"].astype("str")
     fig = _figure(title, barmode="stack")
-    for outcome in OUTCOME_SEVERITY:
+    for outcome in (*OUTCOME_SEVERITY, NO_OUTCOME):
         fig.add_trace(go.Bar(x=years, y=yearly[outcome], name=outcome))
     fig.add_trace(go.Scatter(x=years, y=yearly["reports"], name="reports", mode="lines+markers"))
     fig.update_yaxes(title_text="Cases")

@@ -166,6 +166,15 @@ def test_reports_per_event_leaves_the_rate_of_unknown_attendance_empty() -> None
     rate = fig.data[1]
     assert rate.y[1] is None or np.isnan(rate.y[1])
     assert list(fig.data[0].y) == [2, 2, 0]
+    assert list(fig.data[0].x) == ["A 2023", "B 2024", "C 2024"]
+
+
+def test_reports_per_event_for_many_events_is_a_time_axis() -> None:
+    n = charts.NAMED_EVENTS + 1
+    many = pd.concat([PER_EVENT] * n, ignore_index=True)
+    fig = charts.reports_per_event(many)
+    assert isinstance(fig.data[0], go.Scatter)
+    assert fig.data[0].mode == "markers"
 
 
 def test_time_of_day_draws_only_known_hours() -> None:
@@ -190,8 +199,17 @@ def test_breakdown_per_many_events_is_a_heatmap() -> None:
 
 def test_person_history_shows_code_names_only_and_limits_rows() -> None:
     fig = charts.person_history(HISTORY, limit=1)
-    assert set(fig.data[0].y) == {"p-bob"}
+    assert {y for trace in fig.data for y in trace.y} == {"p-bob"}
     assert "the 1 with most cases of 2" in fig.layout.title.text
+
+
+def test_person_history_marks_the_cases_where_the_person_was_reported() -> None:
+    history = HISTORY.assign(role=["reported", "reporter; target", "reported"])
+    fig = charts.person_history(history)
+    reported, other = fig.data
+    assert (reported.name, list(reported.y)) == ("reported", ["p-bob", "p-ann"])
+    assert (other.name, list(other.y)) == ("other role", ["p-bob"])
+    assert list(fig.layout.yaxis.categoryarray) == ["p-ann", "p-bob"]
 
 
 def test_similar_cases_bars_add_up_to_the_score() -> None:
@@ -203,4 +221,4 @@ def test_similar_cases_bars_add_up_to_the_score() -> None:
 def test_yearly_statistics_stacks_every_outcome() -> None:
     fig = charts.yearly_statistics(YEARLY)
     names = [trace.name for trace in fig.data]
-    assert names == [*yearly.OUTCOME_SEVERITY, "reports"]
+    assert names == [*yearly.OUTCOME_SEVERITY, yearly.NO_OUTCOME, "reports"]

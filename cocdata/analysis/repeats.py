@@ -183,7 +183,7 @@ def person_history(
     roles, rows = roles.iloc[order].reset_index(drop=True), rows[order]
     events = frames.events.set_index("id")["name"]
     event_ids = take(cases["event_id"], rows)
-    history = pd.DataFrame(
+    return pd.DataFrame(
         {
             "person": roles["person"].astype("str"),
             "case_id": take(cases["case_id"], rows),
@@ -197,4 +197,3 @@ def person_history(
             "actions": take(_per_case(_case_actions(frames, vocab), len(cases)), rows),
         }
     )
-    return history

@@ -123,6 +123,14 @@ def _breakdown(
         counts = counts.rename(columns={"group": "year"})
         key_columns = ["year"]
     counts = counts[[*key_columns, *value_columns]]
+    if per == "event":
+        # Events in the order they took place.
+        starts = event_table(frames.events).set_index("id")["start"]
+        order = lookup(starts, counts["event_id"])
+        counts = counts.assign(_start=order.to_numpy())
+        keys = ["_start", "event_id", "cases", column]
+        counts = counts.sort_values(keys, ascending=[True, True, False, True], ignore_index=True)
+        return counts.drop(columns="_start")
     return counts.sort_values(
         [key_columns[0], "cases", column], ascending=[True, False, True], ignore_index=True
     )
