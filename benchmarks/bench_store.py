@@ -40,8 +40,9 @@ def jsonl_for(n_cases: int) -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
     path = DATA / f"cases-{n_cases}.jsonl"
     if not path.exists():
-        _, cases = synthetic.generate(seed=1, n_events=max(12, n_cases // 100), n_cases=n_cases,
-                                      years=10, include_guide=False)
+        _, cases = synthetic.generate(
+            seed=1, n_events=max(12, n_cases // 100), n_cases=n_cases, years=10, include_guide=False
+        )
         tmp = path.with_suffix(".tmp")
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.writelines(c.to_json() + "\n" for c in cases)
@@ -60,7 +61,7 @@ def timed(fn, runs: int) -> tuple[float, list[float]]:
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def import_store(n_cases: int, where: Path) -> tuple[Store, float]:
@@ -78,7 +79,9 @@ def save_latencies(store: Store, saves: int) -> list[float]:
     out = []
     for i in range(saves):
         current = store.get(ids[(i * step) % len(ids)])
-        entry = TimelineEntry(at=current.case.report.made_at, by=["bench"], kind="note", text=f"note {i}")
+        entry = TimelineEntry(
+            at=current.case.report.made_at, by=["bench"], kind="note", text=f"note {i}"
+        )
         edited = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
         start = time.perf_counter()
         store.save(edited, by="bench", base_rev=current.rev)
@@ -102,8 +105,12 @@ def naive_save_latencies(store: Store, saves: int, where: Path) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 cases instead of 100,000")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="1,000 and 10,000 cases instead of 100,000"
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--saves", type=int, default=200, help="saves per latency figure")
     args = parser.parse_args()
@@ -114,50 +121,74 @@ def main() -> None:
         jsonl_for(small), jsonl_for(large)
         import_times = []
         for run in range(args.runs):
-            store_large, seconds = import_store(large, work / "large")
+            _store_large, seconds = import_store(large, work / "large")
             import_times.append(seconds)
             print(f"import {large:,}: {seconds:.1f} s (run {run + 1})", flush=True)
         naive_import, _ = timed(lambda: pd.read_json(jsonl_for(large), lines=True), 1)
-        rows.append((f"import {large:,} cases from JSON Lines (validated, all or nothing)",
-                     f"{statistics.median(import_times):.1f} s",
-                     f"pandas.read_json, no checks: {naive_import:.1f} s", "≤ 60 s"))
+        rows.append(
+            (
+                f"import {large:,} cases from JSON Lines (validated, all or nothing)",
+                f"{statistics.median(import_times):.1f} s",
+                f"pandas.read_json, no checks: {naive_import:.1f} s",
+                "≤ 60 s",
+            )
+        )
 
         load, _ = timed(lambda: Store.open(work / "large").frames(), args.runs)
         naive_load, _ = timed(lambda: pd.read_json(jsonl_for(large), lines=True), args.runs)
-        rows.append((f"load current state of {large:,} cases into DataFrames", f"{load:.2f} s",
-                     f"pandas.read_json of the export: {naive_load:.2f} s ({naive_load / load:.1f}×)",
-                     "≤ 2 s"))
+        rows.append(
+            (
+                f"load current state of {large:,} cases into DataFrames",
+                f"{load:.2f} s",
+                f"pandas.read_json of the export: {naive_load:.2f} s ({naive_load / load:.1f}×)",
+                "≤ 2 s",
+            )
+        )
 
         store_small, _ = import_store(small, work / "small")
         lat_small = save_latencies(store_small, args.saves)
         lat_large = save_latencies(Store.open(work / "large"), args.saves)
         naive_small = naive_save_latencies(store_small, min(args.saves, 50), work)
         naive_large = naive_save_latencies(Store.open(work / "large"), 10, work)
-        rows.append((f"save one revision, store of {small:,} cases (p50 / p95)",
-                     f"{statistics.median(lat_small) * 1000:.0f} / {p95(lat_small) * 1000:.0f} ms",
-                     f"rewrite one parquet file: {statistics.median(naive_small) * 1000:.0f} ms", "p95 ≤ 50 ms"))
-        rows.append((f"save one revision, store of {large:,} cases (p50 / p95)",
-                     f"{statistics.median(lat_large) * 1000:.0f} / {p95(lat_large) * 1000:.0f} ms",
-                     f"rewrite one parquet file: {statistics.median(naive_large) * 1000:.0f} ms "
-                     f"({statistics.median(naive_large) / statistics.median(lat_large):.0f}×)",
-                     f"within 1.5× of {small:,}: {p95(lat_large) / p95(lat_small):.2f}×"))
+        rows.append(
+            (
+                f"save one revision, store of {small:,} cases (p50 / p95)",
+                f"{statistics.median(lat_small) * 1000:.0f} / {p95(lat_small) * 1000:.0f} ms",
+                f"rewrite one parquet file: {statistics.median(naive_small) * 1000:.0f} ms",
+                "p95 ≤ 50 ms",
+            )
+        )
+        rows.append(
+            (
+                f"save one revision, store of {large:,} cases (p50 / p95)",
+                f"{statistics.median(lat_large) * 1000:.0f} / {p95(lat_large) * 1000:.0f} ms",
+                f"rewrite one parquet file: {statistics.median(naive_large) * 1000:.0f} ms "
+                f"({statistics.median(naive_large) / statistics.median(lat_large):.0f}×)",
+                f"within 1.5× of {small:,}: {p95(lat_large) / p95(lat_small):.2f}×",
+            )
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    table = ["| what | cocdata | without cocdata's store, same run | goal |", "| --- | --- | --- | --- |"]
+    table = [
+        "| what | cocdata | without cocdata's store, same run | goal |",
+        "| --- | --- | --- | --- |",
+    ]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
-    body = "\n".join([
-        f"Measured by `python benchmarks/bench_store.py{' --quick' if args.quick else ''}` on "
-        f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; medians of {args.runs} runs, "
-        f"{args.saves} saves per latency figure.",
-        "",
-        *table,
-        "",
-        "A save writes one small new file (temp file, fsync, rename, fsync of the folder) and "
-        "reads only files it has not seen, so its cost does not grow with the store. Loading "
-        "reads every file once, keeps each case's newest revision and flattens the nested "
-        "columns with arrow compute, without building a Python object per case.",
-    ])
+    body = "\n".join(
+        [
+            f"Measured by `python benchmarks/bench_store.py{' --quick' if args.quick else ''}` on "
+            f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; medians of {args.runs} runs, "
+            f"{args.saves} saves per latency figure.",
+            "",
+            *table,
+            "",
+            "A save writes one small new file (temp file, fsync, rename, fsync of the folder) and "
+            "reads only files it has not seen, so its cost does not grow with the store. Loading "
+            "reads every file once, keeps each case's newest revision and flattens the nested "
+            "columns with arrow compute, without building a Python object per case.",
+        ]
+    )
     write_section("Store", body)
     print(json.dumps(rows, indent=1))
 

@@ -13,6 +13,10 @@ def write_section(title: str, body: str, doc: Path = DOC) -> None:
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
     block = f"## {title}\n\n{body.strip()}\n\n"
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: block, text, count=1) if pattern.search(text) else text.rstrip() + "\n\n" + block
+    text = (
+        pattern.sub(lambda _: block, text, count=1)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + block
+    )
     doc.parent.mkdir(exist_ok=True)
     doc.write_text(text.rstrip() + "\n", encoding="utf-8")

@@ -25,7 +25,9 @@ CHROMIUM_ARGS = [
 def chromium() -> Iterator[object]:
     """A headless Debian Chromium driven by playwright (browsers cannot be downloaded here)."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with 'apt-get install -y chromium'")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it with 'apt-get install -y chromium'"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
