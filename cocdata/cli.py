@@ -191,6 +191,98 @@ def demo(
     _say(result)
 
 
+report_app = typer.Typer(
+    help="Render reports: per-case internal reports and public transparency reports.",
+    no_args_is_help=True,
+)
+app.add_typer(report_app, name="report")
+
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", help="Reports rendered at once. Default: one per CPU core.", min=1
+    ),
+]
+FormatOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="html, md or pdf; repeat for several. Default: html.",
+        show_default=False,
+    ),
+]
+
+
+def _formats(given: list[str] | None) -> tuple[str, ...]:
+    from cocdata.errors import ReportFailed
+
+    formats = tuple(dict.fromkeys(given or ["html"]))
+    unknown = [f for f in formats if f not in ("html", "md", "pdf")]
+    if unknown:
+        raise ReportFailed(
+            f"Unknown report format {', '.join(map(repr, unknown))}.",
+            "Use --format html, --format md or --format pdf (repeat for several).",
+        )
+    return formats
+
+
+def _report_outcome(results: list, what: str) -> None:
+    from cocdata.reports import raise_for_failures
+
+    for result in results:
+        if result.ok:
+            for path in result.written:
+                _say(f"wrote {path}")
+    raise_for_failures(results)
+    _say(f"{len(results)} {what} written.")
+
+
+@report_app.command(
+    "case",
+    epilog="Example: cocdata report case amber-falcon --format html --format pdf",
+)
+def report_case(
+    case_ids: Annotated[
+        list[str] | None, typer.Argument(help="Case code names.", show_default=False)
+    ] = None,
+    event: Annotated[
+        str | None, typer.Option(help="Every case of this event id.", show_default=False)
+    ] = None,
+    fmt: FormatOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder. Default: reports/cases/ (kept out of git).", show_default=False
+        ),
+    ] = None,
+    jobs: JobsOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Render the internal report of one or more cases (it holds names: keep it in the team)."""
+    from cocdata.errors import CocdataError
+    from cocdata.reports.case import render_case_reports
+
+    opened = _open(store, create=False)
+    ids = list(case_ids or [])
+    if event:
+        ids += [
+            c for c in opened.frames().cases.query("event_id == @event")["case_id"] if c not in ids
+        ]
+        if not ids:
+            raise CocdataError(
+                f"The event {event!r} has no cases in the store.",
+                "List events and their cases with 'cocdata cases'.",
+            )
+    if not ids:
+        raise CocdataError(
+            "Name the case(s) to report on, or --event for every case of an event.",
+            "Example: cocdata report case amber-falcon",
+        )
+    results = render_case_reports(opened, ids, _formats(fmt), out, workers=jobs)
+    _report_outcome(results, "case report(s)")
+
+
 PortOption = Annotated[int | None, typer.Option(help="Port on localhost.", show_default=False)]
 NoBrowserOption = Annotated[
     bool, typer.Option("--no-browser", help="Do not open a browser window.")

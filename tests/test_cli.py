@@ -1,26 +1,26 @@
 import json
+import os
 import subprocess
 import sys
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from cocdata.cli import app
 from cocdata.examples import GUIDE_EXAMPLE
 
-COMMANDS = [
-    "init",
-    "import",
-    "export",
-    "cases",
-    "show",
-    "schema",
-    "verify",
-    "compact",
-    "demo",
-    "app",
-    "lab",
-]
+
+def _command_paths(group, prefix=()):
+    """Every leaf command of the CLI as its words, e.g. ('report', 'case')."""
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            yield from _command_paths(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+COMMANDS = [" ".join(p) for p in _command_paths(typer.main.get_command(app))]
 
 
 @pytest.fixture
@@ -35,9 +35,15 @@ def run(tmp_path, monkeypatch):
     return invoke
 
 
+def test_the_command_list_is_complete():
+    assert {"init", "import", "export", "show", "demo", "app", "lab", "report case"} <= set(
+        COMMANDS
+    )
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(run, command):
-    result = run(command, "--help")
+    result = run(*command.split(), "--help")
     assert result.exit_code == 0
     assert "Example: cocdata " + command in " ".join(result.output.split())
 
@@ -138,3 +144,39 @@ def test_demo_refuses_to_mix_into_real_cases(run, tmp_path):
 
 def test_schema_is_json(run):
     assert json.loads(run("schema").output)["title"].startswith("cocdata case")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["report", "case"], 1, "Name the case(s) to report on"),
+        (["report", "case", "no-such-case"], 3, "There is no case 'no-such-case'"),
+        (["report", "case", "guide-example", "-f", "docx"], 8, "Unknown report format 'docx'"),
+        (["report", "case", "--event", "no-such-event"], 1, "has no cases"),
+    ],
+)
+def test_report_case_mistakes_are_explained(run, tmp_path, args, code, message):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(GUIDE_EXAMPLE) + "\n")
+    run("import", str(path))
+    proc = subprocess.run(
+        [sys.executable, "-m", "cocdata.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COCDATA_STORE": str(tmp_path / "store")},
+    )
+    assert proc.returncode == code, proc.stderr
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_report_case_writes_the_files(run, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(GUIDE_EXAMPLE) + "\n")
+    run("import", str(path))
+    out = tmp_path / "out"
+    result = run("report", "case", "guide-example", "-f", "html", "-f", "md", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["guide-example.html", "guide-example.md"]
+    assert "Case guide-example: internal report" in (out / "guide-example.md").read_text()

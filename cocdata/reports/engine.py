@@ -76,7 +76,8 @@ class RenderJob:
     from the IDs, never passed in. ``out`` is the output path without a
     suffix; each format in ``formats`` adds its own (``.html``, ``.md``,
     ``.pdf``, ``.ipynb``). ``title`` names the report in the page title and
-    in error messages.
+    in error messages. ``private`` reports (they hold names) are written
+    readable by their owner only, in folders created owner-only.
     """
 
     template: Path
@@ -84,6 +85,7 @@ class RenderJob:
     out: Path
     title: str
     formats: tuple[str, ...] = ("html",)
+    private: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "template", Path(self.template))
@@ -404,7 +406,7 @@ async def _write(job: RenderJob, texts: dict[str, str]) -> list[Path]:
     from cocdata.reports import pdf
     from cocdata.reports.export import inline_plotly
 
-    job.out.parent.mkdir(parents=True, exist_ok=True)
+    job.out.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if job.private else 0o777)
     staged: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="cocdata-report-") as tmp:
         tmpdir = Path(tmp)
@@ -423,6 +425,8 @@ async def _write(job: RenderJob, texts: dict[str, str]) -> list[Path]:
                     body = html if fmt == "html" else texts[fmt]
                     stage.write_text(body, encoding="utf-8")
             for target, stage in staged.items():
+                if job.private:
+                    stage.chmod(0o600)
                 os.replace(stage, target)
         finally:
             for stage in staged.values():

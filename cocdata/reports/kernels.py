@@ -57,6 +57,8 @@ DEFAULT_PRELOAD = (
     "plotly.graph_objects",
     "plotly.io",
     "cocdata.reports.present",
+    "cocdata.store",
+    "cocdata.reports.case",
 )
 """Libraries report templates import; preloaded by the fork server."""
 

@@ -132,6 +132,16 @@ def heading(value: object, level: int = 2) -> Block:
     )
 
 
+def notice(value: object) -> Block:
+    """A boxed warning line, such as a report's CONFIDENTIAL banner."""
+    s = _one_line(_as_text(value))
+    return Block(
+        html=f'<p class="cocdata-notice" role="note">{escape_html(s)}</p>',
+        markdown=f"> **{escape_markdown(s)}**",
+        plain=s,
+    )
+
+
 def field_list(pairs: Mapping[str, object] | Iterable[tuple[object, object]]) -> Block:
     """Labelled values, e.g. ``field_list({"Event": name, "Reports": 12})``."""
     items = list(pairs.items() if isinstance(pairs, Mapping) else pairs)
