@@ -1,15 +1,19 @@
 """Benchmark the report engine against the naive loop and against the floor.
 
-    python benchmarks/bench_engine.py [--reports 12] [--runs 3] [--workers 2]
+    python benchmarks/bench_engine.py [--reports 12] [--runs 3] [--workers 2] [--template T]
 
-Renders N reports of one template (by default the test fixture
-``tests/reports/fixtures/summary.ipynb``: pandas, a table and a plotly chart)
-in three ways, each timed as a whole batch, median of ``--runs``:
+Renders N reports of one template (by default the per-case internal report,
+``notebooks/templates/case_report.ipynb``, for N cases of a demo store;
+``--template`` takes any template whose parameters are those of the test
+fixture ``tests/reports/fixtures/summary.ipynb``) in several ways, each
+timed as a whole batch, median of ``--runs``:
 
 naive
     What a user would script: for each report ``papermill template.ipynb
     out.ipynb -y PARAMS`` and then ``jupyter nbconvert --to html --no-input
     out.ipynb``, one after the other.
+cocdata CLI
+    ``cocdata report case ID ... --jobs W`` as a user types it (case reports only).
 engine
     ``cocdata.reports.render(jobs, workers=W)``, in a fresh Python process
     per run so that its one-time imports are counted.
@@ -50,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 from cocdata.reports import RenderJob  # noqa: E402
 
-DEFAULT_TEMPLATE = ROOT / "tests" / "reports" / "fixtures" / "summary.ipynb"
+SUMMARY_TEMPLATE = ROOT / "tests" / "reports" / "fixtures" / "summary.ipynb"
 DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Report engine"
 
@@ -68,7 +72,7 @@ class Figures:
         return statistics.median(self.runs[name])
 
 
-def summary_jobs(n: int, out: Path, template: Path = DEFAULT_TEMPLATE) -> list[RenderJob]:
+def summary_jobs(n: int, out: Path, template: Path = SUMMARY_TEMPLATE) -> list[RenderJob]:
     """N reports of the summary fixture, one per (synthetic) event."""
     return [
         RenderJob(
@@ -79,6 +83,32 @@ def summary_jobs(n: int, out: Path, template: Path = DEFAULT_TEMPLATE) -> list[R
         )
         for i in range(n)
     ]
+
+
+def demo_store(folder: Path) -> Path:
+    """A demo store (``cocdata demo``'s data) built once into ``folder``."""
+    from cocdata.demo import build_demo
+
+    path = folder / "demo-store"
+    if not path.exists():
+        build_demo(path)
+    return path
+
+
+def case_report_jobs(n: int, store: Path, out: Path) -> list[RenderJob]:
+    """Internal reports of the first N cases of a store, as ``cocdata report case`` makes them."""
+    from cocdata.reports.case import case_jobs
+    from cocdata.store import Store
+
+    opened = Store.open(store, create=False)
+    return case_jobs(opened, opened.case_ids()[:n], ("html",), out)
+
+
+def case_report_cli(jobs: list[RenderJob], out: Path, workers: int) -> list[str]:
+    """The ``cocdata report case`` command line that renders the same reports."""
+    store = jobs[0].parameters["store"]
+    ids = [j.parameters["case_id"] for j in jobs]
+    return ["report", "case", *ids, "--store", store, "--out", str(out), "--jobs", str(workers)]
 
 
 def _retarget(jobs: list[RenderJob], out: Path) -> list[RenderJob]:
@@ -92,6 +122,13 @@ def _retarget(jobs: list[RenderJob], out: Path) -> list[RenderJob]:
         )
         for j in jobs
     ]
+
+
+def run_cli(args: list[str]) -> None:
+    """The ``cocdata`` command in a fresh process, as a user runs it."""
+    bindir = Path(sys.executable).parent
+    cocdata = shutil.which("cocdata", path=str(bindir)) or "cocdata"
+    subprocess.run([cocdata, *args], check=True, capture_output=True)
 
 
 def run_naive(jobs: list[RenderJob], out: Path) -> None:
@@ -208,8 +245,13 @@ def benchmark(
     workers: int = 2,
     naive: bool = True,
     log: Callable[[str], None] = print,
+    cli: Callable[[list[RenderJob], Path, int], list[str]] | None = None,
 ) -> Figures:
-    """Time every way of rendering the jobs ``make_jobs(out_folder)`` returns."""
+    """Time every way of rendering the jobs ``make_jobs(out_folder)`` returns.
+
+    ``cli(jobs, out, workers)``, if given, returns the ``cocdata`` arguments
+    that render the same reports; that command is timed as the "cocdata CLI" way.
+    """
     figures = Figures()
     ways: list[tuple[str, Callable[[list[RenderJob], Path], None]]] = [
         ("engine", lambda jobs, out: run_engine(jobs, workers)),
@@ -223,6 +265,8 @@ def benchmark(
         ),
         ("floor", lambda jobs, out: run_floor(jobs, workers)),
     ]
+    if cli is not None:
+        ways.insert(0, ("cocdata CLI", lambda jobs, out: run_cli(cli(jobs, out, workers))))
     if naive:
         ways.insert(0, ("naive", lambda jobs, out: run_naive(jobs, out)))
     for run in range(1, runs + 1):
@@ -250,9 +294,17 @@ def table(figures: Figures, reports: int, workers: int) -> str:
         ratio = figures.median("naive") / engine
         verdict = "met" if ratio >= 8 else "MISSED"
         lines.append(f"- naive / engine = **{ratio:.1f}×** (goal ≥ 8×: {verdict})")
+        if "cocdata CLI" in figures.runs:
+            ratio = figures.median("naive") / figures.median("cocdata CLI")
+            verdict = "met" if ratio >= 8 else "MISSED"
+            lines.append(f"- naive / cocdata CLI = **{ratio:.1f}×** (goal ≥ 8×: {verdict})")
     floor_ratio = engine / figures.median("floor")
     verdict = "met" if floor_ratio <= 1.5 else "MISSED"
     lines.append(f"- engine / floor = **{floor_ratio:.2f}** (goal ≤ 1.5: {verdict})")
+    if "cocdata CLI" in figures.runs:
+        cli_ratio = figures.median("cocdata CLI") / figures.median("floor")
+        verdict = "met" if cli_ratio <= 1.5 else "MISSED"
+        lines.append(f"- cocdata CLI / floor = **{cli_ratio:.2f}** (goal ≤ 1.5: {verdict})")
     if "engine, spawn" in figures.runs:
         spawn_ratio = figures.median("engine, spawn") / figures.median("floor")
         lines.append(
@@ -286,7 +338,12 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=2, help="engine and floor workers (default 2)"
     )
-    parser.add_argument("--template", type=Path, default=DEFAULT_TEMPLATE, help="template notebook")
+    parser.add_argument(
+        "--template",
+        type=Path,
+        default=None,
+        help="a template with the summary fixture's parameters (default: case reports)",
+    )
     parser.add_argument("--skip-naive", action="store_true", help="leave out the slow naive loop")
     parser.add_argument("--no-doc", action="store_true", help="print only, do not update the doc")
     parser.add_argument("--engine-once", metavar="JOBS.json", help=argparse.SUPPRESS)
@@ -296,25 +353,39 @@ def main() -> None:
         return
 
     load_before = os.getloadavg()[0]
-    figures = benchmark(
-        lambda out: summary_jobs(args.reports, out, args.template.resolve()),
-        runs=args.runs,
-        workers=args.workers,
-        naive=not args.skip_naive,
-    )
+    with tempfile.TemporaryDirectory(prefix="cocdata-bench-store-") as tmp:
+        if args.template is None:
+            store = demo_store(Path(tmp))
+            figures = benchmark(
+                lambda out: case_report_jobs(args.reports, store, out),
+                runs=args.runs,
+                workers=args.workers,
+                naive=not args.skip_naive,
+                cli=case_report_cli,
+            )
+            what = f"{args.reports} case reports of the demo store (`cocdata demo`)"
+        else:
+            figures = benchmark(
+                lambda out: summary_jobs(args.reports, out, args.template.resolve()),
+                runs=args.runs,
+                workers=args.workers,
+                naive=not args.skip_naive,
+            )
+            what = f"{args.reports} reports of `{args.template.resolve().relative_to(ROOT)}`"
     load_after = os.getloadavg()[0]
     result = table(figures, args.reports, args.workers)
     print()
     print(result)
     if not args.no_doc:
         where = (
-            f"{args.reports} reports of `{args.template.resolve().relative_to(ROOT)}`, "
+            f"{what}, "
             f"workers={args.workers}, median of {args.runs} runs, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}, "
             f"1-minute load average {load_before:.1f} before and {load_after:.1f} after "
             "(above 2, other work shared the machine), "
             f"measured {time.strftime('%Y-%m-%d')} by `python benchmarks/bench_engine.py "
-            f"--reports {args.reports} --runs {args.runs}`."
+            f"--reports {args.reports} --runs {args.runs}"
+            f"{f' --template {args.template}' if args.template else ''}`."
         )
         section = DOC.read_text() if DOC.exists() else ""
         notes = _notes(section)
