@@ -39,6 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import perfdoc  # noqa: E402
 from cocdata import analysis, synthetic  # noqa: E402
 from cocdata.store import Store, StoredCase, remove_store  # noqa: E402
 
@@ -555,21 +556,6 @@ def report(
     return "\n".join(lines)
 
 
-def write_section(body: str, doc: Path = DOC) -> None:
-    """Replace (or add) the "## Analysis" section of the performance doc, nothing else."""
-    text = doc.read_text() if doc.exists() else "# Performance\n"
-    section = f"{SECTION}\n\n{body.strip()}\n"
-    start = text.find(f"\n{SECTION}\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION) + 2)
-        rest = text[end + 1 :] if end >= 0 else ""
-        text = text[: start + 1] + section + ("\n" + rest if rest else "")
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=100_000, help="cases (default 100000)")
@@ -586,7 +572,7 @@ def main() -> None:
     body = run(args)
     print("\n" + body)
     if not args.no_doc:
-        write_section(body)
+        perfdoc.write_section("Analysis", body)
         print(f"\nwrote the '{SECTION}' section of {DOC.relative_to(ROOT)}")
 
 

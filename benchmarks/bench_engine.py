@@ -52,6 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import perfdoc  # noqa: E402
 from cocdata.reports import RenderJob  # noqa: E402
 
 SUMMARY_TEMPLATE = ROOT / "tests" / "reports" / "fixtures" / "summary.ipynb"
@@ -314,21 +315,6 @@ def table(figures: Figures, reports: int, workers: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(body: str, doc: Path = DOC) -> None:
-    """Replace (or add) the "## Report engine" section of the performance doc, nothing else."""
-    text = doc.read_text() if doc.exists() else "# Performance\n"
-    start = text.find(f"\n{SECTION}\n")
-    section = f"{SECTION}\n\n{body.strip()}\n"
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION) + 2)
-        rest = text[end + 1 :] if end >= 0 else ""
-        text = text[: start + 1] + section + ("\n" + rest if rest else "")
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=12, help="reports per batch (default 12)")
@@ -389,7 +375,7 @@ def main() -> None:
         )
         section = DOC.read_text() if DOC.exists() else ""
         notes = _notes(section)
-        write_section(f"{where}\n\n{result}\n\n{notes}".strip())
+        perfdoc.write_section("Report engine", f"{where}\n\n{result}\n\n{notes}".strip())
         print(f"\nwrote the '{SECTION}' section of {DOC.relative_to(ROOT)}")
 
 
