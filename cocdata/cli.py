@@ -8,6 +8,7 @@ a message on stderr and a non-zero exit code, never in a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -52,6 +53,13 @@ def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
+def _private_file(path: Path):
+    """A file readable by its owner only from the moment it exists (exports hold names)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8")
+
+
 @app.command(epilog="Example: cocdata init --store ~/coc/pycon-store")
 def init(store: StoreOption = None) -> None:
     """Create an empty store (a folder readable only by you) with the default vocabularies."""
@@ -84,25 +92,59 @@ def import_(
     )
 
 
-@app.command(epilog="Example: cocdata export --case amber-falcon --out amber-falcon.jsonl")
+@app.command(
+    epilog="Example: cocdata export --case amber-falcon --out amber-falcon.jsonl\n\n"
+    "Example: cocdata export --person quiet-otter --out subject-access-quiet-otter.json"
+)
 def export(
     case: Annotated[
         list[str] | None, typer.Option("--case", help="Case id; repeat for several. Default: all.")
     ] = None,
+    person: Annotated[
+        str | None,
+        typer.Option(
+            help="Person code name: everything held about that person (a data-protection "
+            "request), as one JSON document, instead of cases.",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Output file. Default: standard output.")] = None,
     store: StoreOption = None,
+    member: MemberOption = None,
 ) -> None:
-    """Export cases as JSON Lines (the interchange format)."""
+    """Export cases as JSON Lines (the interchange format), or everything about one person.
+
+    Every export is written to the store's access log.
+    """
     from cocdata.interchange import write_export
+    from cocdata.people import write_subject_access
 
     opened = _open(store, create=False)
-    if out is None:
-        count = write_export(opened, sys.stdout, case)
+    if person and case:
+        raise CocdataError(
+            "--person and --case cannot be used together.",
+            "A subject-access export (--person) already covers every case naming the person.",
+        )
+    fh = sys.stdout if out is None else _private_file(out)
+    try:
+        if person:
+            summary = write_subject_access(opened, person, fh, by=member)
+        else:
+            count = write_export(opened, fh, case, by=member, destination=str(out or "stdout"))
+    finally:
+        if out is not None:
+            fh.close()
+    where = f" to {out}" if out else ""
+    if person:
+        _say(
+            f"Exported everything held about {person}{where}: {summary['cases']} case(s), "
+            f"{summary['revisions']} revision(s), {summary['evidence_naming_them']} evidence "
+            f"file(s) naming them, {summary['other_cases_mentioning_them']} other case(s) "
+            f"mentioning them, {summary['access_log_entries']} access-log entries. "
+            "It holds other people's data too: review it before sending."
+        )
     else:
-        with open(out, "w", encoding="utf-8") as fh:
-            count = write_export(opened, fh, case)
-        out.chmod(0o600)
-    _say(f"Exported {count} case(s){f' to {out}' if out else ''}.")
+        _say(f"Exported {count} case(s){where}.")
 
 
 @app.command(epilog="Example: cocdata cases --event pycon-north-2024 --status investigating")
@@ -117,21 +159,31 @@ def cases(
     typer.echo(case_table(_open(store, create=False), event=event, status=status))
 
 
-@app.command(epilog="Example: cocdata show amber-falcon --history")
+@app.command(epilog="Example: cocdata show amber-falcon --history --access")
 def show(
     case_id: Annotated[str, typer.Argument(help="The case's code name.")],
     history: Annotated[
         bool, typer.Option(help="Also list every revision: who changed what, when.")
     ] = False,
+    access: Annotated[
+        bool, typer.Option(help="Also list who exported, reported or forwarded it, and when.")
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Show one case as a readable summary, people and timeline included."""
+    """Show one case as a readable summary, people, timeline and expunge date included."""
+    from cocdata.accesslog import entries, entries_text
+    from cocdata.retention import case_retention
     from cocdata.summary import case_text, history_text
 
     opened = _open(store, create=False)
-    typer.echo(case_text(opened.get(case_id), opened.vocab))
+    stored = opened.get(case_id)
+    typer.echo(
+        case_text(stored, opened.vocab, retention=case_retention(opened, case_id).describe())
+    )
     if history:
         typer.echo(history_text(opened.history(case_id)))
+    if access:
+        typer.echo("\n" + entries_text(entries(opened, case_id), case_id))
 
 
 @app.command(epilog="Example: cocdata schema > case.schema.json")
@@ -173,6 +225,107 @@ def compact(store: StoreOption = None) -> None:
         f"Compacted {report.files_before} file(s) into {report.files_after}: "
         f"{report.revisions} revision(s) kept, {report.duplicates_dropped} duplicate(s) dropped."
     )
+
+
+@app.command(epilog="Example: cocdata expunge --dry-run")
+def expunge(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list what would be removed; change nothing.")
+    ] = False,
+    case: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--case",
+            help="Expunge this closed case now, whatever its date (an erasure request); "
+            "repeat for several. Default: every case whose expunge date has passed.",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOption = None,
+    member: MemberOption = None,
+) -> None:
+    """Remove for good the identifying data of cases past their expunge date; keep statistics.
+
+    Names, contacts, descriptions, timeline texts, evidence files and drafts go
+    from every revision and file; the event, dates by month, categories, space,
+    actions and outcome stay, so the yearly statistics do not change. The
+    expunge dates follow [retention] in the store's cocdata.toml; 'cocdata show
+    ID' shows a case's date. Safe to interrupt: run it again to finish.
+    """
+    from cocdata import retention
+
+    opened = _open(store, create=False)
+    if dry_run:
+        report = retention.dry_run(opened, case_ids=case)
+    else:
+        report = retention.expunge(opened, case_ids=case, by=member)
+    typer.echo(report.text())
+
+
+person_app = typer.Typer(
+    help="Person code names: merge two that are one person, split one that joins two.",
+    epilog="Example: cocdata person merge quiet-otter brave-heron",
+    no_args_is_help=True,
+)
+app.add_typer(person_app, name="person")
+
+
+@person_app.command("merge", epilog="Example: cocdata person merge quiet-otter brave-heron")
+def person_merge(
+    keep: Annotated[str, typer.Argument(help="The person code name to keep.")],
+    other: Annotated[str, typer.Argument(help="A code name of the same person, to merge in.")],
+    store: StoreOption = None,
+    member: MemberOption = None,
+) -> None:
+    """Record that two person code names are one person: every case naming OTHER names KEEP.
+
+    Each case changed gets a new revision by you; the history keeps the old code.
+    """
+    from cocdata.people import merge
+
+    result = merge(_open(store, create=False), keep, other, by=member)
+    _say(result.text(f"{other} merged into {keep}"))
+
+
+@person_app.command("split", epilog="Example: cocdata person split quiet-otter --case amber-falcon")
+def person_split(
+    code: Annotated[str, typer.Argument(help="The person code name that joins two people.")],
+    case: Annotated[
+        list[str],
+        typer.Option(
+            "--case",
+            help="A case whose person with this code is someone else; repeat for several.",
+            show_default=False,
+        ),
+    ],
+    store: StoreOption = None,
+    member: MemberOption = None,
+) -> None:
+    """Give the person with CODE in the named cases a new code name of their own."""
+    from cocdata.people import split
+
+    result = split(_open(store, create=False), code, case, by=member)
+    _say(result.text(f"The person with {code} in {', '.join(case)} is now {result.code}"))
+
+
+@app.command(epilog="Example: cocdata access --case amber-falcon")
+def access(
+    case: Annotated[
+        str | None, typer.Option(help="Only entries naming this case.", show_default=False)
+    ] = None,
+    person: Annotated[
+        str | None,
+        typer.Option(help="Only subject-access exports of this person code.", show_default=False),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """List the access log: every export, report, forward and expunge (who, when, what)."""
+    from cocdata.accesslog import entries, entries_text
+
+    opened = _open(store, create=False)
+    if case:
+        opened.get(case)
+    typer.echo(entries_text(entries(opened, case, person=person), case))
 
 
 @app.command(epilog="Example: cocdata demo --store /tmp/demo-store")

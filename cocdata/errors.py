@@ -133,3 +133,9 @@ class LockedStore(StoreError):
     """The store is encrypted and no key, or a wrong key, was given."""
 
     exit_code = 10
+
+
+class Expunged(CocdataError):
+    """A case's identifying data was expunged; it can be read for statistics, not changed."""
+
+    exit_code = 11

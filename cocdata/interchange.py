@@ -118,9 +118,24 @@ def export_lines(cases: Iterable[StoredCase | Case]) -> Iterator[str]:
         yield case.to_json() + "\n"
 
 
-def write_export(store: Store, out: IO[str], case_ids: list[str] | None = None) -> int:
-    """Write the chosen cases (default: all) as JSON Lines; return how many."""
+def write_export(
+    store: Store,
+    out: IO[str],
+    case_ids: list[str] | None = None,
+    by: str | None = None,
+    destination: str = "standard output",
+) -> int:
+    """Write the chosen cases (default: all) as JSON Lines; return how many.
+
+    The export is logged in the store's access log (who, when, which cases,
+    to ``destination``) before the first line is written.
+    """
+    from cocdata import accesslog
+
     items = [store.get(cid) for cid in case_ids] if case_ids else store.load_all()
+    accesslog.record(
+        store, "export", [i.case_id for i in items], f"JSON Lines to {destination}", by=by
+    )
     count = 0
     for line in export_lines(items):
         out.write(line)

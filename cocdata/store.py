@@ -7,6 +7,7 @@ Layout of a store folder (documented in the README for DuckDB and Spark)::
     events/<segment>.parquet event versions; the newest per id is current
     blobs/<ab>/<sha256>     evidence files, named by their SHA-256
     drafts/<id>.json        half-written forms, kept until the case is saved
+    access/<segment>.parquet the access log: one entry per export, report, forward, expunge
     quarantine/             files that failed verification, moved aside
     tmp/                    files being written; never read
 
@@ -15,11 +16,15 @@ fsync of the folder) and never touches an existing file, so a crash at any
 instant leaves every earlier save intact. Saves take a short exclusive lock on
 ``.lock`` to check that the case was not changed meanwhile; readers take no
 lock. Each revision carries the hash of the one before it, so ``verify`` sees
-a lost or altered revision.
+a lost or altered revision. The one exception to "never rewritten" is
+``cocdata expunge`` (``retention.py``), which replaces the files holding an
+expired case's revisions under the same lock; readers and savers notice
+that files went away and read the index again.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import errno
@@ -41,11 +46,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from cocdata import codenames, config, vocab
+from cocdata import codenames, config, settings, vocab
 from cocdata.errors import (
     AlreadyExists,
     ChangeSeen,
     Conflict,
+    Expunged,
     InvalidRecord,
     NotFound,
     Problem,
@@ -61,7 +67,9 @@ from cocdata.tables import (
     case_row,
     changed_fields,
     event_row,
+    expunged_hash,
     frames_from,
+    is_expunged,
     revision_hash,
     row_case,
     row_meta,
@@ -154,6 +162,28 @@ def read_case_rows(path: Path, case_id: str, columns: list[str] | None = None) -
     return table.filter(pc.equal(table["case_id"], case_id))
 
 
+def _read_cases_in(path: Path, case_ids: set[str]) -> pa.Table:
+    """The rows of several cases in one file, skipping row groups whose id range holds none."""
+    pf = pq.ParquetFile(path)
+    meta = pf.metadata
+    ids = sorted(case_ids)
+    if meta.num_row_groups > 1:
+        col = pf.schema_arrow.get_field_index("case_id")
+        groups = []
+        for i in range(meta.num_row_groups):
+            stats = meta.row_group(i).column(col).statistics
+            if stats is None or not stats.has_min_max:
+                groups.append(i)
+                continue
+            at = bisect.bisect_left(ids, stats.min)
+            if at < len(ids) and ids[at] <= stats.max:
+                groups.append(i)
+        table = pf.read_row_groups(groups)
+    else:
+        table = pf.read()
+    return table.filter(pc.is_in(table["case_id"], pa.array(ids, pa.string())))
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -175,7 +205,9 @@ class Store:
         self._events: dict[str, Event] | None = None
         self._events_files: set[str] = set()
         self._people: dict[str, str] | None = None
+        self._people_at: dict[str, dt.datetime] = {}
         self._people_files: set[str] = set()
+        self._settings: settings.Settings | None = None
 
     # -- opening ---------------------------------------------------------
 
@@ -186,12 +218,13 @@ class Store:
         old_umask = os.umask(0o077)
         try:
             root.mkdir(parents=True, exist_ok=True, mode=0o700)
-            for sub in ("cases", "events", "blobs", "drafts", "quarantine", "tmp"):
+            for sub in ("cases", "events", "blobs", "drafts", "access", "quarantine", "tmp"):
                 (root / sub).mkdir(exist_ok=True, mode=0o700)
-            settings = root / "cocdata.toml"
-            if not settings.exists():
+            toml = root / "cocdata.toml"
+            if not toml.exists():
                 text = f"[store]\nformat = {FORMAT}\n\n" + vocab.default().to_toml()
-                _atomic_write_bytes(root, settings, text.encode("utf-8"))
+                text += "\n" + settings.default_toml()
+                _atomic_write_bytes(root, toml, text.encode("utf-8"))
             (root / ".lock").touch(mode=0o600, exist_ok=True)
         finally:
             os.umask(old_umask)
@@ -216,6 +249,13 @@ class Store:
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r})"
+
+    @property
+    def settings(self) -> settings.Settings:
+        """Retention and forwarding settings from the store's ``cocdata.toml``."""
+        if self._settings is None:
+            self._settings = settings.load(self.root / "cocdata.toml")
+        return self._settings
 
     # -- low-level files -------------------------------------------------
 
@@ -250,6 +290,8 @@ class Store:
     def _write_table(self, folder: str, table: pa.Table, suffix: str = "") -> Path:
         """Write one new immutable parquet file atomically; return its path."""
         target_dir = self._dir(folder)
+        if not target_dir.exists():  # a folder newer than the store (access/)
+            target_dir.mkdir(mode=0o700, exist_ok=True)
         name = _segment_name(suffix)
         tmp = self._dir("tmp") / name
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -268,10 +310,12 @@ class Store:
         _fsync_dir(target_dir)
         return final
 
-    def _files(self, folder: str) -> list[str]:
+    def _files(self, folder: str, missing_ok: bool = False) -> list[str]:
         try:
             return sorted(n for n in os.listdir(self._dir(folder)) if n.endswith(".parquet"))
         except FileNotFoundError:
+            if missing_ok:
+                return []
             raise StoreError(
                 f"The store at {self.root} has no '{folder}' folder.",
                 "Run 'cocdata verify' to find out what happened to it.",
@@ -342,6 +386,10 @@ class Store:
         of a thousand cases as in one of a hundred thousand.
         """
         names = self._files("cases")
+        if not self._known_files.issubset(names):
+            # Files went away: a compaction or an expunge replaced them, and an
+            # expunge changes hashes, so what was known of every case is stale.
+            self._forget_index()
         for name in names:
             if name in self._known_files:
                 continue
@@ -369,8 +417,10 @@ class Store:
         self._heads.clear()
         self._where.clear()
         self._known_files.clear()
+        self._rows.clear()
         self._people_files.clear()
         self._people = None
+        self._people_at.clear()
 
     def case_ids(self) -> list[str]:
         """Every case id in the store, sorted."""
@@ -403,23 +453,36 @@ class Store:
     # -- person code names ----------------------------------------------
 
     def _people_index(self) -> dict[str, str]:
-        """Normalised names and contacts of everyone in the store -> person code name."""
-        if self._people is None:
-            self._people = {}
-        for name in self._files("cases"):
+        """Normalised names and contacts of everyone in the store -> person code name.
+
+        Where revisions disagree (after a merge or a split of person codes),
+        the most recently saved one wins.
+        """
+        names = self._files("cases")
+        if self._people is None or not self._people_files.issubset(names):
+            self._people, self._people_files = {}, set()
+            self._people_at.clear()
+        for name in names:
             if name in self._people_files:
                 continue
             try:
-                table = read_file(self._dir("cases") / name, columns=["people", "identity"])
+                table = read_file(
+                    self._dir("cases") / name, columns=["saved_at", "people", "identity"]
+                )
             except (OSError, pa.ArrowException):
                 continue
-            for stat, ident in zip(
-                table["people"].to_pylist(), table["identity"].to_pylist(), strict=True
+            for saved_at, stat, ident in zip(
+                table["saved_at"].to_pylist(),
+                table["people"].to_pylist(),
+                table["identity"].to_pylist(),
+                strict=True,
             ):
                 for s, i in zip(stat or [], (ident or {}).get("people") or [], strict=False):
                     if s.get("person"):
                         for key in person_keys(i.get("name"), i.get("contact")):
-                            self._people.setdefault(key, s["person"])
+                            if key not in self._people or saved_at >= self._people_at[key]:
+                                self._people[key] = s["person"]
+                                self._people_at[key] = saved_at
             self._people_files.add(name)
         return self._people
 
@@ -487,6 +550,25 @@ class Store:
                 f"See its revisions with 'cocdata show {case_id} --history'.",
             )
         return self._read_row(case_id, rev, file)
+
+    def rows_of(self, case_ids: Iterable[str]) -> pa.Table:
+        """Every revision row of the named cases, reading only the files and row groups
+        that hold them (a few cases out of a large store cost little)."""
+        wanted = set(case_ids)
+        for _attempt in range(3):
+            self._refresh_heads()
+            files = {f for cid in wanted for f in self._where.get(cid, {}).values()}
+            tables = []
+            try:
+                for name in sorted(files):
+                    tables.append(_read_cases_in(self._dir("cases") / name, wanted))
+            except FileNotFoundError:
+                self._forget_index()  # replaced by a compaction or an expunge meanwhile
+                continue
+            if not tables:
+                return CASE_SCHEMA.empty_table()
+            return _dedupe(pa.concat_tables(tables, promote_options="permissive"))
+        raise StoreError(f"The store at {self.root} kept changing while it was read.", "Try again.")
 
     def history(self, case_id: str, since: int = 0) -> list[RevisionMeta]:
         """Every revision of a case after ``since``, oldest first: who saved it, when, what changed."""
@@ -623,6 +705,12 @@ class Store:
                 if base_rev is not None and base_rev != head.rev:
                     raise Conflict(cid, base_rev, head.rev, self._changes_since(cid, base_rev))
                 row = self._read_row(cid, head.rev, head.file)
+                if row is not None and is_expunged(row):
+                    raise Expunged(
+                        f"Case {cid} was expunged: its identifying data is gone, "
+                        "so it can no longer be changed; nothing was saved.",
+                        "Record anything new as a new case.",
+                    )
                 if row is not None:
                     previous = row_case(row, case.event)
             elif base_rev is not None:
@@ -696,7 +784,10 @@ class Store:
     def frames(self) -> Frames:
         """The current state as flat DataFrames: cases, people, timeline, actions,
         evidence, events and every revision, one row per entity."""
-        table = self._read_cases()
+        return self.frames_of(self._read_cases())
+
+    def frames_of(self, table: pa.Table) -> Frames:
+        """Frames of the revision rows in ``table`` (every revision of the cases it holds)."""
         heads = _heads_of(table)
         keys = _dedupe(table.select(KEY_COLUMNS))
         events = [event_row(e, dt.datetime(1970, 1, 1), "") for e in self.events().values()]
@@ -763,6 +854,20 @@ class Store:
 
     def _blob_path(self, digest: str) -> Path:
         return self._dir("blobs") / digest[:2] / digest
+
+    def blob_digests(self) -> list[str]:
+        """The SHA-256 of every evidence file kept in the store."""
+        return sorted(p.name for p in self._dir("blobs").glob("*/*") if len(p.name) == 64)
+
+    def remove_blob(self, digest: str) -> bool:
+        """Delete one evidence file for good (``cocdata expunge``); True if it was there."""
+        path = self._blob_path(digest)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        _fsync_dir(path.parent)
+        return True
 
     def read_blob(self, digest: str) -> bytes:
         try:
@@ -834,14 +939,20 @@ class Store:
                 (self._dir("cases") / name).unlink(missing_ok=True)
             _fsync_dir(self._dir("cases"))
             self._forget_index()
-            ev_names = self._files("events")
-            if len(ev_names) > 1:
-                events = pa.concat_tables([read_file(self._dir("events") / n) for n in ev_names])
-                self._write_table("events", events, suffix="-compact")
-                for name in ev_names:
-                    (self._dir("events") / name).unlink(missing_ok=True)
-                self._events_files.clear()
-                self._events = None
+            for folder in ("events", "access"):
+                # Event versions and access-log entries are merged too; all are kept.
+                small = self._files(folder, missing_ok=True)
+                if len(small) > 1:
+                    merged_small = pa.concat_tables(
+                        [read_file(self._dir(folder) / n) for n in small],
+                        promote_options="permissive",
+                    )
+                    self._write_table(folder, merged_small, suffix="-compact")
+                    for name in small:
+                        (self._dir(folder) / name).unlink(missing_ok=True)
+                    _fsync_dir(self._dir(folder))
+            self._events_files.clear()
+            self._events = None
             del path
         return CompactReport(len(names), 1, unique.num_rows, merged.num_rows - unique.num_rows)
 
@@ -853,8 +964,8 @@ class Store:
         """
         report = VerifyReport()
         readable: list[pa.Table] = []
-        for folder in ("cases", "events"):
-            for name in self._files(folder):
+        for folder in ("cases", "events", "access"):
+            for name in self._files(folder, missing_ok=folder == "access"):
                 path = self._dir(folder) / name
                 report.files += 1
                 try:
@@ -882,10 +993,16 @@ class Store:
         for row in rows:
             by_case.setdefault(row["case_id"], []).append(row)
         report.cases = len(by_case)
+        half = half_expunged(table)
         for case_id, revs in by_case.items():
+            if case_id in half:
+                report.problems.append(
+                    f"case {case_id}: an expunge of it was interrupted; "
+                    "run 'cocdata expunge' again to finish it"
+                )
+                continue
             report.problems += _chain_problems(case_id, revs, events)
-        seen_dupes = _conflicting_duplicates(table)
-        report.problems += seen_dupes
+        report.problems += _conflicting_duplicates(table, skip=half)
         for path in self._dir("blobs").glob("*/*"):
             report.blobs += 1
             if hashlib.sha256(path.read_bytes()).hexdigest() != path.name:
@@ -910,7 +1027,14 @@ def _chain_problems(
                 f"case {case_id}: revision {row['rev']} does not follow on from revision "
                 f"{row['rev'] - 1} (a revision was altered or replaced)"
             )
-        if row.get("identity") is not None and row["event_id"] in events:
+        if is_expunged(row):
+            if expunged_hash(row) != row["hash"]:
+                out.append(
+                    f"case {case_id}: revision {row['rev']} was altered after it was expunged"
+                )
+            if row["event_id"] not in events:
+                out.append(f"case {case_id}: its event {row['event_id']!r} is missing")
+        elif row["event_id"] in events:
             try:
                 case = row_case(row, events[row["event_id"]])
                 if revision_hash(case, row_meta(row)) != row["hash"]:
@@ -921,13 +1045,25 @@ def _chain_problems(
                 out.append(
                     f"case {case_id}: revision {row['rev']} cannot be read as a case ({exc})"
                 )
-        elif row["event_id"] not in events:
+        else:
             out.append(f"case {case_id}: its event {row['event_id']!r} is missing")
         expected_prev, expected_rev = row["hash"], row["rev"] + 1
     return out
 
 
-def _conflicting_duplicates(table: pa.Table) -> list[str]:
+def half_expunged(table: pa.Table) -> set[str]:
+    """Cases with both expunged and intact revision rows: an interrupted expunge."""
+    if table.num_rows == 0:
+        return set()
+    gone = pc.is_null(table["identity"])
+    expunged = set(table["case_id"].filter(gone).to_pylist())
+    if not expunged:
+        return set()
+    intact = set(table["case_id"].filter(pc.invert(gone)).to_pylist())
+    return expunged & intact
+
+
+def _conflicting_duplicates(table: pa.Table, skip: set[str] = frozenset()) -> list[str]:
     if table.num_rows == 0:
         return []
     keys = table.select(["case_id", "rev", "hash"]).to_pandas().drop_duplicates()
@@ -935,6 +1071,7 @@ def _conflicting_duplicates(table: pa.Table) -> list[str]:
     return [
         f"case {cid}: revision {rev} exists in two different versions"
         for (cid, rev), _ in dup.groupby(["case_id", "rev"])
+        if cid not in skip
     ]
 
 

@@ -35,8 +35,11 @@ def _names(items: Sequence[str]) -> str:
     return ", ".join(items) if items else "—"
 
 
-def case_text(stored: StoredCase, vocab: Vocabularies) -> str:
-    """One case under the guide's headings: Report, When, Where, What happened, Actions taken."""
+def case_text(stored: StoredCase, vocab: Vocabularies, retention: str | None = None) -> str:
+    """One case under the guide's headings: Report, When, Where, What happened, Actions taken.
+
+    ``retention`` is the expunge rule in words (``retention.CaseRetention.describe``).
+    """
     case: Case = stored.case
     r, o = case.report, case.occurred
     out = [
@@ -103,6 +106,8 @@ def case_text(stored: StoredCase, vocab: Vocabularies) -> str:
         f"Transparency report: {'included' if case.transparency.include else 'not included'}"
         + (f" — {case.transparency.summary}" if case.transparency.summary else ""),
     ]
+    if retention:
+        out.append(f"Retention: {retention}")
     if case.evidence:
         out += ["", "Evidence:"]
         out += [

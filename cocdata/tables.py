@@ -137,6 +137,19 @@ EVENT_SCHEMA = pa.schema(
 )
 
 
+ACCESS_SCHEMA = pa.schema(
+    [
+        ("at", pa.timestamp("ms")),
+        ("by", STR),
+        ("action", STR),
+        ("cases", STRS),
+        ("person", STR),
+        ("detail", STR),
+    ]
+)
+"""One access-log entry: who did what (export, report, forward, expunge) to which cases."""
+
+
 @dataclass(frozen=True)
 class RevisionMeta:
     """Who saved which revision of a case, when, on top of which earlier one."""
@@ -179,6 +192,65 @@ def revision_hash(case: Case, meta: RevisionMeta) -> str:
     )
     body = case.model_dump_json(by_alias=True, exclude={"event"}, exclude_defaults=True)
     return hashlib.sha256(head.encode("utf-8") + b"\n" + body.encode("utf-8")).hexdigest()
+
+
+EXPUNGED_MARK = "expunged"
+"""Start of the ``changes`` entry an expunge adds to every revision it rewrites."""
+
+
+def is_expunged(row: dict[str, Any]) -> bool:
+    """True for a revision row whose identifying data was expunged (``identity`` is gone)."""
+    return row.get("identity") is None
+
+
+# The columns an expunged revision's hash covers, spelled out: a column added to
+# the schema later must not make expunged revisions look altered.
+EXPUNGED_COLUMNS = (
+    "case_id",
+    "rev",
+    "prev_hash",
+    "saved_at",
+    "saved_by",
+    "changes",
+    "event_id",
+    "status",
+    "categories",
+    "safety_risk",
+    "ongoing",
+    "report",
+    "occurred",
+    "people",
+    "timeline",
+    "actions",
+    "evidence",
+    "reported_to",
+    "forwarded_to",
+    "include_public",
+)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot hash {type(value).__name__}")
+
+
+def expunged_hash(row: dict[str, Any]) -> str:
+    """SHA-256 of an expunged revision: the previous hash and every column it still holds.
+
+    After an expunge a revision keeps only statistical facts, so its hash
+    covers only those: the chain still shows a lost, reordered or altered
+    revision, and nothing in it can confirm a guessed name or phrase (the
+    hash over the full record, which could, is gone with the record).
+    """
+    kept = {k: row.get(k) for k in EXPUNGED_COLUMNS}
+    text = json.dumps(
+        ["cocdata expunged revision 1", kept],
+        default=_json_default,
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def changed_fields(old: Case | None, new: Case) -> list[str]:

@@ -316,6 +316,16 @@ class CaseFinder:
             self.count.value = F.esc("Choose a case in the list first, then open it.")
 
 
+def _retention(store: Store, case_id: str) -> str:
+    """The case's expunge date and rule in words (``cocdata.retention``)."""
+    from cocdata.retention import case_retention
+
+    try:
+        return case_retention(store, case_id).describe()
+    except CocdataError as exc:
+        return f"not known ({exc.message})"
+
+
 def summary_html(stored: StoredCase, store: Store) -> str:
     """The case at a glance; every piece of record text is escaped."""
     case, v = stored.case, store.vocab
@@ -368,6 +378,7 @@ def summary_html(stored: StoredCase, store: Store) -> str:
             "Evidence",
             "; ".join(f"{e.name} ({human_size(e.size)})" for e in case.evidence),
         ),
+        item("Retention", _retention(store, stored.case_id)),
     ]
     head = (
         f"Case {stored.case_id}, revision {stored.rev}, saved by {stored.saved_by} "

@@ -1,0 +1,369 @@
+"""People across cases: person code names, merging and splitting them, and subject access.
+
+The store gives everyone in a case a person code name (``Store._with_person_codes``),
+the same across cases and events when the name or contact matches. The real
+names and contacts sit only in each revision's ``identity`` column: that column
+is the identity key. There is no second table mapping names to codes, because
+a name is a fact of one report (how the reporter named someone, "the tall man
+in the red shirt"), and a separate key would be one more copy to keep in step
+with every save, to lock and to forget at expunge time; the name -> code index
+is derived from the identity columns when needed and never written down.
+Everything else (analysis, charts, public reports) works on code names.
+
+Matching by name is a guess, so a team corrects it here:
+
+- ``merge(store, keep, other)``: two codes are the same person; every case
+  naming ``other`` names ``keep`` instead;
+- ``split(store, code, case_ids)``: one code wrongly joins two people; the
+  people with ``code`` in ``case_ids`` get a new code.
+
+Both write a new revision of every case they change, as the current team
+member, through the normal save: a case someone changed meanwhile makes the
+whole change refused (nothing is half-done), and the history keeps the old
+codes. Expunged cases are left as they are (they can no longer change).
+
+``subject_access(store, code)`` gathers everything the store holds about one
+person for a data-protection request.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from cocdata import accesslog, codenames, config
+from cocdata.errors import CocdataError, NotFound
+from cocdata.model import Case, Evidence
+from cocdata.store import Store, fold
+from cocdata.tables import Frames, is_expunged, row_case
+
+TEXT_MEDIA = ("text/", "message/", "application/json", "application/xml")
+"""Evidence whose content is searched for a person's names (e-mails, chat logs, notes)."""
+MIN_NAME = 3
+"""Names shorter than this are not searched for in texts (too many false matches)."""
+
+
+@dataclass(frozen=True)
+class CodeChange:
+    """What a merge or split changed: the cases saved, and the expunged cases left alone."""
+
+    code: str
+    changed: list[str]
+    expunged: list[str]
+
+    def text(self, what: str) -> str:
+        lines = [f"{what}: {len(self.changed)} case(s) saved with a new revision"]
+        if self.changed:
+            lines[0] += f" ({', '.join(self.changed)})"
+        if self.expunged:
+            lines.append(
+                f"{len(self.expunged)} expunged case(s) keep the old code: {', '.join(self.expunged)}"
+            )
+        return ".\n".join(lines) + "."
+
+
+def _cases_naming(frames: Frames, code: str) -> tuple[list[str], list[str]]:
+    """Case ids whose newest revision names ``code``: (open to change, expunged)."""
+    from cocdata.retention import expunged_cases
+
+    people = frames.people
+    ids = sorted(set(people.loc[people["person"] == code, "case_id"]))
+    gone = expunged_cases(frames)
+    return [c for c in ids if c not in gone], [c for c in ids if c in gone]
+
+
+def _save_recoded(
+    store: Store, case_ids: Sequence[str], recode: dict[str, str], by: str | None
+) -> list[str]:
+    items = []
+    for cid in case_ids:
+        stored = store.get(cid)
+        people = [
+            p.model_copy(update={"person": recode.get(p.person or "", p.person)})
+            for p in stored.case.people
+        ]
+        items.append((stored.case.model_copy(update={"people": people}), stored.rev))
+    saved = store.save_many(items, by=config.team_member(by))
+    return [s.case_id for s in saved]
+
+
+def merge(store: Store, keep: str, other: str, by: str | None = None) -> CodeChange:
+    """Record that person codes ``keep`` and ``other`` are one person: ``other`` becomes ``keep``."""
+    if keep == other:
+        raise CocdataError(
+            f"Both codes are {keep!r}; there is nothing to merge.",
+            "Name two different person codes: the one to keep first, then the one to merge into it.",
+        )
+    frames = store.frames()
+    if not any(_cases_naming(frames, keep)):
+        raise NotFound(*_unknown_code(store, keep))
+    changing, expunged = _cases_naming(frames, other)
+    if not changing and not expunged:
+        raise NotFound(*_unknown_code(store, other))
+    changed = _save_recoded(store, changing, {other: keep}, by)
+    return CodeChange(keep, changed, expunged)
+
+
+def split(store: Store, code: str, case_ids: Sequence[str], by: str | None = None) -> CodeChange:
+    """Give the people with ``code`` in ``case_ids`` a new code of their own (returned)."""
+    if not case_ids:
+        raise CocdataError(
+            "Name the cases whose person should get a new code (--case, one or more).",
+            f"See the cases naming {code} with 'cocdata export --person {code}'.",
+        )
+    frames = store.frames()
+    naming, expunged = _cases_naming(frames, code)
+    if not naming and not expunged:
+        raise NotFound(*_unknown_code(store, code))
+    wrong = [c for c in case_ids if c not in naming]
+    if wrong:
+        gone = [c for c in wrong if c in expunged]
+        raise CocdataError(
+            f"Person code {code} is not named in case(s) {', '.join(wrong)}"
+            + (f" ({', '.join(gone)} expunged)" if gone else "")
+            + "; nothing was changed.",
+            f"It is named in: {', '.join(naming) or 'no case that can still change'}.",
+        )
+    taken = set(frames.people["person"].dropna().astype("str")) | set(frames.cases["case_id"])
+    new = codenames.new_code_name(taken)
+    changed = _save_recoded(store, list(dict.fromkeys(case_ids)), {code: new}, by)
+    return CodeChange(new, changed, [])
+
+
+def _unknown_code(store: Store, code: str) -> tuple[str, str]:
+    if code in store.case_ids():
+        return (
+            f"{code!r} is a case code name, not a person's.",
+            f"Person codes are shown in brackets in 'cocdata show {code}', like [quiet-otter].",
+        )
+    return (
+        f"No one in the store at {store.root} has the person code name {code!r}.",
+        "Person codes are shown in brackets after each name in 'cocdata show CASE', "
+        "like [quiet-otter]; check the spelling.",
+    )
+
+
+# -- subject access ---------------------------------------------------------------
+
+
+def _pattern(texts: set[str]) -> re.Pattern[str] | None:
+    words = sorted(
+        {fold(t) for t in texts if t and len(fold(t)) >= MIN_NAME}, key=len, reverse=True
+    )
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+
+
+def _found(pattern: re.Pattern[str] | None, text: str | None) -> bool:
+    return bool(pattern and text and pattern.search(fold(text)))
+
+
+def _mentions(identity: dict[str, Any] | None, pattern: re.Pattern[str] | None) -> list[str]:
+    """Where in one revision's identity data the person's names or contacts occur."""
+    if not identity or pattern is None:
+        return []
+    out = []
+    for key in ("description", "made_by", "made_where", "occurred_where", "organisers_must"):
+        if _found(pattern, identity.get(key)):
+            out.append(key)
+    for i, entry in enumerate(identity.get("timeline") or []):
+        entry = entry or {}
+        for key in ("text", "why"):
+            if _found(pattern, entry.get(key)):
+                out.append(f"timeline.{i}.{key}")
+        if any(_found(pattern, w) for w in entry.get("with") or []):
+            out.append(f"timeline.{i}.with")
+    for i, action in enumerate(identity.get("actions") or []):
+        if _found(pattern, (action or {}).get("text")):
+            out.append(f"actions.{i}.text")
+    for i, ev in enumerate(identity.get("evidence") or []):
+        if _found(pattern, (ev or {}).get("name")) or _found(pattern, (ev or {}).get("note")):
+            out.append(f"evidence.{i}")
+    return out
+
+
+def _evidence_naming(
+    store: Store, records: Sequence[Case], pattern: re.Pattern[str] | None, names: set[str]
+) -> list[dict[str, Any]]:
+    """Evidence of every revision of a case, marked where (and why) it names the person,
+    with its content where it does."""
+    folded = {fold(n) for n in names if n}
+    met: dict[str, set[str]] = {}
+    evidence: dict[str, Evidence] = {}
+    for case in records:
+        for entry in case.timeline:
+            if folded.intersection(fold(w) for w in entry.with_):
+                for sha in entry.evidence:
+                    met.setdefault(sha, set()).add(
+                        f"attached to a timeline entry ({entry.kind}, {entry.at:%Y-%m-%d}) with them"
+                    )
+        for ev in case.evidence:
+            evidence.setdefault(ev.sha256, ev)
+    out = []
+    for ev in evidence.values():
+        why = sorted(met.get(ev.sha256, ()))
+        if _found(pattern, ev.name) or _found(pattern, ev.note):
+            why.append("its name or note names them")
+        content: bytes | None = None
+        why_missing = None
+        try:
+            content = store.read_blob(ev.sha256)
+        except CocdataError:
+            why_missing = "the file is no longer in the store"
+        if (
+            content is not None
+            and ev.media_type.startswith(TEXT_MEDIA)
+            and _found(pattern, content.decode("utf-8", errors="replace"))
+        ):
+            why.append("its text names them")
+        item: dict[str, Any] = {
+            "sha256": ev.sha256,
+            "name": ev.name,
+            "media_type": ev.media_type,
+            "size": ev.size,
+            "note": ev.note,
+            "added_at": ev.added_at.isoformat() if ev.added_at else None,
+            "added_by": ev.added_by,
+            "names_them": bool(why),
+            "why": why,
+        }
+        if why_missing:
+            item["missing"] = why_missing
+        if why and content is not None:
+            item["content_base64"] = base64.b64encode(content).decode("ascii")
+        out.append(item)
+    return out
+
+
+def subject_access(store: Store, code: str, by: str | None = None) -> dict[str, Any]:
+    """Everything the store holds about the person with ``code``, as JSON-ready data.
+
+    Every case where they appear in any revision, each of its revisions (who
+    saved it, when, what changed, their role and the names and contacts
+    recorded for them, and the whole record as it stood), the evidence of those
+    cases marked where it names them (with its content), other cases whose
+    texts name them, and the access-log entries of all these. The request
+    itself is logged (``subject-access``) before anything is gathered.
+    """
+    events = store.events()
+    table = store._read_cases()
+    rows = table.to_pylist()
+    theirs = sorted(
+        {
+            r["case_id"]
+            for r in rows
+            if any((p or {}).get("person") == code for p in r["people"] or [])
+        }
+    )
+    if not theirs:
+        raise NotFound(*_unknown_code(store, code))
+    accesslog.record(
+        store, "subject-access", theirs, "everything held about one person", by=by, person=code
+    )
+    by_case: dict[str, dict[int, dict[str, Any]]] = {}
+    for r in rows:
+        by_case.setdefault(r["case_id"], {})[r["rev"]] = r
+    names: set[str] = set()
+    contacts: set[str] = set()
+    for cid in theirs:
+        for r in by_case[cid].values():
+            idn = (r.get("identity") or {}).get("people") or []
+            for s, i in zip(r["people"] or [], idn, strict=False):
+                if s.get("person") == code and i:
+                    names.update([i["name"]] if i.get("name") else [])
+                    contacts.update([i["contact"]] if i.get("contact") else [])
+    pattern = _pattern(names | contacts)
+    cases_out = []
+    for cid in theirs:
+        revisions = []
+        records: list[Case] = []
+        for rev in sorted(by_case[cid]):
+            r = by_case[cid][rev]
+            idn = (r.get("identity") or {}).get("people") or []
+            mine = [
+                {
+                    "role": s.get("role"),
+                    "name": (idn[k] or {}).get("name") if k < len(idn) else None,
+                    "contact": (idn[k] or {}).get("contact") if k < len(idn) else None,
+                }
+                for k, s in enumerate(r["people"] or [])
+                if s.get("person") == code
+            ]
+            record = row_case(r, events[r["event_id"]]) if r["event_id"] in events else None
+            if record is not None:
+                records.append(record)
+            revisions.append(
+                {
+                    "rev": rev,
+                    "saved_at": r["saved_at"].isoformat(timespec="seconds"),
+                    "saved_by": r["saved_by"],
+                    "changes": list(r["changes"] or []),
+                    "named_as": mine,
+                    "expunged": is_expunged(r),
+                    "record": record.to_dict() if record is not None else None,
+                }
+            )
+        head = by_case[cid][max(by_case[cid])]
+        cases_out.append(
+            {
+                "case_id": cid,
+                "event": head["event_id"],
+                "roles": sorted({m["role"] for rv in revisions for m in rv["named_as"]}),
+                "expunged": is_expunged(head),
+                "revisions": revisions,
+                "evidence": _evidence_naming(store, records, pattern, names),
+            }
+        )
+    mentioned = []
+    for cid, revs in sorted(by_case.items()):
+        if cid in theirs:
+            continue
+        where = {rev: _mentions(r.get("identity"), pattern) for rev, r in sorted(revs.items())}
+        where = {rev: places for rev, places in where.items() if places}
+        if where:
+            mentioned.append(
+                {"case_id": cid, "revisions": [{"rev": k, "where": v} for k, v in where.items()]}
+            )
+    log = accesslog.entries(store, [*theirs, *(m["case_id"] for m in mentioned)], person=code)
+    return {
+        "person": code,
+        "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "generated_by": config.team_member(by),
+        "names": sorted(names),
+        "contacts": sorted(contacts),
+        "summary": {
+            "cases": len(cases_out),
+            "revisions": sum(len(c["revisions"]) for c in cases_out),
+            "evidence_naming_them": sum(e["names_them"] for c in cases_out for e in c["evidence"]),
+            "other_cases_mentioning_them": len(mentioned),
+            "access_log_entries": len(log),
+        },
+        "cases": cases_out,
+        "mentioned_in": mentioned,
+        "access_log": [
+            {
+                "at": e.at.isoformat(timespec="seconds"),
+                "by": e.by,
+                "action": e.action,
+                "cases": list(e.cases),
+                "person": e.person,
+                "detail": e.detail,
+            }
+            for e in log
+        ],
+    }
+
+
+def write_subject_access(store: Store, code: str, out: IO[str], by: str | None = None) -> dict:
+    """Write ``subject_access`` as indented JSON to ``out``; return its summary."""
+    import json
+
+    data = subject_access(store, code, by=by)
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return data["summary"]

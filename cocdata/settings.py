@@ -1,0 +1,150 @@
+"""A store's own settings in ``cocdata.toml``: how long cases are kept, what forwarding hides.
+
+Beside the vocabularies (``vocab.py``), a store's ``cocdata.toml`` holds two
+sections an organisation tunes to its own policy::
+
+    [retention]
+    months = 12                 # minor cases: months after closure, then expunged
+    months_no_action = 6        # ... closed with no action, not a violation or out of scope
+    never_actions = ["suspension", "ban", "removed-from-event"]
+    never_if_safety_risk = true
+    never_if_forwarded = true   # reported or forwarded to another body
+    reset_roles = ["reported"]  # a new report naming the same person restarts the clock
+
+    [forwarding]
+    redact = ["people", "evidence"]
+
+A missing section or key takes the default shown; a wrong value is refused
+with the key and what it must be.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from cocdata.errors import StoreError
+from cocdata.vocab import toml_string
+
+REDACTABLE = ("people", "description", "timeline", "actions", "evidence", "decisions", "revisions")
+"""Sections of a per-case report that forwarding can leave out (``--redact``)."""
+
+
+@dataclass(frozen=True)
+class Retention:
+    """When a case's identifying data is expunged (``retention.py`` applies it)."""
+
+    months: int = 12
+    months_no_action: int = 6
+    never_actions: tuple[str, ...] = ("suspension", "ban", "removed-from-event")
+    never_if_safety_risk: bool = True
+    never_if_forwarded: bool = True
+    reset_roles: tuple[str, ...] = ("reported",)
+
+
+@dataclass(frozen=True)
+class Forwarding:
+    """What ``cocdata forward`` leaves out of the case report by default."""
+
+    redact: tuple[str, ...] = ("people", "evidence")
+
+
+@dataclass(frozen=True)
+class Settings:
+    retention: Retention = field(default_factory=Retention)
+    forwarding: Forwarding = field(default_factory=Forwarding)
+
+
+_COMMENTS = {
+    "months": "months after closure before a minor case's identifying data is expunged",
+    "months_no_action": "the same for cases closed with no action, not a violation or out of scope",
+    "never_actions": "cases with any of these actions keep their identifying data",
+    "never_if_safety_risk": "cases marked as a safety risk keep their identifying data",
+    "never_if_forwarded": "cases reported or forwarded to another body keep their identifying data",
+    "reset_roles": "a newer report naming the same person in one of these roles restarts the clock",
+    "redact": f"sections a forwarded case report leaves out, of: {', '.join(REDACTABLE)}",
+}
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(toml_string(v) for v in value) + "]"
+    return toml_string(str(value))
+
+
+def default_toml() -> str:
+    """The settings sections a new store's ``cocdata.toml`` starts with."""
+    out: list[str] = []
+    for section, obj in (("retention", Retention()), ("forwarding", Forwarding())):
+        out.append(f"[{section}]")
+        for f in fields(obj):
+            out.append(f"# {_COMMENTS[f.name]}")
+            out.append(f"{f.name} = {_toml_value(getattr(obj, f.name))}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _section(data: dict[str, Any], name: str, cls: type, source: str) -> Any:
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        raise StoreError(
+            f"[{name}] in {source} must be a section.", f"Write it as a [{name}] heading."
+        )
+    values: dict[str, Any] = {}
+    known = {f.name: f for f in fields(cls)}
+    for key, value in section.items():
+        if key not in known:
+            raise StoreError(
+                f"[{name}] in {source} has an unknown setting {key!r}.",
+                f"Known settings: {', '.join(known)}.",
+            )
+        default = getattr(cls(), key)
+        where = f"{name}.{key} in {source}"
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise StoreError(f"{where} must be true or false, not {value!r}.")
+        elif isinstance(default, int):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise StoreError(
+                    f"{where} must be a whole number of months, 1 or more, not {value!r}.",
+                    "Common practice is 6 to 12 months for minor cases.",
+                )
+        elif isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise StoreError(f'{where} must be a list of texts, like ["ban"].')
+            value = tuple(value)
+        values[key] = value
+    return cls(**values)
+
+
+def parse(text: str, source: str = "cocdata.toml") -> Settings:
+    """Settings from the text of a ``cocdata.toml`` (defaults where it is silent)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StoreError(
+            f"{source} is not valid TOML: {exc}.", "Fix the line named above."
+        ) from exc
+    forwarding = _section(data, "forwarding", Forwarding, source)
+    unknown = sorted(set(forwarding.redact) - set(REDACTABLE))
+    if unknown:
+        raise StoreError(
+            f"forwarding.redact in {source} names unknown sections: {', '.join(unknown)}.",
+            f"Choose from: {', '.join(REDACTABLE)}.",
+        )
+    return Settings(_section(data, "retention", Retention, source), forwarding)
+
+
+def load(path: Path) -> Settings:
+    """The settings in a store's ``cocdata.toml`` (all defaults when the file is missing)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    return parse(text, str(path))
