@@ -436,6 +436,67 @@ def report_case(
     _report_outcome(results, "case report(s)")
 
 
+@app.command(
+    epilog='Example: cocdata forward amber-falcon --to "Django Software Foundation Code of Conduct"'
+)
+def forward(
+    case_id: Annotated[str, typer.Argument(help="The case's code name.")],
+    to: Annotated[
+        str, typer.Option("--to", help="Who the case goes to, e.g. a foundation's CoC committee.")
+    ],
+    redact: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A part to leave out: names, contacts, description, timeline, evidence, "
+            "history; repeat for several. Default: [forwarding] redact in the store's "
+            "cocdata.toml. --redact none leaves nothing out.",
+            show_default=False,
+        ),
+    ] = None,
+    why: Annotated[
+        str | None, typer.Option(help="Why it is forwarded, for the record.", show_default=False)
+    ] = None,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, md or pdf; repeat for several. Default: pdf.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder. Default: reports/forwarded/ (kept out of git).",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOption = None,
+    member: MemberOption = None,
+) -> None:
+    """Forward a case: a redacted case report for the recipient, recorded in the case.
+
+    The case gets a new revision with a timeline entry (who forwarded which
+    revision to whom, when, what was left out, the files' SHA-256) and the
+    recipient in 'forwarded to'; the access log gets an entry too.
+    """
+    from cocdata.reports.forward import forward as forward_case
+
+    parts = None if redact is None else [p for p in redact if p != "none"]
+    result = forward_case(
+        _open(store, create=False),
+        case_id,
+        to,
+        redact=parts,
+        formats=_formats(fmt or ["pdf"]),
+        out_dir=out,
+        why=why,
+        by=member,
+    )
+    _say(result.text())
+
+
 PortOption = Annotated[int | None, typer.Option(help="Port on localhost.", show_default=False)]
 NoBrowserOption = Annotated[
     bool, typer.Option("--no-browser", help="Do not open a browser window.")

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from cocdata import accesslog, codenames, config
-from cocdata.errors import CocdataError, NotFound
+from cocdata.errors import CocdataError, Conflict, NotFound
 from cocdata.model import Case, Evidence
 from cocdata.store import Store, fold
 from cocdata.tables import Frames, is_expunged, row_case
@@ -87,7 +87,13 @@ def _save_recoded(
             for p in stored.case.people
         ]
         items.append((stored.case.model_copy(update={"people": people}), stored.rev))
-    saved = store.save_many(items, by=config.team_member(by))
+    try:
+        saved = store.save_many(items, by=config.team_member(by))
+    except Conflict as exc:
+        exc.hint = (
+            "No case was changed; run the same command again to apply it to the newest revisions."
+        )
+        raise
     return [s.case_id for s in saved]
 
 

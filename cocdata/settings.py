@@ -12,7 +12,7 @@ sections an organisation tunes to its own policy::
     reset_roles = ["reported"]  # a new report naming the same person restarts the clock
 
     [forwarding]
-    redact = ["people", "evidence"]
+    redact = ["names", "contacts", "evidence", "history"]
 
 A missing section or key takes the default shown; a wrong value is refused
 with the key and what it must be.
@@ -27,9 +27,6 @@ from typing import Any
 
 from cocdata.errors import StoreError
 from cocdata.vocab import toml_string
-
-REDACTABLE = ("people", "description", "timeline", "actions", "evidence", "decisions", "revisions")
-"""Sections of a per-case report that forwarding can leave out (``--redact``)."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ class Retention:
 class Forwarding:
     """What ``cocdata forward`` leaves out of the case report by default."""
 
-    redact: tuple[str, ...] = ("people", "evidence")
+    redact: tuple[str, ...] = ("names", "contacts", "evidence", "history")
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,8 @@ _COMMENTS = {
     "never_if_safety_risk": "cases marked as a safety risk keep their identifying data",
     "never_if_forwarded": "cases reported or forwarded to another body keep their identifying data",
     "reset_roles": "a newer report naming the same person in one of these roles restarts the clock",
-    "redact": f"sections a forwarded case report leaves out, of: {', '.join(REDACTABLE)}",
+    "redact": "parts a forwarded case report leaves out: names (shown as person code names), "
+    "contacts, description, timeline, evidence, history",
 }
 
 
@@ -132,11 +130,14 @@ def parse(text: str, source: str = "cocdata.toml") -> Settings:
             f"{source} is not valid TOML: {exc}.", "Fix the line named above."
         ) from exc
     forwarding = _section(data, "forwarding", Forwarding, source)
-    unknown = sorted(set(forwarding.redact) - set(REDACTABLE))
+    from cocdata.reports.case import REDACTIONS  # the case report defines what it can leave out
+
+    unknown = sorted(set(forwarding.redact) - set(REDACTIONS))
     if unknown:
         raise StoreError(
-            f"forwarding.redact in {source} names unknown sections: {', '.join(unknown)}.",
-            f"Choose from: {', '.join(REDACTABLE)}.",
+            f"forwarding.redact in {source} names parts the case report does not have: "
+            f"{', '.join(unknown)}.",
+            f"Choose from: {', '.join(REDACTIONS)}.",
         )
     return Settings(_section(data, "retention", Retention, source), forwarding)
 

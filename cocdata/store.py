@@ -537,6 +537,13 @@ class Store:
             self._forget_index()
         raise NotFound(f"Revision {rev} of case {case_id!r} could not be found.")
 
+    def is_expunged(self, case_id: str) -> bool:
+        """True when the case's identifying data was expunged (``cocdata expunge``)."""
+        self.get(case_id)  # the usual "no such case" error, and a fresh index
+        head = self._heads[case_id]
+        row = self._read_row(case_id, head.rev, head.file)
+        return row is not None and is_expunged(row)
+
     def _stored(self, row: dict[str, Any]) -> StoredCase:
         event = self.event(row["event_id"])
         case = row_case(row, event)
@@ -930,31 +937,41 @@ class Store:
                     ) from exc
             if len(names) <= 1:
                 rows = tables[0].num_rows if tables else 0
-                return CompactReport(len(names), len(names), rows, 0)
-            merged = pa.concat_tables(tables, promote_options="permissive")
-            unique = _dedupe(merged)
-            unique = unique.sort_by([("case_id", "ascending"), ("rev", "ascending")])
-            path = self._write_table("cases", unique, suffix="-compact")
-            for name in names:
-                (self._dir("cases") / name).unlink(missing_ok=True)
-            _fsync_dir(self._dir("cases"))
-            self._forget_index()
+                report = CompactReport(len(names), len(names), rows, 0)
+            else:
+                merged = pa.concat_tables(tables, promote_options="permissive")
+                unique = _dedupe(merged)
+                unique = unique.sort_by([("case_id", "ascending"), ("rev", "ascending")])
+                self._write_table("cases", unique, suffix="-compact")
+                for name in names:
+                    (self._dir("cases") / name).unlink(missing_ok=True)
+                _fsync_dir(self._dir("cases"))
+                self._forget_index()
+                report = CompactReport(
+                    len(names), 1, unique.num_rows, merged.num_rows - unique.num_rows
+                )
             for folder in ("events", "access"):
                 # Event versions and access-log entries are merged too; all are kept.
                 small = self._files(folder, missing_ok=True)
-                if len(small) > 1:
-                    merged_small = pa.concat_tables(
-                        [read_file(self._dir(folder) / n) for n in small],
-                        promote_options="permissive",
-                    )
-                    self._write_table(folder, merged_small, suffix="-compact")
-                    for name in small:
-                        (self._dir(folder) / name).unlink(missing_ok=True)
-                    _fsync_dir(self._dir(folder))
+                if len(small) <= 1:
+                    continue
+                try:
+                    parts = [read_file(self._dir(folder) / n) for n in small]
+                except (OSError, pa.ArrowException) as exc:
+                    raise StoreError(
+                        f"A file in {folder}/ cannot be read ({exc}); the case files were "
+                        f"compacted, the {folder} files not.",
+                        "Run 'cocdata verify' first: it moves damaged files to quarantine/.",
+                    ) from exc
+                self._write_table(
+                    folder, pa.concat_tables(parts, promote_options="permissive"), "-compact"
+                )
+                for name in small:
+                    (self._dir(folder) / name).unlink(missing_ok=True)
+                _fsync_dir(self._dir(folder))
             self._events_files.clear()
             self._events = None
-            del path
-        return CompactReport(len(names), 1, unique.num_rows, merged.num_rows - unique.num_rows)
+        return report
 
     def verify(self, quarantine: bool = True) -> VerifyReport:
         """Check every file and every case's chain of revisions.

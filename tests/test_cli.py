@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -180,3 +181,45 @@ def test_report_case_writes_the_files(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["guide-example.html", "guide-example.md"]
     assert "Case guide-example: internal report" in (out / "guide-example.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["export", "--person", "quiet-otter"], 3, "No one in the store"),
+        (["export", "--person", "quiet-otter", "--case", "x"], 1, "cannot be used together"),
+        (["expunge", "--case", "amber-falcon"], 3, "There is no case 'amber-falcon'"),
+        (["person", "merge", "quiet-otter", "brave-heron"], 3, "person code name"),
+        (["person", "split", "quiet-otter", "--case", "x"], 3, "person code name"),
+        (["forward", "amber-falcon", "--to", "DSF"], 3, "There is no case"),
+        (["show", "amber-falcon", "--access"], 3, "There is no case"),
+        (["access", "--case", "amber-falcon"], 3, "There is no case"),
+    ],
+)
+def test_privacy_command_mistakes_end_in_a_message(env, args, code, words):
+    run_main("init", env=env)
+    result = run_main(*args, env=env)
+    assert result.returncode == code, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_expunge_subject_access_and_access_log_from_the_command_line(run, tmp_path):
+    run("demo")
+    dry = run("expunge", "--dry-run").output
+    assert dry.startswith("Dry run, nothing was changed.")
+    due = re.findall(r"^  ([a-z]+-[a-z]+(?:-\d+)?) \(", dry, re.MULTILINE)
+    assert due
+    done = run("expunge", "--as", "Lead Member").output
+    assert done.startswith(f"Identifying data removed from {len(due)} case(s)")
+    shown = run("show", due[0], "--access").output
+    assert "Retention: expunged" in shown and "Lead Member: expunged" in shown
+    assert "Lead Member: expunged" in run("access").output
+    assert "All good" in run("verify").output
+    code = next(p.split("[")[1].rstrip("]") for p in shown.splitlines() if "Reported person" in p)
+    out = tmp_path / "subject-access.json"
+    result = run("export", "--person", code, "--out", str(out))
+    assert result.exit_code == 0 and f"everything held about {code}" in result.output
+    data = json.loads(out.read_text())
+    assert data["person"] == code and due[0] in {c["case_id"] for c in data["cases"]}
+    assert (out.stat().st_mode & 0o077) == 0
+    assert "subject access export" in run("show", due[0], "--access").output

@@ -70,6 +70,12 @@ ENTRY_FIELDS: dict[str, dict[str, str | None]] = {
         "why": None,
     },
     "note": {"with": None, "why": None, "text": "Note", "reaction": None},
+    "forwarded": {
+        "with": "Forwarded to",
+        "why": "Why it was forwarded",
+        "text": "What was sent (cocdata forward writes this entry itself)",
+        "reaction": None,
+    },
 }
 ENTRY_HELP = {
     "meeting": "Document who met whom, what was said and the reaction.",
@@ -79,6 +85,7 @@ ENTRY_HELP = {
     "reaction": "How an involved side reacted (an apology, a dispute, silence).",
     "problem": "Problems the reported person caused during the process, with evidence.",
     "note": "Anything else worth writing down now.",
+    "forwarded": "The case was passed on to another body, such as a foundation's CoC committee.",
 }
 
 

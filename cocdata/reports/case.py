@@ -34,6 +34,7 @@ from cocdata.reports.present import (
 )
 
 if TYPE_CHECKING:
+    from cocdata.accesslog import AccessEntry
     from cocdata.reports.engine import RenderJob, RenderResult
     from cocdata.store import Store, StoredCase
     from cocdata.tables import RevisionMeta
@@ -77,6 +78,7 @@ class CaseView:
     store_state: str
     generated_at: dt.datetime
     redact: frozenset[str] = field(default_factory=frozenset)
+    access: Sequence[AccessEntry] = ()
 
     @property
     def case(self) -> Case:
@@ -84,7 +86,8 @@ class CaseView:
 
 
 def load(store: str | Path | None, case_id: str, redact: Iterable[str] = ()) -> CaseView:
-    """Read one case, its history and the store's state for a report."""
+    """Read one case, its history, its access log and the store's state for a report."""
+    from cocdata import accesslog
     from cocdata.store import Store
 
     opened = Store.open(store, create=False)
@@ -96,6 +99,7 @@ def load(store: str | Path | None, case_id: str, redact: Iterable[str] = ()) -> 
         store_state=opened.fingerprint(),
         generated_at=dt.datetime.now().replace(microsecond=0),
         redact=check_redactions(redact),
+        access=accesslog.entries(opened, case_id),
     )
 
 
@@ -399,7 +403,7 @@ def evidence(view: CaseView) -> list[Block]:
 
 
 def history(view: CaseView) -> list[Block]:
-    """Every revision: who changed what, when."""
+    """Every revision: who changed what, when; and who exported, reported or forwarded it."""
     blocks = [heading("Revision history", 2)]
     if "history" in view.redact:
         return [*blocks, _redacted(view, "history")]
@@ -412,7 +416,22 @@ def history(view: CaseView) -> list[Block]:
         }
         for m in view.history
     ]
-    return [*blocks, table(_frame(rows))]
+    blocks += [table(_frame(rows)), heading("Access log", 3)]
+    if not view.access:
+        return [*blocks, text("Not exported, reported or forwarded before this report.")]
+    from cocdata.accesslog import ACTIONS
+
+    access = [
+        {
+            "when": when(e.at),
+            "by": e.by,
+            "what": ACTIONS.get(e.action, e.action),
+            "detail": e.detail,
+            "cases": len(e.cases),
+        }
+        for e in view.access
+    ]
+    return [*blocks, table(_frame(access))]
 
 
 def _frame(rows: list[dict[str, Any]]) -> Any:
@@ -477,9 +496,17 @@ def render_case_reports(
     Returns one result per case; failed ones wrote nothing (see
     :func:`cocdata.reports.raise_for_failures`).
     """
+    from cocdata import accesslog
     from cocdata.reports.engine import render
 
     if not case_ids:
         raise CocdataError("No case to report on.", "Name one or more case ids.")
     jobs = case_jobs(store, case_ids, formats, out_dir, redact)
+    redacted = f"; left out: {', '.join(sorted(redact))}" if redact else ""
+    accesslog.record(
+        store,
+        "report",
+        [str(j.parameters["case_id"]) for j in jobs],
+        f"case report ({', '.join(formats)}) to {jobs[0].out.parent}{redacted}",
+    )
     return render(jobs, workers=workers, progress=progress)
