@@ -108,6 +108,14 @@ def export(
             show_default=False,
         ),
     ] = None,
+    code_names: Annotated[
+        bool,
+        typer.Option(
+            "--code-names",
+            help="Person code names instead of names; no contacts, no evidence file names "
+            "(to share outside the team).",
+        ),
+    ] = False,
     out: Annotated[Path | None, typer.Option(help="Output file. Default: standard output.")] = None,
     store: StoreOption = None,
     member: MemberOption = None,
@@ -130,7 +138,9 @@ def export(
         if person:
             summary = write_subject_access(opened, person, fh, by=member)
         else:
-            count = write_export(opened, fh, case, by=member, destination=str(out or "stdout"))
+            count = write_export(
+                opened, fh, case, member, str(out or "standard output"), code_names
+            )
     finally:
         if out is not None:
             fh.close()

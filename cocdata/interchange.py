@@ -124,20 +124,30 @@ def write_export(
     case_ids: list[str] | None = None,
     by: str | None = None,
     destination: str = "standard output",
+    code_names: bool = False,
 ) -> int:
     """Write the chosen cases (default: all) as JSON Lines; return how many.
 
-    The export is logged in the store's access log (who, when, which cases,
-    to ``destination``) before the first line is written.
+    With ``code_names`` every person's name is replaced by their person code
+    name and contacts and evidence names are left out
+    (``people.with_code_names``): an export to share outside the team. The
+    export is logged in the store's access log (who, when, which cases, to
+    ``destination``) before the first line is written.
     """
     from cocdata import accesslog
+    from cocdata.people import with_code_names
 
     items = [store.get(cid) for cid in case_ids] if case_ids else store.load_all()
     accesslog.record(
-        store, "export", [i.case_id for i in items], f"JSON Lines to {destination}", by=by
+        store,
+        "export",
+        [i.case_id for i in items],
+        f"JSON Lines{' with code names only' if code_names else ''} to {destination}",
+        by=by,
     )
+    cases = [with_code_names(i.case) if code_names else i.case for i in items]
     count = 0
-    for line in export_lines(items):
+    for line in export_lines(cases):
         out.write(line)
         count += 1
     return count

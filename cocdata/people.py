@@ -153,6 +153,71 @@ def _unknown_code(store: Store, code: str) -> tuple[str, str]:
     )
 
 
+# -- code names only -----------------------------------------------------------------
+
+
+def with_code_names(case: Case) -> Case:
+    """The case with every person's name replaced by their person code name and contacts
+    dropped, also where the names occur in free text; for exports that leave the team.
+
+    Evidence names and notes are dropped (a file name often carries a name).
+    Only names recorded in the case's people list can be found in its texts;
+    the team still reads a shared export before it goes out.
+    """
+    codes: dict[str, str] = {}
+    for p in case.people:
+        for text in (p.name, p.contact):
+            if text and p.person and len(text.strip()) >= MIN_NAME:
+                codes.setdefault(fold(text), p.person)
+    words = sorted(codes, key=len, reverse=True)
+    # Case and spacing may differ in the texts ("person b", "Person\nB").
+    pattern = (
+        re.compile(
+            r"(?<!\w)(?:"
+            + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+            + r")(?!\w)",
+            re.IGNORECASE,
+        )
+        if words
+        else None
+    )
+
+    def swap(text: str | None) -> str | None:
+        if text is None or pattern is None:
+            return text
+        return pattern.sub(lambda m: codes.get(fold(m.group(0)), m.group(0)), text)
+
+    def swap_all(items: Sequence[str]) -> list[str]:
+        return [swap(i) or i for i in items]
+
+    r = case.report
+    return case.model_copy(
+        update={
+            "report": r.model_copy(
+                update={"made_by": swap(r.made_by), "made_where": swap(r.made_where)}
+            ),
+            "people": [
+                p.model_copy(update={"name": p.person, "contact": None}) for p in case.people
+            ],
+            "description": swap(case.description),
+            "timeline": [
+                t.model_copy(
+                    update={"with_": swap_all(t.with_), "text": swap(t.text), "why": swap(t.why)}
+                )
+                for t in case.timeline
+            ],
+            "actions": [a.model_copy(update={"text": swap(a.text)}) for a in case.actions],
+            "decisions": case.decisions.model_copy(
+                update={"organisers_must": swap(case.decisions.organisers_must)}
+            ),
+            "evidence": [
+                e.model_copy(update={"name": f"evidence {i + 1}", "note": None})
+                for i, e in enumerate(case.evidence)
+            ],
+        }
+    )
+
+
 # -- subject access ---------------------------------------------------------------
 
 

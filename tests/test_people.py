@@ -227,3 +227,30 @@ def test_subject_access_of_an_unknown_code_says_how_to_find_one(subject):
     with pytest.raises(NotFound, match=r"No one in the store .* 'quiet-otter-99'"):
         people.subject_access(store, "quiet-otter-99")
     assert accesslog.entries(store, person="quiet-otter-99") == []
+
+
+def test_an_export_to_share_carries_code_names_only(subject):
+    store, code, first, *_ = subject
+    out = __import__("io").StringIO()
+    interchange.write_export(store, out, [first], by="Ann", code_names=True)
+    text = out.getvalue()
+    for identifying in ("Nia Okafor", "nia.okafor@example.org", "Ben", "mail.eml"):
+        assert identifying not in text
+    [line] = text.splitlines()
+    shared = Case.model_validate_json(line)
+    assert [p.name for p in shared.people] == [p.person for p in shared.people]
+    assert shared.people[0].person == code and shared.timeline[-1].with_ == [code]
+    assert shared.categories == store.get(first).case.categories
+    assert "code names only" in accesslog.entries(store, first)[-1].detail
+
+
+def test_code_names_replace_names_in_free_text_whatever_their_case_and_spacing(store):
+    saved = store.save(
+        case_with(
+            ("Nia Okafor", "reported", "nia@example.org"),
+            description="NIA  OKAFOR wrote from nia@example.org; Nia Okaforville is a town.",
+        )
+    )
+    shared = people.with_code_names(saved.case)
+    code = saved.case.people[0].person
+    assert shared.description == f"{code} wrote from {code}; Nia Okaforville is a town."
