@@ -45,6 +45,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import random
+import secrets
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -379,22 +381,20 @@ def stripped_row(row: dict[str, Any], when: str, codes: dict[str, str]) -> dict[
     }
 
 
-def _normalised(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as they read back from parquet, so the hashes computed on them verify."""
-    return pa.Table.from_pylist(rows, schema=CASE_SCHEMA).to_pylist()
-
-
-def _evidence_of(row: dict[str, Any]) -> set[str]:
-    found = {e["sha256"] for e in row.get("evidence") or [] if e.get("sha256")}
-    for entry in (row.get("identity") or {}).get("timeline") or []:
-        found.update((entry or {}).get("evidence") or [])
-    return found
+def _evidence_of(table: pa.Table) -> set[str]:
+    """SHA-256 of every evidence file the rows of ``table`` name (attached or in the timeline)."""
+    attached = pc.struct_field(pc.list_flatten(table["evidence"]), "sha256")
+    steps = pc.list_flatten(pc.struct_field(table["identity"], "timeline"))
+    named = pc.list_flatten(pc.struct_field(steps, "evidence"))
+    return set(pc.unique(attached).drop_null().to_pylist()) | set(
+        pc.unique(named).drop_null().to_pylist()
+    )
 
 
 def _expunged_rows(
-    rows: list[dict[str, Any]], when: str, taken: set[str]
-) -> tuple[list[dict[str, Any]], int]:
-    """Every revision of one case, expunged and chained again; and how many were stripped.
+    rows: list[dict[str, Any]], when: str, taken: set[str], rng: random.Random
+) -> list[dict[str, Any]]:
+    """Every revision of one case stripped, oldest first (hashes are set by ``_chained``).
 
     ``rows`` may hold a revision twice (intact and already expunged, after an
     interrupted run); the expunged one is kept as it is.
@@ -410,23 +410,31 @@ def _expunged_rows(
         for p in row["people"] or []:
             code = p.get("person")
             if code and p.get("role") not in KEEP_CODE_ROLES and code not in codes:
-                codes[code] = codenames.new_code_name(taken)
+                codes[code] = codenames.new_code_name(taken, rng)
                 taken.add(codes[code])
-    stripped = 0
-    ordered = []
-    for rev in sorted(by_rev):
-        row = by_rev[rev]
-        if row.get("identity") is not None:
-            row = stripped_row(row, when, codes)
-            stripped += 1
-        ordered.append(row)
-    ordered = _normalised(ordered)
-    previous = GENESIS
-    for row in ordered:
+    return [
+        stripped_row(by_rev[rev], when, codes)
+        if by_rev[rev].get("identity") is not None
+        else by_rev[rev]
+        for rev in sorted(by_rev)
+    ]
+
+
+def _chained(rows: list[dict[str, Any]]) -> pa.Table:
+    """Expunged rows (each case's revisions together, oldest first) with their hash chain.
+
+    The hashes are computed on the rows as they read back from parquet, so
+    that ``verify`` computes the same.
+    """
+    normal = pa.Table.from_pylist(rows, schema=CASE_SCHEMA).to_pylist()
+    previous, case_id = GENESIS, None
+    for row in normal:
+        if row["case_id"] != case_id:
+            previous, case_id = GENESIS, row["case_id"]
         row["prev_hash"] = previous
         row["hash"] = expunged_hash(row)
         previous = row["hash"]
-    return ordered, stripped
+    return pa.Table.from_pylist(normal, schema=CASE_SCHEMA)
 
 
 @dataclass
@@ -551,14 +559,11 @@ def _plan(
     for name, table in scan.tables.items():
         mask = pc.is_in(table["case_id"], ids)
         if not pc.any(mask).as_py():
-            for row in table.select(["evidence", "identity"]).to_pylist():
-                other_refs |= _evidence_of(row)
+            other_refs |= _evidence_of(table)
             continue
         report.files.append(name)
-        for row in table.filter(mask).select(["evidence", "identity"]).to_pylist():
-            target_refs |= _evidence_of(row)
-        for row in table.filter(pc.invert(mask)).select(["evidence", "identity"]).to_pylist():
-            other_refs |= _evidence_of(row)
+        target_refs |= _evidence_of(table.filter(mask))
+        other_refs |= _evidence_of(table.filter(pc.invert(mask)))
     stored_blobs = set(store.blob_digests())
     report.blobs = sorted((target_refs - other_refs) & stored_blobs)
     report.drafts = _drafts_of(store, targets)
@@ -569,10 +574,8 @@ def _plan(
         for name, table in quarantine
     ]
     report.tmp = _stale_tmp(store)
-    rows = scan.all_rows.filter(pc.is_in(scan.all_rows["case_id"], ids))
-    report.revisions = len(
-        {(r["case_id"], r["rev"]) for r in rows.select(["case_id", "rev"]).to_pylist()}
-    )
+    rows = scan.all_rows.select(["case_id", "rev"])
+    report.revisions = _dedupe(rows.filter(pc.is_in(rows["case_id"], ids))).num_rows
     return report, scan, {"targets": targets, "quarantine": quarantine, "expunged": expunged_before}
 
 
@@ -647,8 +650,8 @@ def _rewrite_cases(
     """One new file with every row of ``files``, targets expunged; then the old files go."""
     files = list(files)
     ids = pa.array(sorted(targets))
-    taken = {p for p in scan.frames.people["person"].dropna().astype("str")}
-    taken |= set(scan.frames.cases["case_id"])
+    taken = set(scan.frames.people["person"].dropna().tolist())
+    taken |= set(scan.frames.cases["case_id"].tolist())
     kept: list[pa.Table] = []
     for name in files:
         table = scan.tables[name]
@@ -657,13 +660,13 @@ def _rewrite_cases(
     by_case: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_case.setdefault(row["case_id"], []).append(row)
+    # Fresh code names must not be guessable from anything in the store: the
+    # generator is seeded from the operating system's randomness.
+    rng = random.Random(secrets.randbits(128))
     new_rows: list[dict[str, Any]] = []
     for cid in sorted(by_case):
-        expunged, _ = _expunged_rows(by_case[cid], when, taken)
-        new_rows += expunged
-    merged = pa.concat_tables(
-        [*(t.cast(CASE_SCHEMA) for t in kept), pa.Table.from_pylist(new_rows, schema=CASE_SCHEMA)]
-    )
+        new_rows += _expunged_rows(by_case[cid], when, taken, rng)
+    merged = pa.concat_tables([*(t.cast(CASE_SCHEMA) for t in kept), _chained(new_rows)])
     merged = _dedupe(merged).sort_by([("case_id", "ascending"), ("rev", "ascending")])
     store._write_table("cases", merged, suffix="-expunge")
     for name in files:

@@ -129,16 +129,9 @@ def parse(text: str, source: str = "cocdata.toml") -> Settings:
         raise StoreError(
             f"{source} is not valid TOML: {exc}.", "Fix the line named above."
         ) from exc
+    # Which parts forwarding may leave out is the case report's to say: it is
+    # checked when a case is forwarded, so a slip there never blocks an expunge.
     forwarding = _section(data, "forwarding", Forwarding, source)
-    from cocdata.reports.case import REDACTIONS  # the case report defines what it can leave out
-
-    unknown = sorted(set(forwarding.redact) - set(REDACTIONS))
-    if unknown:
-        raise StoreError(
-            f"forwarding.redact in {source} names parts the case report does not have: "
-            f"{', '.join(unknown)}.",
-            f"Choose from: {', '.join(REDACTIONS)}.",
-        )
     return Settings(_section(data, "retention", Retention, source), forwarding)
 
 

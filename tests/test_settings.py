@@ -45,7 +45,7 @@ def test_a_team_can_set_its_own_policy():
         ("[retention]\nnever_actions = 'ban'", "must be a list of texts"),
         ("[retention]\nkeep_forever = true", "unknown setting 'keep_forever'"),
         ("retention = 3", r"\[retention\] .* must be a section"),
-        ("[forwarding]\nredact = ['people']", "parts the case report does not have: people"),
+        ("[forwarding]\nredact = 'names'", "must be a list of texts"),
         ("[retention\nmonths = 3", "not valid TOML"),
     ],
 )

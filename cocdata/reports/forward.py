@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cocdata import accesslog, config
-from cocdata.errors import CocdataError, Conflict, Expunged
+from cocdata.errors import CocdataError, Conflict, Expunged, ReportFailed, StoreError
 from cocdata.model import TimelineEntry
 from cocdata.reports.case import DEFAULT_OUT, REDACTIONS, case_jobs, check_redactions
 from cocdata.store import Store, StoredCase
@@ -68,6 +68,19 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _redactions(store: Store, redact: Iterable[str] | None) -> frozenset[str]:
+    """The parts to leave out: those asked for, else the store's ``[forwarding] redact``."""
+    if redact is not None:
+        return check_redactions(redact)
+    try:
+        return check_redactions(store.settings.forwarding.redact)
+    except ReportFailed as exc:
+        raise StoreError(
+            f"forwarding.redact in {store.root / 'cocdata.toml'}: {exc.message}",
+            f"{exc.hint} Or name the parts with --redact.",
+        ) from None
+
+
 def forward(
     store: Store,
     case_id: str,
@@ -89,9 +102,7 @@ def forward(
             'Example: --to "Django Software Foundation Code of Conduct"',
         )
     member = config.team_member(by)
-    parts = tuple(
-        sorted(check_redactions(store.settings.forwarding.redact if redact is None else redact))
-    )
+    parts = tuple(sorted(_redactions(store, redact)))
     stored = store.get(case_id)
     if store.is_expunged(case_id):
         raise Expunged(

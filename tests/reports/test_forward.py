@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cocdata import accesslog, retention
-from cocdata.errors import Expunged, ReportFailed
+from cocdata.errors import Expunged, ReportFailed, StoreError
 from cocdata.examples import GUIDE_CASE_ID, guide_example
 from cocdata.model import TimelineEntry
 from cocdata.reports import forward as forwarding
@@ -109,6 +109,18 @@ def test_the_store_setting_decides_the_default(store, tmp_path, fake_render):
     )
     forwarding.forward(Store.open(store.root), GUIDE_CASE_ID, TO, formats=("md",), out_dir=tmp_path)
     assert fake_render[0].parameters["redact"] == ["timeline"]
+
+
+def test_a_wrong_redact_setting_is_named_and_nothing_is_forwarded(store, tmp_path, fake_render):
+    path = store.root / "cocdata.toml"
+    path.write_text(path.read_text().replace('redact = ["names",', 'redact = ["people", "names",'))
+    reopened = Store.open(store.root)
+    with pytest.raises(
+        StoreError, match=r"forwarding.redact in .*cocdata.toml: Cannot redact 'people'"
+    ):
+        forwarding.forward(reopened, GUIDE_CASE_ID, TO, out_dir=tmp_path)
+    assert fake_render == [] and accesslog.entries(store) == []
+    assert retention.case_retention(reopened, GUIDE_CASE_ID).state == "never"  # still works
 
 
 def test_a_save_meanwhile_does_not_lose_the_forward(store, tmp_path, monkeypatch, fake_render):
