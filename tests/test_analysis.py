@@ -845,3 +845,52 @@ def test_no_function_changes_the_frames(frames: Frames, compute) -> None:
     compute(frames)
     for name, frame in before.items():
         pd.testing.assert_frame_equal(getattr(frames, name), frame)
+
+
+# -- code names only -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def synthetic_frames(tmp_path_factory: pytest.TempPathFactory) -> Frames:
+    from cocdata import synthetic
+
+    opened = Store.init(tmp_path_factory.mktemp("synthetic") / "store")
+    _, cases = synthetic.generate(seed=3, n_events=6)
+    opened.save_many([(c, None) for c in cases], by="synthetic")
+    return opened.frames()
+
+
+def _outputs(frames: Frames) -> dict[str, str]:
+    """Every analysis table over the whole store, as text."""
+    case_id = frames.cases["case_id"].iloc[-1]
+    out = {}
+    for name in analysis.__all__:
+        fn = getattr(analysis, name)
+        if name in ("load_frames", "select", "describe_selection", "DescriptionIndex"):
+            continue
+        if name in ("case_profile", "similar_cases"):
+            result = fn(frames, case_id)
+        elif name in ("repeat_people", "person_history"):
+            result = pd.concat(
+                [fn(frames, role=role, min_cases=1) for role in default().roles], ignore_index=True
+            )
+        else:
+            result = fn(frames)
+        out[name] = result.to_csv(index=False)
+    return out
+
+
+def test_analysis_shows_person_code_names_never_names_or_contacts(synthetic_frames: Frames) -> None:
+    people = synthetic_frames.people
+    team = set(synthetic_frames.revisions["saved_by"]) | {
+        m for members in synthetic_frames.cases["received_by"] for m in members
+    }
+    names = {n for n in people["name"].dropna() if len(n) > 4 and n not in team}
+    contacts = set(people["contact"].dropna())
+    assert names and contacts
+    codes = set(people["person"].dropna())
+    outputs = _outputs(synthetic_frames)
+    assert any(code in text for text in outputs.values() for code in codes)
+    for name, text in outputs.items():
+        leaked = sorted(n for n in names | contacts if n in text)
+        assert not leaked, f"{name} shows {leaked[:3]}"
