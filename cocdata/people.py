@@ -35,10 +35,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from cocdata import accesslog, codenames, config
 from cocdata.errors import CocdataError, Conflict, NotFound
 from cocdata.model import Case, Evidence
-from cocdata.store import Store, fold
+from cocdata.store import Store, _dedupe, fold
 from cocdata.tables import Frames, is_expunged, row_case
 
 TEXT_MEDIA = ("text/", "message/", "application/json", "application/xml")
@@ -322,22 +325,20 @@ def subject_access(store: Store, code: str, by: str | None = None) -> dict[str, 
     itself is logged (``subject-access``) before anything is gathered.
     """
     events = store.events()
-    table = store._read_cases()
-    rows = table.to_pylist()
-    theirs = sorted(
-        {
-            r["case_id"]
-            for r in rows
-            if any((p or {}).get("person") == code for p in r["people"] or [])
-        }
-    )
+    table = _dedupe(store._read_cases())
+    # Their cases are found in arrow; only those rows become Python objects whole.
+    listed = pc.list_flatten(table["people"])
+    hit = pc.fill_null(pc.equal(pc.struct_field(listed, "person"), code), False)
+    rows_naming = pc.list_parent_indices(table["people"]).filter(hit)
+    theirs = sorted(set(table["case_id"].take(rows_naming).to_pylist()))
     if not theirs:
         raise NotFound(*_unknown_code(store, code))
     accesslog.record(
         store, "subject-access", theirs, "everything held about one person", by=by, person=code
     )
+    in_theirs = pc.is_in(table["case_id"], pa.array(theirs, pa.string()))
     by_case: dict[str, dict[int, dict[str, Any]]] = {}
-    for r in rows:
+    for r in table.filter(in_theirs).to_pylist():
         by_case.setdefault(r["case_id"], {})[r["rev"]] = r
     names: set[str] = set()
     contacts: set[str] = set()
@@ -390,17 +391,15 @@ def subject_access(store: Store, code: str, by: str | None = None) -> dict[str, 
                 "evidence": _evidence_naming(store, records, pattern, names),
             }
         )
-    mentioned = []
-    for cid, revs in sorted(by_case.items()):
-        if cid in theirs:
-            continue
-        where = {rev: _mentions(r.get("identity"), pattern) for rev, r in sorted(revs.items())}
-        where = {rev: places for rev, places in where.items() if places}
-        if where:
-            mentioned.append(
-                {"case_id": cid, "revisions": [{"rev": k, "where": v} for k, v in where.items()]}
-            )
-    log = accesslog.entries(store, [*theirs, *(m["case_id"] for m in mentioned)], person=code)
+    mentioned: dict[str, list[dict[str, Any]]] = {}
+    others = table.filter(pc.invert(in_theirs)).select(["case_id", "rev", "identity"])
+    if pattern is not None:
+        for r in others.sort_by([("case_id", "ascending"), ("rev", "ascending")]).to_pylist():
+            places = _mentions(r["identity"], pattern)
+            if places:
+                mentioned.setdefault(r["case_id"], []).append({"rev": r["rev"], "where": places})
+    mentioned_in = [{"case_id": c, "revisions": revs} for c, revs in mentioned.items()]
+    log = accesslog.entries(store, [*theirs, *mentioned], person=code)
     return {
         "person": code,
         "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
@@ -411,11 +410,11 @@ def subject_access(store: Store, code: str, by: str | None = None) -> dict[str, 
             "cases": len(cases_out),
             "revisions": sum(len(c["revisions"]) for c in cases_out),
             "evidence_naming_them": sum(e["names_them"] for c in cases_out for e in c["evidence"]),
-            "other_cases_mentioning_them": len(mentioned),
+            "other_cases_mentioning_them": len(mentioned_in),
             "access_log_entries": len(log),
         },
         "cases": cases_out,
-        "mentioned_in": mentioned,
+        "mentioned_in": mentioned_in,
         "access_log": [
             {
                 "at": e.at.isoformat(timespec="seconds"),
