@@ -127,7 +127,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _order(item: CaseRetention) -> tuple[int, int]:
-    """Later expunge first: a date < open (date unknown yet) < never."""
+    """Sorts from the earliest expunge to the latest: a date < open (no date yet) < never."""
     if item.state == "date" and item.expunge_on is not None:
         return (0, item.expunge_on.toordinal())
     return (1, 0) if item.state == "open" else (2, 0)
@@ -314,29 +314,38 @@ class ExpungeReport:
 
     def text(self) -> str:
         """The report in words for the terminal."""
-        if not self.case_ids and not self.tmp:
+        if not (self.case_ids or self.drafts or self.tmp):
             return "No case is due for expunging; nothing was changed."
-        lines = [
-            f"Dry run, nothing was changed. Identifying data would be removed from "
-            f"{len(self.case_ids)} case(s):"
-            if self.dry_run
-            else f"Identifying data removed from {len(self.case_ids)} case(s):"
-        ]
-        for item in self.cases:
-            rule = (
-                f"asked for by name; its rule: {item.describe()}" if self.asked else item.describe()
+        done = "would be" if self.dry_run else "were"
+        lines = ["Dry run, nothing was changed."] if self.dry_run else []
+        if self.case_ids:
+            lines.append(
+                f"Identifying data {'would be ' if self.dry_run else ''}removed from "
+                f"{len(self.case_ids)} case(s):"
             )
-            lines.append(f"  {item.case_id} ({item.event_id}): {rule}")
-        for cid in self.unfinished:
-            lines.append(f"  {cid}: finishing an expunge that was interrupted")
-        lines.append(
-            f"{len(self.files)} case file(s) rewritten, {self.revisions} revision(s) stripped, "
-            f"{len(self.blobs)} evidence file(s), {len(self.drafts)} draft(s), "
-            f"{len(self.quarantine)} set-aside file(s) and {len(self.tmp)} temporary file(s) "
-            f"{'to delete or rewrite' if self.dry_run else 'deleted or rewritten'}."
-        )
-        for name in self.quarantine:
-            lines.append(f"  quarantine: {name}")
+            for item in self.cases:
+                rule = item.describe()
+                lines.append(
+                    f"  {item.case_id} ({item.event_id}): "
+                    + (f"asked for by name; its rule: {rule}" if self.asked else rule)
+                )
+            for cid in self.unfinished:
+                lines.append(f"  {cid}: finishing an expunge that was interrupted")
+            lines.append(
+                f"{len(self.files)} case file(s) and {len(self.quarantine)} set-aside file(s) "
+                f"{done} rewritten or deleted ({self.revisions} revision(s) stripped); "
+                f"{len(self.blobs)} evidence file(s) {done} deleted."
+            )
+            lines += [f"  quarantine: {name}" for name in self.quarantine]
+        else:
+            lines.append("No case is due for expunging.")
+        if self.drafts:
+            lines.append(
+                f"{len(self.drafts)} draft(s) of these cases or left untouched for longer than "
+                f"cases are kept {done} deleted."
+            )
+        if self.tmp:
+            lines.append(f"{len(self.tmp)} temporary file(s) left by a crash {done} deleted.")
         return "\n".join(lines)
 
 
@@ -495,13 +504,18 @@ def _targets(
     return due, [c for c in unfinished if c not in {i.case_id for i in due}]
 
 
-def _drafts_of(store: Store, targets: set[str]) -> list[str]:
+def _drafts_of(store: Store, targets: set[str], stale_before: dt.date) -> list[str]:
+    """Drafts of the cases being expunged, and drafts nobody touched since ``stale_before``
+    (an abandoned report form holds names too, and was never a case to expunge)."""
     out = []
     for draft in store.drafts():
         draft_id = str(draft.get("draft_id", ""))
         case_id = (draft.get("data") or {}).get("case_id")
-        if case_id in targets or any(
-            draft_id == f"case-{c}" or draft_id.startswith(f"case-{c}-") for c in targets
+        updated = str(draft.get("updated_at") or "")[:10]
+        if (
+            case_id in targets
+            or any(draft_id == f"case-{c}" or draft_id.startswith(f"case-{c}-") for c in targets)
+            or (updated and updated < stale_before.isoformat())
         ):
             out.append(draft_id)
     return sorted(out)
@@ -550,8 +564,9 @@ def _plan(
     cases, unfinished = _targets(store, scan, today, case_ids)
     targets = {c.case_id for c in cases} | set(unfinished)
     report = ExpungeReport(cases=cases, unfinished=unfinished, asked=bool(case_ids))
+    report.drafts = _drafts_of(store, targets, add_months(today, -store.settings.retention.months))
+    report.tmp = _stale_tmp(store)
     if not targets:
-        report.tmp = _stale_tmp(store)
         return report, scan, {"targets": targets, "quarantine": []}
     ids = pa.array(sorted(targets))
     target_refs: set[str] = set()
@@ -566,14 +581,12 @@ def _plan(
         other_refs |= _evidence_of(table.filter(pc.invert(mask)))
     stored_blobs = set(store.blob_digests())
     report.blobs = sorted((target_refs - other_refs) & stored_blobs)
-    report.drafts = _drafts_of(store, targets)
     expunged_before = set(expunged_cases(scan.frames))
     quarantine = _quarantined(store, targets | expunged_before)
     report.quarantine = [
         f"{name} ({'unreadable: deleted' if table is None else 'rows of expunged cases removed'})"
         for name, table in quarantine
     ]
-    report.tmp = _stale_tmp(store)
     rows = scan.all_rows.select(["case_id", "rev"])
     report.revisions = _dedupe(rows.filter(pc.is_in(rows["case_id"], ids))).num_rows
     return report, scan, {"targets": targets, "quarantine": quarantine, "expunged": expunged_before}

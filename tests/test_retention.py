@@ -511,3 +511,17 @@ def test_savers_lose_nothing_while_an_expunge_runs(planted_store):
     assert {f"w{w}-n{n}" for w in range(2) for n in range(60)} <= texts
     assert Store.open(store.root).verify().ok
     assert decoded_hits(store.root, due_tags) == []
+
+
+def test_abandoned_drafts_go_with_the_expunge_even_when_no_case_is_due(store):
+    store.save_draft("intake-old", {"form": "intake", "x": "Abandonedreport"}, by="a")
+    store.save_draft("intake-new", {"form": "intake", "x": "Freshreport"}, by="a")
+    path = store.root / "drafts" / "intake-old.json"
+    path.write_text(path.read_text().replace('"updated_at": "20', '"updated_at": "19'))
+    dry = retention.dry_run(store)
+    assert dry.drafts == ["intake-old"] and "1 draft(s)" in dry.text()
+    assert "No case is due" in dry.text() and path.exists()
+    retention.expunge(store)
+    assert [d["draft_id"] for d in store.drafts()] == ["intake-new"]
+    assert raw_hits(store.root, ["Abandonedreport"]) == []
+    assert accesslog.entries(store) == []  # no case's data was touched
