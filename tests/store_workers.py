@@ -34,6 +34,36 @@ def append_notes(store_path: str, worker: int, saves: int, case_ids: list[str]) 
     return conflicts
 
 
+def append_notes_until(
+    store_path: str, worker: int, case_ids: list[str], stop_file: str
+) -> list[float]:
+    """Add notes to random cases until ``stop_file`` exists; return the time of each save."""
+    import os
+    import time
+
+    store = Store.open(store_path)
+    rng = random.Random(worker)
+    saved_at: list[float] = []
+    while not os.path.exists(stop_file):
+        case_id = rng.choice(case_ids)
+        while True:
+            current = store.get(case_id)
+            entry = TimelineEntry(
+                at=current.case.report.made_at,
+                by=[f"member-{worker}"],
+                kind="note",
+                text=f"w{worker}-n{len(saved_at)}",
+            )
+            edited = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
+            try:
+                store.save(edited, by=f"member-{worker}", base_rev=current.rev)
+                break
+            except Conflict:
+                continue
+        saved_at.append(time.time())
+    return saved_at
+
+
 def save_forever(store_path: str, case_id: str) -> None:
     """Save revision after revision, printing each one once it is durable."""
     store = Store.open(store_path)

@@ -496,20 +496,28 @@ def test_an_interrupted_expunge_leaves_a_readable_store_and_a_rerun_finishes(
 
 
 @pytest.mark.slow
-def test_savers_lose_nothing_while_an_expunge_runs(planted_store):
+def test_savers_lose_nothing_while_an_expunge_runs(planted_store, tmp_path):
     store, due, due_tags, kept, _ = planted_store
+    stop = tmp_path / "stop"
     with ProcessPoolExecutor(2) as pool:
         futures = [
-            pool.submit(store_workers.append_notes, str(store.root), w, 60, kept) for w in range(2)
+            pool.submit(store_workers.append_notes_until, str(store.root), w, kept, str(stop))
+            for w in range(2)
         ]
-        time.sleep(1.0)
+        time.sleep(1.5)
+        started = time.time()
         report = retention.expunge(Store.open(store.root), today=TODAY)
-        assert sum(f.result(timeout=600) for f in futures) >= 0
+        ended = time.time()
+        time.sleep(1.0)
+        stop.touch()
+        saves = [f.result(timeout=600) for f in futures]
+    # The savers were saving before, and went on after, the expunge.
+    assert all(any(t < started for t in s) and any(t > ended for t in s) for s in saves)
     assert set(report.case_ids) == set(due)
-    frames = Store.open(store.root).frames()
-    texts = set(frames.timeline["text"].dropna())
-    assert {f"w{w}-n{n}" for w in range(2) for n in range(60)} <= texts
-    assert Store.open(store.root).verify().ok
+    reopened = Store.open(store.root)
+    texts = set(reopened.frames().timeline["text"].dropna())
+    assert {f"w{w}-n{n}" for w, s in enumerate(saves) for n in range(len(s))} <= texts
+    assert reopened.verify().ok
     assert decoded_hits(store.root, due_tags) == []
 
 
