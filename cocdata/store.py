@@ -981,6 +981,7 @@ class Store:
         """
         report = VerifyReport()
         readable: list[pa.Table] = []
+        logged_expunges: set[str] = set()
         for folder in ("cases", "events", "access"):
             for name in self._files(folder, missing_ok=folder == "access"):
                 path = self._dir(folder) / name
@@ -989,6 +990,12 @@ class Store:
                     table = read_file(path)
                     if folder == "cases":
                         readable.append(table)
+                    elif folder == "access" and {"action", "cases"} <= set(table.column_names):
+                        for action, cases in zip(
+                            table["action"].to_pylist(), table["cases"].to_pylist(), strict=True
+                        ):
+                            if action == "expunge":
+                                logged_expunges.update(cases or ())
                 except FileNotFoundError:
                     continue
                 except (OSError, pa.ArrowException) as exc:
@@ -1019,6 +1026,13 @@ class Store:
                 )
                 continue
             report.problems += _chain_problems(case_id, revs, events)
+            if is_expunged(revs[-1]) and case_id not in logged_expunges:
+                # Stripping a case and chaining it again is possible outside cocdata;
+                # the access log is where a real expunge leaves its trace.
+                report.problems.append(
+                    f"case {case_id}: its identifying data is gone, but the access log has "
+                    "no expunge of it (removed outside cocdata, or the log was damaged)"
+                )
         report.problems += _conflicting_duplicates(table, skip=half)
         for path in self._dir("blobs").glob("*/*"):
             report.blobs += 1

@@ -533,3 +533,16 @@ def test_abandoned_drafts_go_with_the_expunge_even_when_no_case_is_due(store):
     assert [d["draft_id"] for d in store.drafts()] == ["intake-new"]
     assert raw_hits(store.root, ["Abandonedreport"]) == []
     assert accesslog.entries(store) == []  # no case's data was touched
+
+
+def test_verify_names_a_case_stripped_outside_cocdata(store):
+    saved = store.save(minor(), by="a")
+    retention.expunge(store, case_ids=[saved.case_id])
+    assert Store.open(store.root).verify().ok
+    for path in (store.root / "access").iterdir():
+        path.unlink()  # as if someone stripped the case by hand: no trace in the log
+    problems = Store.open(store.root).verify().problems
+    assert problems == [
+        f"case {saved.case_id}: its identifying data is gone, but the access log has no "
+        "expunge of it (removed outside cocdata, or the log was damaged)"
+    ]
