@@ -446,6 +446,96 @@ def report_case(
     _report_outcome(results, "case report(s)")
 
 
+@report_app.command(
+    "transparency",
+    epilog=(
+        "Example: cocdata report transparency --all --min-count 3\n\n"
+        "Example: cocdata report transparency --event pycon-north-2024 --format pdf"
+    ),
+)
+def report_transparency(
+    event: Annotated[
+        list[str] | None,
+        typer.Option(help="Event id; repeat for several.", show_default=False),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every event of the store.")] = False,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, md or pdf; repeat for several. Default: html and md.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder. Default: reports/transparency/ (kept out of git).",
+            show_default=False,
+        ),
+    ] = None,
+    min_count: Annotated[
+        int,
+        typer.Option(
+            "--min-count",
+            "-k",
+            help="Show any count below this as 'fewer than K' and describe no case that would "
+            "single one out. 1 shows every count.",
+            min=1,
+        ),
+    ] = 1,
+    force: Annotated[
+        bool, typer.Option(help="Render every event again, even those unchanged since last time.")
+    ] = False,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Publish despite the leak guard's finding with this id (shown when a report "
+            "is blocked); repeat for several. Recorded in the store.",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: JobsOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Render the public, anonymised transparency report of each event, and an index of them.
+
+    Every page is checked for names, contacts, code names and exact times held
+    in the store before it is written; a finding blocks that event's report.
+    """
+    from cocdata.reports.publish import DEFAULT_FORMATS, publish_transparency
+
+    if bool(event) == all_:
+        raise CocdataError(
+            "Name the event(s) with --event ID, or --all for every event (not both).",
+            "Example: cocdata report transparency --all",
+        )
+    formats = _formats(fmt) if fmt else DEFAULT_FORMATS
+    outcome = publish_transparency(
+        _open(store, create=False),
+        event_ids=None if all_ else event,
+        out_dir=out,
+        formats=formats,
+        min_count=min_count,
+        workers=jobs,
+        force=force,
+        accept=accept or (),
+    )
+    for line in outcome.events:
+        _say(str(line))
+    for path in outcome.removed:
+        _say(f"removed {path}: it holds something the leak guard now finds")
+    for finding in outcome.ignored_accepts:
+        _say(f"note: --accept {finding} matched no finding")
+    if outcome.index:
+        _say(f"index: {', '.join(str(p) for p in outcome.index)}")
+    _say(outcome.summary())
+    error = outcome.error()
+    if error is not None:
+        raise error
+
+
 @app.command(
     epilog='Example: cocdata forward amber-falcon --to "Django Software Foundation Code of Conduct"'
 )

@@ -774,13 +774,8 @@ class Store:
                 except (OSError, pa.ArrowException):
                     continue
             if not vanished:
-                schema = (
-                    CASE_SCHEMA
-                    if columns is None
-                    else pa.schema([CASE_SCHEMA.field(c) for c in columns])
-                )
                 if not tables:
-                    return schema.empty_table()
+                    return _empty_cases(columns)
                 return pa.concat_tables(tables, promote_options="permissive")
         raise StoreError(f"The store at {self.root} kept changing while it was read.", "Try again.")
 
@@ -799,6 +794,17 @@ class Store:
         keys = _dedupe(table.select(KEY_COLUMNS))
         events = [event_row(e, dt.datetime(1970, 1, 1), "") for e in self.events().values()]
         return frames_from(heads, keys, pa.Table.from_pylist(events, schema=EVENT_SCHEMA))
+
+    def read_heads(self, columns: Sequence[str]) -> pa.Table:
+        """The newest revision of every case, with only ``columns`` read from disk.
+
+        A column may name one field of a struct or of a list of structs, as
+        parquet paths do (``identity.public_summary``,
+        ``actions.list.element.kind``): nothing else of the row is read.
+        Public reports use this to keep identifying text out of memory
+        altogether. ``case_id`` and ``rev`` are always read.
+        """
+        return _heads_of(self._read_cases(list(dict.fromkeys(["case_id", "rev", *columns]))))
 
     def fingerprint(self, event_id: str | None = None) -> str:
         """A short digest of the current state (of one event's cases, if named).
@@ -1112,6 +1118,15 @@ def _sorted_keys(table: pa.Table) -> tuple[pa.Array, pa.Array, pa.Array]:
     ids = table["case_id"].take(order).combine_chunks()
     revs = table["rev"].take(order).combine_chunks()
     return order, ids, revs
+
+
+def _empty_cases(columns: list[str] | None) -> pa.Table:
+    """No case rows, in the shape reading ``columns`` (nested paths too) from a file gives."""
+    if columns is None:
+        return CASE_SCHEMA.empty_table()
+    sink = pa.BufferOutputStream()
+    pq.write_table(CASE_SCHEMA.empty_table(), sink)
+    return pq.ParquetFile(pa.BufferReader(sink.getvalue())).read(columns=columns)
 
 
 def _dedupe(table: pa.Table) -> pa.Table:

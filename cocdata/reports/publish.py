@@ -1,0 +1,635 @@
+"""Publishing transparency reports: every event in one batch, leak-checked, skipped when unchanged.
+
+:func:`publish_transparency` renders the transparency report of each event
+through the report engine (``<out>/<event id>/report.html``, ``.md``,
+``.pdf``), then writes an index of all of them (``<out>/index.html`` and
+``index.md``) with a summary table across events. Around the engine:
+
+- **Leak guard.** The engine hands every rendered report to
+  :class:`cocdata.reports.leaks.LeakGuard` before writing it; a finding
+  blocks that event's report (nothing is written for it) and the others go
+  on. ``accept`` lists finding ids to publish anyway; each such override is
+  appended to ``<store>/logs/transparency-overrides.jsonl`` (who, when,
+  which event, which findings: case and field, never the value), inside the
+  store, which only the team can read. The index is checked too.
+- **Unchanged events are skipped.** ``<out>/manifest.json`` keeps, per
+  event, a key made of the store's fingerprint of that event (its cases'
+  revisions and the event record), the template, the code that renders it,
+  the store's vocabularies and the options. An event whose key is unchanged
+  and whose files are all there is not rendered again (``force`` renders
+  it anyway), but its files are still checked against the store's current
+  names, since a name saved since then in another event's case could now
+  be in them.
+- **Failures stay apart.** One event's failure or block does not stop the
+  others; the outcome lists each event, and the index is written in every
+  case, linking the reports that exist.
+
+The output folder is public by intent: nothing written there names a case
+or a person (the manifest holds event ids, hashes, file names and finding
+ids only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from cocdata.errors import CocdataError, LeakFound, ReportFailed
+from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, Shown, check_min_count
+
+if TYPE_CHECKING:
+    from cocdata.reports.engine import RenderJob, RenderResult
+    from cocdata.reports.leaks import Finding, LeakGuard
+    from cocdata.reports.transparency import PublicView
+    from cocdata.store import Store
+    from cocdata.tables import Frames
+
+DEFAULT_OUT = Path("reports") / "transparency"
+"""Where transparency reports go unless told otherwise (git-ignored, public by intent)."""
+
+DEFAULT_FORMATS = ("html", "md")
+REPORT_NAME = "report"
+"""Each event's report is ``<out>/<event id>/report.<format>``."""
+MANIFEST = "manifest.json"
+INDEX = "index"
+OVERRIDE_LOG = Path("logs") / "transparency-overrides.jsonl"
+"""Where, inside the store, publishing despite a leak finding is recorded."""
+
+INDEX_TEXT = (
+    "Transparency reports Reports to the Code of Conduct response teams of our events, and what "
+    "the teams did about them. Each report is anonymised; counts below a threshold are shown as "
+    "fewer than the threshold. Event Dates Reports Under the code of conduct Outside the code of "
+    "conduct Still open Described Report All events not available yet at least html md pdf "
+    "Transparency report"
+)
+
+# Statuses of one event in an outcome.
+WRITTEN = "written"
+UNCHANGED = "unchanged"
+BLOCKED = "blocked"
+FAILED = "failed"
+
+
+@dataclass
+class EventOutcome:
+    """What happened to one event's report. ``message`` is for the terminal only."""
+
+    event_id: str
+    title: str
+    status: str
+    files: list[Path] = field(default_factory=list)
+    message: str | None = None
+    accepted: list[Finding] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if self.status == WRITTEN:
+            names = ", ".join(p.name for p in self.files)
+            note = (
+                f" (published despite finding(s) {', '.join(f.id for f in self.accepted)}, "
+                "as accepted; recorded)"
+                if self.accepted
+                else ""
+            )
+            folder = self.files[0].parent if self.files else ""
+            return f"{self.event_id}: wrote {names} in {folder}{note}"
+        if self.status == UNCHANGED:
+            return f"{self.event_id}: unchanged since the last run, not rendered again (--force renders it)"
+        word = "BLOCKED by the leak guard" if self.status == BLOCKED else "FAILED"
+        return f"{self.event_id}: {word}, nothing written.\n{self.message or ''}".rstrip()
+
+
+@dataclass
+class PublishOutcome:
+    """Every event's outcome, the index files, and what the CLI should say and return."""
+
+    events: list[EventOutcome]
+    index: list[Path] = field(default_factory=list)
+    index_problem: str | None = None
+    removed: list[Path] = field(default_factory=list)
+    ignored_accepts: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(e.status == status for e in self.events)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not any(e.status in (BLOCKED, FAILED) for e in self.events) and not self.index_problem
+        )
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.count(WRITTEN)} written",
+            f"{self.count(UNCHANGED)} unchanged",
+            f"{self.count(BLOCKED)} blocked by the leak guard",
+            f"{self.count(FAILED)} failed",
+        ]
+        return f"Transparency reports of {len(self.events)} event(s): " + ", ".join(parts) + "."
+
+    def error(self) -> CocdataError | None:
+        """The error to end the command with, or None when every report is out."""
+        if self.ok:
+            return None
+        failed = [e.event_id for e in self.events if e.status == FAILED]
+        blocked = [e.event_id for e in self.events if e.status == BLOCKED]
+        lines = []
+        if blocked:
+            lines.append(f"Blocked by the leak guard (nothing written): {', '.join(blocked)}.")
+        if failed:
+            lines.append(f"Failed (nothing written): {', '.join(failed)}.")
+        if self.index_problem:
+            lines.append(self.index_problem)
+        if failed or self.index_problem:
+            return ReportFailed(
+                "\n".join(lines),
+                "Fix what is named above for each event and run the command again; "
+                "the reports that were written are kept.",
+            )
+        return LeakFound(
+            "\n".join(lines),
+            "Each finding above names the case and field it comes from. Rewrite that part "
+            "(usually the public summary) and run the command again, or publish despite a "
+            "finding that is not a leak with --accept ID.",
+        )
+
+
+# -- keys, manifest, override log -------------------------------------------------
+
+
+def _code_digest() -> str:
+    """Digest of everything that shapes a report besides the data: template and code."""
+    from cocdata.reports import export
+    from cocdata.reports.notebooks import TRANSPARENCY, template_path
+
+    here = Path(__file__).parent
+    files = [
+        template_path(TRANSPARENCY),
+        *(here / name for name in ("transparency.py", "disclosure.py", "present.py", "leaks.py")),
+        *sorted(p for p in export.TEMPLATES.rglob("*") if p.is_file()),
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def event_key(store: Store, event_id: str, code: str, options: dict[str, Any]) -> str:
+    """What must stay the same for an event's report to be skipped."""
+    vocab = (store.root / "cocdata.toml").read_bytes()
+    parts = [store.fingerprint(event_id), code, hashlib.sha256(vocab).hexdigest()]
+    parts.append(json.dumps(options, sort_keys=True))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    """The manifest of an output folder; an unreadable one counts as empty (all is rendered)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"events": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("events"), dict):
+        return {"events": {}}
+    return data
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a file whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stage = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    stage.write_text(text, encoding="utf-8")
+    os.replace(stage, path)
+
+
+def record_override(store: Store, event_id: str, accepted: Sequence[Finding]) -> Path:
+    """Append a publication despite leak findings to the store's override log."""
+    from cocdata import config
+
+    path = store.root / OVERRIDE_LOG
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    entry = {
+        "at": dt.datetime.now().isoformat(timespec="seconds"),
+        "by": config.team_member(),
+        "event_id": event_id,
+        "findings": [
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "from": [str(s) for s in f.sources],
+                "seen_in": f.where,
+                "formats": list(f.formats),
+            }
+            for f in accepted
+        ],
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return path
+
+
+# -- the guard -------------------------------------------------------------------
+
+
+def own_words(store: Store) -> list[str]:
+    """The text a report writes itself: its words are never taken for names on their own."""
+    from cocdata.reports.transparency import fixed_text
+    from cocdata.vocab import KINDS
+
+    vocab = store.vocab
+    texts = [*fixed_text(), INDEX_TEXT]
+    for kind in KINDS:
+        texts += list(getattr(vocab, kind).values())
+    for event in store.events().values():
+        texts += [event.id, event.name, event.location or "", event.organiser or ""]
+    return texts
+
+
+def leak_guard(store: Store) -> LeakGuard:
+    """A leak guard holding every name, contact, code name and case time of the store."""
+    from cocdata.reports.leaks import LeakGuard
+
+    return LeakGuard.from_store(store, allowed=own_words(store))
+
+
+def _strip_plotly(html: str) -> str:
+    """A written page without the inlined plotly.js library (not report content)."""
+    from cocdata.reports.export import PLOTLY_MARKER, plotly_js
+
+    library = f"<script>{plotly_js()}</script>"
+    return html.replace(library, PLOTLY_MARKER, 1) if library in html else html
+
+
+# -- the batch ---------------------------------------------------------------------
+
+
+def publish_transparency(
+    store: Store,
+    event_ids: Sequence[str] | None = None,
+    out_dir: Path | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    min_count: int = DEFAULT_MIN_COUNT,
+    workers: int | None = None,
+    force: bool = False,
+    accept: Iterable[str] = (),
+    progress: bool = True,
+) -> PublishOutcome:
+    """Render the transparency report of each event (every event if ``event_ids`` is None).
+
+    Never raises for one event's failure or leak: see the returned
+    :class:`PublishOutcome` (its ``error()`` is what a command ends with).
+    """
+    from cocdata.reports.engine import FORMATS, RenderJob
+    from cocdata.reports.notebooks import TRANSPARENCY, template_path
+    from cocdata.reports.transparency import check_event_ids, event_ids_of, public_records
+
+    k = check_min_count(min_count)
+    formats = tuple(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in FORMATS or f == "ipynb"]
+    if unknown or not formats:
+        raise ReportFailed(
+            f"Unknown report format {', '.join(map(repr, unknown)) or '(none)'}.",
+            "Use html, md or pdf.",
+        )
+    ids = check_event_ids(store, event_ids) if event_ids is not None else event_ids_of(store)
+    if not ids:
+        raise CocdataError(
+            f"The store at {store.root} has no events to report on.",
+            "Save an event and its cases first, or try 'cocdata demo'.",
+        )
+    out = Path(out_dir) if out_dir is not None else DEFAULT_OUT
+    accepted_ids = {a.strip().lower() for a in accept if a.strip()}
+    template = template_path(TRANSPARENCY)
+    code = _code_digest()
+    options = {"min_count": k, "formats": sorted(formats)}
+    events = store.events()
+    manifest = read_manifest(out)
+    entries: dict[str, Any] = manifest["events"]
+    keys = {e: event_key(store, e, code, options) for e in ids}
+    guard = leak_guard(store)
+    records = public_records(store)
+    summaries = _summaries(records)
+    outcome = PublishOutcome(events=[])
+    by_event: dict[str, EventOutcome] = {}
+    stale: dict[str, list[Path]] = {}
+
+    todo: list[RenderJob] = []
+    for event_id in ids:
+        title = f"Transparency report: {events[event_id].name}"
+        entry = entries.get(event_id)
+        files = [out / f for f in (entry or {}).get("files", [])]
+        if not force and entry and entry.get("key") == keys[event_id] and _all_exist(files):
+            problem = _recheck(guard, event_id, title, files, summaries, entry)
+            if problem is None:
+                by_event[event_id] = EventOutcome(event_id, title, UNCHANGED, files)
+                continue
+            stale[event_id] = files
+        todo.append(
+            RenderJob(
+                template=template,
+                parameters={"store": str(store.root), "event_id": event_id, "min_count": k},
+                out=out / event_id / REPORT_NAME,
+                title=title,
+                formats=formats,
+            )
+        )
+
+    overrides: dict[str, list[Finding]] = {}
+
+    def before_write(job: RenderJob, texts: dict[str, str]) -> None:
+        event_id = job.parameters["event_id"]
+        found = guard.check(
+            event_id, job.title, texts, summaries.get(event_id), accept=accepted_ids
+        )
+        if found:
+            record_override(store, event_id, found)
+            overrides[event_id] = found
+
+    if todo:
+        from cocdata.reports.engine import render
+
+        results = render(todo, workers=workers, progress=progress, before_write=before_write)
+    else:
+        results = []
+    for job, result in zip(todo, results, strict=True):
+        event_id = job.parameters["event_id"]
+        by_event[event_id] = _event_outcome(job, result, overrides.get(event_id, []))
+        old = [out / f for f in (entries.get(event_id) or {}).get("files", [])]
+        if result.ok:
+            written = {p.resolve() for p in result.written}
+            for path in old:
+                if path.resolve() not in written:
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+            entries[event_id] = {
+                "key": keys[event_id],
+                "files": [str(p.relative_to(out)) for p in result.written],
+                "accepted": [f.id for f in overrides.get(event_id, [])],
+                "rendered": dt.datetime.now().isoformat(timespec="seconds"),
+            }
+        elif event_id in stale:
+            # The files written before hold something the guard now finds, and
+            # no clean report replaced them: they must not stay published.
+            for path in stale[event_id]:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    outcome.removed.append(path)
+            entries.pop(event_id, None)
+    outcome.events = [by_event[e] for e in ids]
+    seen_ids = {f.id for found in overrides.values() for f in found}
+    seen_ids |= {a for e in ids for a in (entries.get(e) or {}).get("accepted", [])}
+    outcome.ignored_accepts = sorted(accepted_ids - seen_ids)
+
+    manifest = {"format": 1, "events": entries}
+    out.mkdir(parents=True, exist_ok=True)
+    _write_text(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    try:
+        outcome.index = write_index(store, out, entries, records, k, guard)
+    except LeakFound as exc:
+        outcome.index_problem = f"The index was not written: {exc.message}"
+    return outcome
+
+
+def _all_exist(files: list[Path]) -> bool:
+    return bool(files) and all(p.is_file() for p in files)
+
+
+def _summaries(records: Frames) -> dict[str, dict[str, str]]:
+    """Public summaries of the cases marked for publication, by event and case."""
+    cases = records.cases
+    marked = cases[cases["include_public"].astype(bool) & cases["public_summary"].notna()]
+    out: dict[str, dict[str, str]] = {}
+    for event_id, case_id, summary in zip(
+        marked["event_id"], marked["case_id"], marked["public_summary"], strict=True
+    ):
+        out.setdefault(str(event_id), {})[str(case_id)] = str(summary)
+    return out
+
+
+def _recheck(
+    guard: LeakGuard,
+    event_id: str,
+    title: str,
+    files: list[Path],
+    summaries: dict[str, dict[str, str]],
+    entry: dict[str, Any],
+) -> str | None:
+    """None if the files written before are still clean; else why they are not."""
+    texts = {}
+    for path in files:
+        fmt = path.suffix.lstrip(".")
+        if fmt in ("html", "md"):
+            text = path.read_text(encoding="utf-8")
+            texts[fmt] = _strip_plotly(text) if fmt == "html" else text
+    try:
+        guard.check(
+            event_id, title, texts, summaries.get(event_id), accept=entry.get("accepted", [])
+        )
+    except LeakFound as exc:
+        return exc.message
+    return None
+
+
+def _event_outcome(job: RenderJob, result: RenderResult, accepted: list[Finding]) -> EventOutcome:
+    event_id = job.parameters["event_id"]
+    if result.ok:
+        return EventOutcome(event_id, job.title, WRITTEN, list(result.written), accepted=accepted)
+    if result.error == "LeakFound":
+        return EventOutcome(event_id, job.title, BLOCKED, message=result.message)
+    return EventOutcome(event_id, job.title, FAILED, message=f"  {result}")
+
+
+# -- the index -----------------------------------------------------------------------
+
+
+@dataclass
+class IndexRow:
+    """One event in the index, with its published counts."""
+
+    event_id: str
+    name: str
+    dates: str
+    counts: dict[str, Shown]
+    links: dict[str, str]
+
+
+INDEX_COLUMNS = {
+    "total": "Reports",
+    "within": "Under the code of conduct",
+    "outside": "Outside the code of conduct",
+    "open": "Still open",
+    "described": "Described",
+}
+
+
+def index_rows(
+    store: Store, records: Frames, k: int, entries: dict[str, Any], out: Path
+) -> list[IndexRow]:
+    """Every event of the store with the counts its own report shows, oldest first."""
+    from cocdata.reports.disclosure import show
+    from cocdata.reports.transparency import event_ids_of, period, view_of
+
+    events = store.events()
+    rows = []
+    for event_id in event_ids_of(store):
+        event = events[event_id]
+        view: PublicView = view_of(event, records, store.vocab, k)
+        s = view.shown
+        files = (entries.get(event_id) or {}).get("files", [])
+        links = {Path(f).suffix.lstrip("."): f for f in files if (out / f).is_file()}
+        rows.append(
+            IndexRow(
+                event_id=event_id,
+                name=event.name,
+                dates=period(event.start, event.end),
+                counts={
+                    "total": s.total,
+                    "within": s.within,
+                    "outside": s.outside,
+                    "open": s.open,
+                    "described": show(len(view.lines), k),
+                },
+                links=links,
+            )
+        )
+    return rows
+
+
+def column_total(cells: Sequence[Shown]) -> str:
+    """A column's total across events: exact only when every cell is exact, else a lower bound
+    (an exact total would give back the sum of the suppressed cells)."""
+    if all(c.exact for c in cells):
+        return str(sum(c.height for c in cells))
+    floor = sum(c.height if c.kind in ("exact", "at least") else 1 for c in cells)
+    return f"at least {floor}"
+
+
+def _link(row: IndexRow, prefer: Sequence[str]) -> str | None:
+    for fmt in prefer:
+        if fmt in row.links:
+            return row.links[fmt]
+    return None
+
+
+def index_texts(rows: list[IndexRow], k: int, generated: dt.date) -> dict[str, str]:
+    """The index page as HTML and as Markdown."""
+    from cocdata.reports.export import TEMPLATES
+    from cocdata.reports.present import escape_html, escape_markdown
+    from cocdata.reports.transparency import day
+
+    intro = (
+        "Reports to the Code of Conduct response teams of our events, and what the teams did "
+        "about them. Each report is anonymised"
+        + (f"; counts below {k} are shown as 'fewer than {k}'." if k > 1 else ".")
+    )
+    totals = {key: column_total([r.counts[key] for r in rows]) for key in INDEX_COLUMNS}
+    head = ["Event", "Dates", *INDEX_COLUMNS.values()]
+
+    def html_row(r: IndexRow) -> str:
+        link = _link(r, ("html", "pdf", "md"))
+        name = escape_html(r.name)
+        cell = (
+            f'<a href="{escape_html(quote(link))}">{name}</a>'
+            if link
+            else f"{name} (report not available yet)"
+        )
+        nums = "".join(
+            f'<td class="cocdata-number">{escape_html(r.counts[key].text)}</td>'
+            for key in INDEX_COLUMNS
+        )
+        return f"<tr><td>{cell}</td><td>{escape_html(r.dates)}</td>{nums}</tr>"
+
+    number = ' class="cocdata-number"'
+    css = (TEMPLATES / "cocdata" / "static" / "report.css").read_text(encoding="utf-8")
+    total_cells = "".join(
+        f'<td class="cocdata-number">{escape_html(totals[key])}</td>' for key in INDEX_COLUMNS
+    )
+    html = "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            "style-src 'unsafe-inline'; img-src data:\">",
+            '<meta name="generator" content="cocdata">',
+            "<title>Transparency reports</title>",
+            f"<style>{css}</style>",
+            "</head>",
+            '<body class="cocdata-report">',
+            "<main>",
+            "<h1>Transparency reports</h1>",
+            f'<p class="cocdata-text">{escape_html(intro)}</p>',
+            '<table class="cocdata-table"><thead><tr>'
+            + "".join(
+                f"<th{number if i > 1 else ''}>{escape_html(h)}</th>" for i, h in enumerate(head)
+            )
+            + "</tr></thead>",
+            "<tbody>",
+            *[html_row(r) for r in rows],
+            f"<tr><th>All events</th><td></td>{total_cells}</tr>",
+            "</tbody></table>",
+            f'<p class="cocdata-text">{escape_html("Published " + day(generated) + ".")}</p>',
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+    def md_row(r: IndexRow) -> str:
+        link = _link(r, ("md", "html", "pdf"))
+        name = escape_markdown(r.name)
+        cell = f"[{name}](<{quote(link)}>)" if link else f"{name} (report not available yet)"
+        nums = " | ".join(escape_markdown(r.counts[key].text) for key in INDEX_COLUMNS)
+        return f"| {cell} | {escape_markdown(r.dates)} | {nums} |"
+
+    md = "\n".join(
+        [
+            "# Transparency reports",
+            "",
+            escape_markdown(intro),
+            "",
+            "| " + " | ".join(head) + " |",
+            "| --- | --- | " + " | ".join("---:" for _ in INDEX_COLUMNS) + " |",
+            *[md_row(r) for r in rows],
+            "| All events |  | "
+            + " | ".join(escape_markdown(totals[key]) for key in INDEX_COLUMNS)
+            + " |",
+            "",
+            escape_markdown(f"Published {day(generated)}."),
+            "",
+        ]
+    )
+    return {"html": html, "md": md}
+
+
+def write_index(
+    store: Store,
+    out: Path,
+    entries: dict[str, Any],
+    records: Frames,
+    k: int,
+    guard: LeakGuard,
+) -> list[Path]:
+    """Check and write ``index.html`` and ``index.md``; raises :class:`LeakFound` instead."""
+    rows = index_rows(store, records, k, entries, out)
+    texts = index_texts(rows, k, dt.date.today())
+    guard.check("", "The index of transparency reports", texts)
+    written = []
+    for fmt, text in texts.items():
+        path = out / f"{INDEX}.{fmt}"
+        _write_text(path, text)
+        written.append(path)
+    return written
