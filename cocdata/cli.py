@@ -345,13 +345,22 @@ def demo(
     fresh: Annotated[
         bool, typer.Option(help="Delete the demo store first and build it anew.")
     ] = False,
+    reports: Annotated[
+        bool,
+        typer.Option(
+            help="Also render every event's transparency report and their index "
+            "(into reports/transparency/, as 'cocdata report transparency --all')."
+        ),
+    ] = True,
     store: StoreOption = None,
 ) -> None:
     """Fill a store with synthetic events and cases (the guide's example among them)."""
-    from cocdata.demo import build_demo
+    from cocdata.demo import build_demo, render_demo_reports
 
-    result = build_demo(config.store_path(store), seed=seed, n_events=events, fresh=fresh)
-    _say(result)
+    path = config.store_path(store)
+    _say(build_demo(path, seed=seed, n_events=events, fresh=fresh))
+    if reports:
+        _say(render_demo_reports(path))
 
 
 report_app = typer.Typer(
@@ -524,8 +533,8 @@ def report_transparency(
     )
     for line in outcome.events:
         _say(str(line))
-    for path in outcome.removed:
-        _say(f"removed {path}: it holds something the leak guard now finds")
+    for path, why in outcome.removed:
+        _say(f"removed {path}: {why}")
     for finding in outcome.ignored_accepts:
         _say(f"note: --accept {finding} matched no finding")
     if outcome.index:

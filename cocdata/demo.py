@@ -1,4 +1,4 @@
-"""``cocdata demo``: a store full of synthetic cases to try everything on."""
+"""``cocdata demo``: a store full of synthetic cases to try everything on, and its reports."""
 
 from __future__ import annotations
 
@@ -43,4 +43,26 @@ def build_demo(path: Path, seed: int = 0, n_events: int = 12, fresh: bool = Fals
     return (
         f"Demo store ready at {path}: {len(events)} events, {len(cases)} cases "
         f"(the guide's example is 'guide-example'). Try: cocdata cases --store {path}"
+    )
+
+
+def render_demo_reports(path: Path, out: Path | None = None, workers: int | None = None) -> str:
+    """Render the transparency report of every demo event and their index.
+
+    Events unchanged since an earlier run are not rendered again, so a
+    second ``cocdata demo`` takes a second. Returns a line saying where the
+    index is; raises what :func:`cocdata.reports.publish.publish_transparency`
+    reports as failed.
+    """
+    from cocdata.reports.publish import INDEX, publish_transparency
+
+    outcome = publish_transparency(Store.open(path, create=False), out_dir=out, workers=workers)
+    error = outcome.error()
+    if error is not None:
+        raise error
+    index = next((p for p in outcome.index if p.suffix == ".html"), None)
+    where = index.resolve() if index else (out or Path()) / f"{INDEX}.html"
+    return (
+        f"Transparency reports of {len(outcome.events)} events ({outcome.count('written')} "
+        f"rendered, {outcome.count('unchanged')} unchanged): open {where}"
     )

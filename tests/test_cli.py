@@ -75,7 +75,7 @@ def test_import_show_export_round_trip(run, tmp_path):
 
 
 def test_cases_filters(run):
-    run("demo")
+    run("demo", "--no-reports")
     listed = run("cases", "--event", "djangocon-2000").output
     assert "guide-example" in listed and "1 case(s)" in listed
     assert "No cases matching" in run("cases", "--status", "no-such").output
@@ -129,7 +129,7 @@ def test_bad_import_lists_every_line_and_writes_nothing(env, tmp_path):
 
 
 def test_verify_and_compact_report_in_words(run):
-    run("demo")
+    run("demo", "--no-reports")
     assert "All good" in run("verify").output
     assert "Compacted" in run("compact").output
     assert "All good" in run("verify").output
@@ -140,7 +140,7 @@ def test_demo_refuses_to_mix_into_real_cases(run, tmp_path):
     path.write_text(json.dumps(GUIDE_EXAMPLE) + "\n")
     run("import", str(path))
     with pytest.raises(Exception, match="already holds real cases"):
-        run("demo")
+        run("demo", "--no-reports")
 
 
 def test_schema_is_json(run):

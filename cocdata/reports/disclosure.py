@@ -10,13 +10,13 @@ Suppressing one cell is not enough where the cells of a table add up to a
 total the report also shows (under the code of conduct / outside it, open /
 decided, one category per case): the total minus the other cells would give
 the hidden count back. So in such a table, when a cell is suppressed, the
-smallest cell still shown exactly is coarsened too: it reads "at least
-n - (k - 1)", which keeps the hidden cells' sum uncertain by k - 1 (or
-"withheld" where that lower bound is itself below k). Where
-every cell of such a table is below k, only the total stays exact; a reader
-then still knows each cell is below k and that they add up to the total,
-which for totals up to 2(k - 1) can pin them down. Such events are too
-small for a breakdown: the report says so in its counting rules.
+smallest cells still shown exactly are coarsened too, each to "at least L"
+(L = n - (k - 1), and never below k), until the hidden cells' sum is
+uncertain by k - 1. Where no cell is left to coarsen (every count of the
+table is small, or the large ones are exactly k), and where a total below k
+has more than one part, the whole table is withheld: only its total is
+published, and a report says the breakdown is withheld instead of listing
+its rows (a listed row alone says its count is not zero).
 
 Zero is shown as 0: it points at no one.
 
@@ -40,7 +40,7 @@ DEFAULT_MIN_COUNT = 1
 Kind = Literal["exact", "fewer", "at least", "withheld"]
 
 WITHHELD = "withheld"
-"""Stands for a count coarsened below k, where "at least" would say no more than that."""
+"""Stands for every count of a table too small to break down without giving one away."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,14 @@ class Shown:
 
 
 def check_min_count(k: object) -> int:
-    """``k`` as a threshold, refusing anything but a whole number of at least 1."""
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+    """``k`` as a threshold: 1 (off) or a whole number of at least 3.
+
+    2 is refused: "fewer than 2" next to zeros shown as 0 can only mean 1.
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1 or k == 2:
         raise ReportFailed(
-            f"The small-count threshold must be a whole number of at least 1, not {k!r}.",
+            f"The small-count threshold must be 1 or a whole number of at least 3, not {k!r}"
+            + (" ('fewer than 2' could only mean 1)." if k == 2 else "."),
             "Use --min-count 1 to show every count, or 3 (or more) to hide small ones.",
         )
     return k
@@ -95,22 +99,36 @@ def protect(counts: Mapping[str, int], k: int, total: int | None = None) -> dict
     """Every count of one table as it may be published, keys in the same order.
 
     ``total`` is the count the table breaks down, when the report shows it
-    too: if the cells add up to it, one more cell is coarsened wherever a
-    cell is suppressed (see the module's docstring).
+    too: if the cells add up to it, more cells are coarsened wherever a cell
+    is suppressed (see the module's docstring).
     """
     check_min_count(k)
     out = {key: show(n, k) for key, n in counts.items()}
-    if total is None or sum(counts.values()) != total or total < k:
+    withheld = {key: Shown(WITHHELD, 0, "withheld") for key in counts}
+    if total is None or sum(counts.values()) != total:
         return out
+    if total < k:
+        # The total itself reads "fewer than k"; two small cells of it would
+        # pin each other down (two cases, one each).
+        return withheld if sum(n > 0 for n in counts.values()) > 1 else out
     if not any(s.suppressed for s in out.values()):
         return out
-    exact = [(n, key) for key, n in counts.items() if n > 0 and out[key].exact]
-    if exact:
-        n, key = min(exact)
-        floor = n - (k - 1)
-        out[key] = (
-            Shown(f"at least {floor}", floor, "at least")
-            if floor >= k
-            else Shown(WITHHELD, 0, "withheld")
-        )
+    # Coarsen the smallest exact cells until the suppressed cells' sum is
+    # uncertain by k - 1: a cell shown as "at least L" may be up to
+    # n - L more than that, and the reader cannot tell how much.
+    slack = 0
+    for n, key in sorted((n, key) for key, n in counts.items() if n > 0 and out[key].exact):
+        if slack >= k - 1:
+            break
+        floor = max(k, n - (k - 1))
+        out[key] = Shown(f"at least {floor}", floor, "at least")
+        slack += n - floor
+    if slack == 0:
+        # Nothing left to hide the small cells behind: the breakdown is withheld.
+        return withheld
     return out
+
+
+def all_withheld(shown: Mapping[str, Shown]) -> bool:
+    """Whether a table is withheld as a whole (a report then says so instead of showing it)."""
+    return bool(shown) and all(s.kind == "withheld" for s in shown.values())

@@ -109,16 +109,23 @@ COMMON_WORDS = frozenset(
 )
 """Ordinary words that are also names; on its own such a word is not taken for a name."""
 
+TITLES = frozenset(
+    "mr mrs ms miss mx dr prof sir dame lord lady rev fr md phd dds dvm jr sr ii iii iv esq".split()  # noqa: SIM905
+)
+"""Titles and suffixes of names: a name is also looked for without them, never they alone."""
+
 # The needle kinds, as findings say them.
 NAME = "a name"
+PART = "part of a name"
 TEAM = "a team member's name"
+TEAM_PART = "part of a team member's name"
 CONTACT = "a contact"
 CASE_CODE = "a case code name"
 PERSON_CODE = "a person code name"
 TIME = "an exact time"
 
 _WORD = re.compile(r"[^\W_]+")
-_JOINER = re.compile(r"[ \t\-_.'’@+\\]{1,3}")
+_JOINER = re.compile(r"(?:[^\S\r\n]|[-_.'’@+\\]){1,3}")
 _SENTENCE_BREAK = re.compile(r"\.\s")
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAG = re.compile(
@@ -244,10 +251,15 @@ class LeakGuard:
         if not found:
             return
         self._put(kind, found, source)
-        if kind in (NAME, TEAM) and len(found) > 1:
-            # "Smith apologised" leaks as much as the full name does.
-            for part in found:
-                self._put(kind, (part,), source)
+        if kind in (NAME, TEAM):
+            # "Dr. Jo Smith" is also written "Jo Smith", and "Smith
+            # apologised" leaks as much as the full name does.
+            core = _without_titles(found)
+            if core and core != found:
+                self._put(kind, core, source)
+            if len(core) > 1:
+                for part in core:
+                    self._put(PART if kind == NAME else TEAM_PART, (part,), source)
         digits = re.sub(r"\D", "", value)
         if (
             kind == CONTACT
@@ -342,27 +354,34 @@ class LeakGuard:
     def _is_own_words(self, found: tuple[str, ...]) -> bool:
         if len(found) == 1:
             word = found[0]
-            return len(word) < MIN_WORD or word in self.allowed_words
+            return len(word) < MIN_WORD or word in self.allowed_words or word in TITLES
         return found in self._allowed_runs
 
     def _scan(self, text: str, singles: bool) -> dict[tuple[str, ...], Needle]:
-        """The needles in ``text`` (already folded); one-word ones only if ``singles``."""
+        """The needles in ``text`` (already folded); one-word ones only if ``singles``.
+
+        A word inside a longer needle found there (the surname of a full
+        name) is not a finding of its own.
+        """
         hits: dict[tuple[str, ...], Needle] = {}
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        covered: set[int] = set()
         for i, (_, _, word) in enumerate(tokens):
-            if singles:
-                needle = self._single.get(word)
-                if needle is not None:
-                    hits[needle.words] = needle
             for needle in self._first.get(word, ()):
                 n = len(needle.words)
-                if i + n > len(tokens) or needle.words in hits:
+                if i + n > len(tokens):
                     continue
                 if all(
                     tokens[i + j][2] == needle.words[j]
                     and _joined(text[tokens[i + j - 1][1] : tokens[i + j][0]])
                     for j in range(1, n)
                 ):
+                    hits[needle.words] = needle
+                    covered.update(range(i, i + n))
+        if singles:
+            for i, (_, _, word) in enumerate(tokens):
+                needle = self._single.get(word)
+                if needle is not None and i not in covered:
                     hits[needle.words] = needle
         return hits
 
@@ -394,18 +413,18 @@ class LeakGuard:
         for fmt, text in texts.items():
             if fmt not in ("html", "md"):
                 continue
+            noted: set[str] = set()  # each needle once per format, where it shows most plainly
             for where, surface, singles in _surfaces(fmt, text):
                 for needle in self._scan(surface, singles).values():
-                    place = _in_summary(self, needle.words, folded_summaries) or where
-                    note(needle.kind, needle.key, needle.sources, place, fmt)
+                    if needle.key not in noted:
+                        noted.add(needle.key)
+                        place = _in_summary(self, needle.words, folded_summaries) or where
+                        note(needle.kind, needle.key, needle.sources, place, fmt)
                 for minute, sources in self._scan_times(surface, event_id):
-                    note(
-                        TIME,
-                        "{:04d}-{:02d}-{:02d} {:02d}:{:02d}".format(*minute),
-                        sources,
-                        where,
-                        fmt,
-                    )
+                    key = "{:04d}-{:02d}-{:02d} {:02d}:{:02d}".format(*minute)
+                    if key not in noted:
+                        noted.add(key)
+                        note(TIME, key, sources, where, fmt)
         out = []
         for (key, where), (kind, sources, fmts) in seen.items():
             digest = hashlib.sha256(f"{event_id}\n{kind}\n{key}\n{where}".encode()).hexdigest()
@@ -445,6 +464,15 @@ def _in_summary(
         if any(tuple(tokens[i : i + n]) == needle for i in range(len(tokens) - n + 1)):
             return f"the public summary of case {case_id}"
     return None
+
+
+def _without_titles(found: tuple[str, ...]) -> tuple[str, ...]:
+    start, end = 0, len(found)
+    while start < end and found[start] in TITLES:
+        start += 1
+    while end > start and found[end - 1] in TITLES:
+        end -= 1
+    return found[start:end]
 
 
 def _joined(gap: str) -> bool:
@@ -489,11 +517,14 @@ def _unescape(text: str) -> str:
     return _html.unescape(text)
 
 
+TEXT = "the report's text"
+
+
 def _surfaces(fmt: str, text: str) -> list[tuple[str, str, bool]]:
     """(where, folded text, one-word needles too) for each part of a rendered report."""
     if fmt == "md":
         plain = _html.unescape(_MD_ESCAPE.sub(r"\1", text))
-        return [("the Markdown", fold(plain), True)]
+        return [(TEXT, fold(plain), True)]
     raw = _unescape(text)
     visible = _HIDDEN.sub("\n", text)
     visible = _BLOCK_TAG.sub("\n", visible)
@@ -501,7 +532,7 @@ def _surfaces(fmt: str, text: str) -> list[tuple[str, str, bool]]:
     attributes = "\n".join(a or b for a, b in _ATTRIBUTE.findall(text))
     charts = "\n".join(_chart_strings(script) for script in _SCRIPT.findall(text))
     return [
-        ("the page text", fold(visible), True),
+        (TEXT, fold(visible), True),
         ("an attribute of the page", fold(_html.unescape(attributes)), True),
         ("a chart's data", fold(charts), True),
         ("the page source", fold(raw), False),
@@ -586,7 +617,7 @@ _CLOCK = (
 )
 _TIME_AFTER = re.compile(r"(?:\s*(?:,|t|at|@|on|-|–|—|\|)\s*|\s+)" + _CLOCK + r"(?![\d\w])")
 _TIME_BEFORE = re.compile(r"(?<!\d)" + _CLOCK + r"\s*(?:,|on|the|-|–|—)?\s*(?:the\s+)?$")
-_EPOCH = re.compile(r"(?<![\d.])(\d{13}|\d{10})(?:\.0+)?(?![\d.])")
+_EPOCH = re.compile(r"(?<![\d.])(\d{9,13})(?:\.0+)?(?!\d|\.\d)")
 
 
 def _clock(match: re.Match[str]) -> tuple[int, int] | None:
@@ -638,8 +669,9 @@ def find_times(text: str) -> set[Minute]:
                 if clock is not None:
                     found.update((y, m, d, *clock) for y, m, d in days)
     for match in _EPOCH.finditer(text):
+        # Seconds have 9-10 digits from 1973 to 2286, milliseconds 11-13.
         number = int(match.group(1))
-        seconds = number / 1000 if len(match.group(1)) == 13 else number
+        seconds = number / 1000 if len(match.group(1)) > 10 else number
         try:
             stamp = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=seconds)
         except OverflowError:

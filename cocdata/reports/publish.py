@@ -35,8 +35,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,6 +69,7 @@ INDEX_TEXT = (
     "the teams did about them. Each report is anonymised; counts below a threshold are shown as "
     "fewer than the threshold. Event Dates Reports Under the code of conduct Outside the code of "
     "conduct Still open Described Report All events not available yet at least html md pdf "
+    "not available Published"
     "Transparency report"
 )
 
@@ -113,7 +115,9 @@ class PublishOutcome:
     events: list[EventOutcome]
     index: list[Path] = field(default_factory=list)
     index_problem: str | None = None
-    removed: list[Path] = field(default_factory=list)
+    removed: list[tuple[Path, str]] = field(default_factory=list)
+    """Files taken out of the output folder: the guard now finds something in them, or their
+    event is no longer in the store."""
     ignored_accepts: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
@@ -358,7 +362,9 @@ def publish_transparency(
     if todo:
         from cocdata.reports.engine import render
 
-        results = render(todo, workers=workers, progress=progress, before_write=before_write)
+        with _quiet(logging.getLogger("cocdata.reports.engine")):
+            # Each failure is in the outcome; the engine's own log line would say it twice.
+            results = render(todo, workers=workers, progress=progress, before_write=before_write)
     else:
         results = []
     for job, result in zip(todo, results, strict=True):
@@ -383,9 +389,16 @@ def publish_transparency(
             for path in stale[event_id]:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
-                    outcome.removed.append(path)
+                    outcome.removed.append((path, "the leak guard now finds something in it"))
             entries.pop(event_id, None)
     outcome.events = [by_event[e] for e in ids]
+    if event_ids is None:
+        # Every event was asked for: reports of events no longer in the store go.
+        for gone in sorted(set(entries) - set(events)):
+            for name in entries.pop(gone).get("files", []):
+                with contextlib.suppress(FileNotFoundError):
+                    (out / name).unlink()
+                    outcome.removed.append((out / name, "its event is no longer in the store"))
     seen_ids = {f.id for found in overrides.values() for f in found}
     seen_ids |= {a for e in ids for a in (entries.get(e) or {}).get("accepted", [])}
     outcome.ignored_accepts = sorted(accepted_ids - seen_ids)
@@ -398,6 +411,16 @@ def publish_transparency(
     except LeakFound as exc:
         outcome.index_problem = f"The index was not written: {exc.message}"
     return outcome
+
+
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _all_exist(files: list[Path]) -> bool:
@@ -483,22 +506,29 @@ def index_rows(
     rows = []
     for event_id in event_ids_of(store):
         event = events[event_id]
-        view: PublicView = view_of(event, records, store.vocab, k)
-        s = view.shown
         files = (entries.get(event_id) or {}).get("files", [])
         links = {Path(f).suffix.lstrip("."): f for f in files if (out / f).is_file()}
+        try:
+            view: PublicView = view_of(event, records, store.vocab, k)
+        except Exception:
+            # Whatever broke this event's report must not take the index of the
+            # others with it; the event's own failure is reported on its own.
+            counts = dict.fromkeys(INDEX_COLUMNS, Shown("not available", 0, "withheld"))
+        else:
+            s = view.shown
+            counts = {
+                "total": s.total,
+                "within": s.within,
+                "outside": s.outside,
+                "open": s.open,
+                "described": show(len(view.lines), k),
+            }
         rows.append(
             IndexRow(
                 event_id=event_id,
                 name=event.name,
                 dates=period(event.start, event.end),
-                counts={
-                    "total": s.total,
-                    "within": s.within,
-                    "outside": s.outside,
-                    "open": s.open,
-                    "described": show(len(view.lines), k),
-                },
+                counts=counts,
                 links=links,
             )
         )

@@ -48,7 +48,14 @@ import pandas as pd
 import pyarrow as pa
 
 from cocdata.errors import NotFound, ReportFailed
-from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, Shown, check_min_count, protect, show
+from cocdata.reports.disclosure import (
+    DEFAULT_MIN_COUNT,
+    Shown,
+    all_withheld,
+    check_min_count,
+    protect,
+    show,
+)
 from cocdata.reports.present import Block, chart, field_list, heading, table, text
 
 if TYPE_CHECKING:
@@ -510,6 +517,8 @@ def behaviour(view: PublicView) -> list[Block]:
     blocks = [heading("Reports by kind of behaviour", 2)]
     if not s.coc:
         return [*blocks, text("No report under the code of conduct.")]
+    if all_withheld(s.coc):
+        return [*blocks, text(WITHHELD_TABLE.format(k=view.min_count))]
     blocks.append(_count_table(s.coc, s.labels, "Kind of behaviour (code of conduct clause)"))
     blocks.append(
         bar_chart(
@@ -526,6 +535,8 @@ def outside(view: PublicView) -> list[Block]:
     blocks = [heading("Matters outside the code of conduct", 2)]
     if not s.outside_kinds:
         return [*blocks, text("None.")]
+    if all_withheld(s.outside_kinds):
+        return [*blocks, text(WITHHELD_TABLE.format(k=view.min_count))]
     return [*blocks, _count_table(s.outside_kinds, s.labels, "Kind of matter")]
 
 
@@ -535,6 +546,8 @@ def actions(view: PublicView) -> list[Block]:
     blocks = [heading("Actions taken", 2)]
     if not s.actions:
         return [*blocks, text("No case has been decided yet.")]
+    if all_withheld(s.actions):
+        return [*blocks, text(WITHHELD_TABLE.format(k=view.min_count))]
     order = _ordered(s.actions, s.labels)
     return [
         *blocks,
@@ -562,6 +575,11 @@ def described(view: PublicView) -> list[Block]:
     return blocks
 
 
+WITHHELD_TABLE = (
+    "Too few reports to break down here without giving away a count below {k}: "
+    "this breakdown is withheld."
+)
+
 RULES = (
     "Each report is one case. A follow-up report about an incident while its case is still "
     "open is added to that case and not counted again.",
@@ -579,10 +597,10 @@ RULES = (
 
 SUPPRESSION_RULE = (
     "To protect the people involved, a count below {k} is shown as 'fewer than {k}' (and its "
-    "bar drawn at {k}). Where the other counts of a table would give such a count away, one "
-    "more count is shown only as 'at least' a lower number, or withheld. A case is not "
-    "described where that would single out a kind of behaviour or action whose count is not "
-    "shown exactly."
+    "bar drawn at {k}). Where the other counts of a table would give such a count away, other "
+    "counts are shown only as 'at least' a lower number, or the table is withheld. A case is "
+    "not described where that would single out a kind of behaviour or action whose count is "
+    "not shown exactly."
 )
 
 
@@ -610,6 +628,7 @@ def fixed_text() -> list[str]:
     return [
         *RULES,
         SUPPRESSION_RULE,
+        WITHHELD_TABLE,
         UNCATEGORISED_LABEL,
         NO_ACTION_RECORDED_LABEL,
         "Transparency report Reports to the Code of Conduct response team about this event, "
