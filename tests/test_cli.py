@@ -37,9 +37,17 @@ def run(tmp_path, monkeypatch):
 
 
 def test_the_command_list_is_complete():
-    assert {"init", "import", "export", "show", "demo", "app", "lab", "report case"} <= set(
-        COMMANDS
-    )
+    assert {
+        "init",
+        "import",
+        "export",
+        "show",
+        "demo",
+        "app",
+        "lab",
+        "report case",
+        "report transparency",
+    } <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -169,6 +177,35 @@ def test_report_case_mistakes_are_explained(run, tmp_path, args, code, message):
     assert proc.returncode == code, proc.stderr
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        ([], 1, "Name the event(s) with --event ID, or --all"),
+        (["--all", "--event", "djangocon-2000"], 1, "(not both)"),
+        (["--event", "no-such-event"], 3, "There is no event 'no-such-event'"),
+        (["--all", "-f", "docx"], 8, "Unknown report format 'docx'"),
+        (["--all", "--min-count", "2"], 8, "'fewer than 2' could only mean 1"),
+        (["--all", "--min-count", "0"], 2, "Invalid value for '--min-count'"),
+    ],
+)
+def test_report_transparency_mistakes_are_explained(tmp_path, args, code, message):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(GUIDE_EXAMPLE) + "\n")
+    env = {**os.environ, "COCDATA_STORE": str(tmp_path / "store")}
+    subprocess.run([sys.executable, "-m", "cocdata.cli", "import", str(path)], env=env, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cocdata.cli", "report", "transparency", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == code, proc.stderr
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "reports").exists()
 
 
 @pytest.mark.slow
