@@ -59,6 +59,8 @@ DEFAULT_PRELOAD = (
     "cocdata.reports.present",
     "cocdata.store",
     "cocdata.reports.case",
+    "cocdata.reports.transparency",
+    "cocdata.analysis.trends",
 )
 """Libraries report templates import; preloaded by the fork server."""
 

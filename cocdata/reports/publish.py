@@ -37,7 +37,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,7 +69,7 @@ INDEX_TEXT = (
     "the teams did about them. Each report is anonymised; counts below a threshold are shown as "
     "fewer than the threshold. Event Dates Reports Under the code of conduct Outside the code of "
     "conduct Still open Described Report All events not available yet at least html md pdf "
-    "not available Published"
+    "not available Published an earlier report not updated yet"
     "Transparency report"
 )
 
@@ -383,10 +383,16 @@ def publish_transparency(
                 "accepted": [f.id for f in overrides.get(event_id, [])],
                 "rendered": dt.datetime.now().isoformat(timespec="seconds"),
             }
-        elif event_id in stale:
+        elif old and (
+            event_id in stale
+            or (
+                _all_exist(old)
+                and _recheck(guard, event_id, job.title, old, summaries, entries[event_id])
+            )
+        ):
             # The files written before hold something the guard now finds, and
             # no clean report replaced them: they must not stay published.
-            for path in stale[event_id]:
+            for path in old:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
                     outcome.removed.append((path, "the leak guard now finds something in it"))
@@ -406,8 +412,9 @@ def publish_transparency(
     manifest = {"format": 1, "events": entries}
     out.mkdir(parents=True, exist_ok=True)
     _write_text(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    not_updated = {e.event_id for e in outcome.events if e.status in (BLOCKED, FAILED)}
     try:
-        outcome.index = write_index(store, out, entries, records, k, guard)
+        outcome.index = write_index(store, out, entries, records, k, guard, not_updated)
     except LeakFound as exc:
         outcome.index_problem = f"The index was not written: {exc.message}"
     return outcome
@@ -484,7 +491,12 @@ class IndexRow:
     dates: str
     counts: dict[str, Shown]
     links: dict[str, str]
+    earlier: bool = False
+    """The linked report is an earlier one: this run's could not be written."""
 
+
+NOT_AVAILABLE = " (report not available yet)"
+EARLIER = " (an earlier report; not updated yet)"
 
 INDEX_COLUMNS = {
     "total": "Reports",
@@ -569,9 +581,9 @@ def index_texts(rows: list[IndexRow], k: int, generated: dt.date) -> dict[str, s
         link = _link(r, ("html", "pdf", "md"))
         name = escape_html(r.name)
         cell = (
-            f'<a href="{escape_html(quote(link))}">{name}</a>'
+            f'<a href="{escape_html(quote(link))}">{name}</a>{EARLIER if r.earlier else ""}'
             if link
-            else f"{name} (report not available yet)"
+            else f"{name}{NOT_AVAILABLE}"
         )
         nums = "".join(
             f'<td class="cocdata-number">{escape_html(r.counts[key].text)}</td>'
@@ -621,7 +633,11 @@ def index_texts(rows: list[IndexRow], k: int, generated: dt.date) -> dict[str, s
     def md_row(r: IndexRow) -> str:
         link = _link(r, ("md", "html", "pdf"))
         name = escape_markdown(r.name)
-        cell = f"[{name}](<{quote(link)}>)" if link else f"{name} (report not available yet)"
+        cell = (
+            f"[{name}](<{quote(link)}>){EARLIER if r.earlier else ''}"
+            if link
+            else f"{name}{NOT_AVAILABLE}"
+        )
         nums = " | ".join(escape_markdown(r.counts[key].text) for key in INDEX_COLUMNS)
         return f"| {cell} | {escape_markdown(r.dates)} | {nums} |"
 
@@ -652,9 +668,15 @@ def write_index(
     records: Frames,
     k: int,
     guard: LeakGuard,
+    not_updated: Collection[str] = (),
 ) -> list[Path]:
-    """Check and write ``index.html`` and ``index.md``; raises :class:`LeakFound` instead."""
+    """Check and write ``index.html`` and ``index.md``; raises :class:`LeakFound` instead.
+
+    Events in ``not_updated`` link the report written before, marked as such.
+    """
     rows = index_rows(store, records, k, entries, out)
+    for row in rows:
+        row.earlier = row.event_id in not_updated and bool(row.links)
     texts = index_texts(rows, k, dt.date.today())
     guard.check("", "The index of transparency reports", texts)
     written = []

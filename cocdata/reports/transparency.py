@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -156,16 +156,31 @@ def _pandas(table: pa.Table) -> pd.DataFrame:
 
 def _check_public(table: pa.Table) -> None:
     """Refuse a table holding more than the public columns (a store that ignored the selection)."""
-    allowed_top = {c.split(".")[0] for c in PUBLIC_COLUMNS} | {"case_id", "rev"}
-    extra = [name for name in table.column_names if name not in allowed_top]
-    identity = table.schema.field("identity").type if "identity" in table.column_names else None
-    if identity is not None:
-        extra += [f"identity.{f.name}" for f in identity if f.name not in PUBLIC_IDENTITY_FIELDS]
+    allowed = {*PUBLIC_COLUMNS, "case_id", "rev"}
+    extra = [
+        path
+        for path in _leaf_paths(table.schema)
+        if not any(path == a or path.startswith(f"{a}.") for a in allowed)
+    ]
     if extra:
         raise ReportFailed(
             f"The store returned columns a public report must not read: {', '.join(extra)}.",
             "This is a bug in cocdata; nothing was rendered. Please report it.",
         )
+
+
+def _leaf_paths(fields: Iterable[pa.Field], prefix: str = "") -> list[str]:
+    """Every leaf column as a parquet path: ``report.made_at``, ``actions.list.element.kind``."""
+    out = []
+    for f in fields:
+        path, kind = f"{prefix}{f.name}", f.type
+        while pa.types.is_list(kind) or pa.types.is_large_list(kind):
+            path, kind = f"{path}.list.element", kind.value_type
+        if pa.types.is_struct(kind):
+            out += _leaf_paths(list(kind), f"{path}.")
+        else:
+            out.append(path)
+    return out
 
 
 # -- counting ---------------------------------------------------------------
