@@ -19,7 +19,8 @@ through the report engine (``<out>/<event id>/report.html``, ``.md``,
   and whose files are all there is not rendered again (``force`` renders
   it anyway), but its files are still checked against the store's current
   names, since a name saved since then in another event's case could now
-  be in them.
+  be in them (a report written as PDF only cannot be read again, so it is
+  always rendered anew).
 - **Failures stay apart.** One event's failure or block does not stop the
   others; the outcome lists each event, and the index is written in every
   case, linking the reports that exist.
@@ -332,7 +333,8 @@ def publish_transparency(
         title = f"Transparency report: {events[event_id].name}"
         entry = entries.get(event_id)
         files = [out / f for f in (entry or {}).get("files", [])]
-        if not force and entry and entry.get("key") == keys[event_id] and _all_exist(files):
+        unchanged = entry and entry.get("key") == keys[event_id]
+        if not force and unchanged and _all_exist(files) and _checkable(files):
             problem = _recheck(guard, event_id, title, files, summaries, entry)
             if problem is None:
                 by_event[event_id] = EventOutcome(event_id, title, UNCHANGED, files)
@@ -432,6 +434,11 @@ def _quiet(logger: logging.Logger) -> Iterator[None]:
 
 def _all_exist(files: list[Path]) -> bool:
     return bool(files) and all(p.is_file() for p in files)
+
+
+def _checkable(files: list[Path]) -> bool:
+    """Whether the guard can read the pages again (it reads HTML and Markdown, not PDF)."""
+    return any(p.suffix in (".html", ".md") for p in files)
 
 
 def _summaries(records: Frames) -> dict[str, dict[str, str]]:
