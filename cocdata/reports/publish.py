@@ -9,9 +9,11 @@ through the report engine (``<out>/<event id>/report.html``, ``.md``,
   :class:`cocdata.reports.leaks.LeakGuard` before writing it; a finding
   blocks that event's report (nothing is written for it) and the others go
   on. ``accept`` lists finding ids to publish anyway; each such override is
-  appended to ``<store>/logs/transparency-overrides.jsonl`` (who, when,
-  which event, which findings: case and field, never the value), inside the
-  store, which only the team can read. The index is checked too.
+  recorded in the store's access log (:mod:`cocdata.accesslog`: who, when,
+  which event, which findings: case and field, never the value), which only
+  the team can read. The index is checked too.
+- **Access log.** Before rendering, one entry records which events' reports
+  are rendered, for which cases, to which folder.
 - **Unchanged events are skipped.** ``<out>/manifest.json`` keeps, per
   event, a key made of the store's fingerprint of that event (its cases'
   revisions and the event record), the template, the code that renders it,
@@ -62,8 +64,6 @@ REPORT_NAME = "report"
 """Each event's report is ``<out>/<event id>/report.<format>``."""
 MANIFEST = "manifest.json"
 INDEX = "index"
-OVERRIDE_LOG = Path("logs") / "transparency-overrides.jsonl"
-"""Where, inside the store, publishing despite a leak finding is recorded."""
 
 INDEX_TEXT = (
     "Transparency reports Reports to the Code of Conduct response teams of our events, and what "
@@ -213,34 +213,40 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(stage, path)
 
 
-def record_override(store: Store, event_id: str, accepted: Sequence[Finding]) -> Path:
-    """Append a publication despite leak findings to the store's override log."""
-    from cocdata import config
+def record_override(store: Store, event_id: str, accepted: Sequence[Finding]) -> None:
+    """Record in the access log that a report was published despite these leak findings."""
+    from cocdata import accesslog
 
-    path = store.root / OVERRIDE_LOG
-    path.parent.mkdir(mode=0o700, exist_ok=True)
-    entry = {
-        "at": dt.datetime.now().isoformat(timespec="seconds"),
-        "by": config.team_member(),
-        "event_id": event_id,
-        "findings": [
-            {
-                "id": f.id,
-                "kind": f.kind,
-                "from": [str(s) for s in f.sources],
-                "seen_in": f.where,
-                "formats": list(f.formats),
-            }
-            for f in accepted
-        ],
-    }
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        os.write(fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return path
+    cases = [s.case_id for f in accepted for s in f.sources if s.case_id]
+    said = []
+    for f in accepted:
+        sources = ", ".join(str(s) for s in f.sources[:3])
+        more = f" and {len(f.sources) - 3} more" if len(f.sources) > 3 else ""
+        said.append(f"[{f.id}] {f.kind} from {sources}{more}, seen in {f.where}")
+    accesslog.record(
+        store,
+        "report",
+        cases,
+        detail=f"transparency report of event {event_id} published despite the leak guard's "
+        f"finding(s): {'; '.join(said)}",
+    )
+
+
+def record_rendering(store: Store, records: Frames, event_ids: Sequence[str], out: Path) -> None:
+    """Record in the access log, before rendering, which events' reports go where."""
+    from cocdata import accesslog
+
+    cases = records.cases.loc[records.cases["event_id"].isin(event_ids), "case_id"]
+    shown = ", ".join(event_ids[:8]) + (
+        f" and {len(event_ids) - 8} more" if len(event_ids) > 8 else ""
+    )
+    accesslog.record(
+        store,
+        "report",
+        [str(c) for c in cases],
+        detail=f"transparency reports of {len(event_ids)} event(s) ({shown}) to {out}: "
+        "statistics and public summaries only",
+    )
 
 
 # -- the guard -------------------------------------------------------------------
@@ -363,6 +369,8 @@ def publish_transparency(
 
     if todo:
         from cocdata.reports.engine import render
+
+        record_rendering(store, records, [j.parameters["event_id"] for j in todo], out)
 
         with _quiet(logging.getLogger("cocdata.reports.engine")):
             # Each failure is in the outcome; the engine's own log line would say it twice.

@@ -318,12 +318,18 @@ def test_the_command_blocks_a_leak_then_publishes_it_when_accepted(tmp_path: Pat
     assert accepted.returncode == 0, accepted.stderr
     assert "published despite finding(s)" in accepted.stderr
     assert (report / "report.html").is_file()
-    log = (store.root / publish.OVERRIDE_LOG).read_text()
-    entry = json.loads(log.splitlines()[-1])
-    assert entry["event_id"] == EVENT["id"] and entry["by"] == "Team Member"
-    assert sorted(f["id"] for f in entry["findings"]) == sorted(set(ids))
-    assert SECRET_NAME not in log
-    assert oct((store.root / publish.OVERRIDE_LOG).stat().st_mode & 0o777) == "0o600"
+    from cocdata import accesslog
+
+    log = accesslog.entries(Store.open(store.root, create=False))
+    override = log[-1]
+    assert override.action == "report" and override.by == "Team Member"
+    assert f"transparency report of event {EVENT['id']} published despite" in override.detail
+    assert all(f"[{i}]" in override.detail for i in ids)
+    assert "case-two" in override.cases
+    # Each run that rendered is logged before it rendered: blocked, then accepted.
+    rendered = [e for e in log if e.detail.startswith("transparency reports of 1 event(s)")]
+    assert len(rendered) == 2 and set(rendered[0].cases) >= {"case-one", "case-nine"}
+    assert SECRET_NAME not in "\n".join(e.line() for e in log)
 
 
 def test_demo_renders_the_reports_and_says_where_the_index_is(tmp_path: Path, monkeypatch) -> None:
