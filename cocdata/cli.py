@@ -489,8 +489,8 @@ def report_transparency(
         typer.Option(
             "--min-count",
             "-k",
-            help="Show any count below this as 'fewer than K' and describe no case that would "
-            "single one out. 1 shows every count.",
+            help="Show any count below K as 'fewer than K' and describe no case that would "
+            "single one out. 1 (the default) shows every count; 3 or more hides small ones.",
             min=1,
         ),
     ] = 1,
