@@ -196,7 +196,8 @@ class Finding:
 
     def __str__(self) -> str:
         first = str(self.sources[0]) if self.sources else "the store"
-        more = len({s.case_id for s in self.sources[1:] if s.case_id})
+        cases = {s.case_id for s in self.sources if s.case_id}
+        more = len(cases - {self.sources[0].case_id}) if self.sources else 0
         also = f" (and {more} more case{'s' if more != 1 else ''})" if more else ""
         fmts = " and ".join({"html": "HTML", "md": "Markdown"}.get(f, f) for f in self.formats)
         return f"[{self.id}] {self.kind}: {first}{also}, seen in {self.where} ({fmts})"
