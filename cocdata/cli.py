@@ -1,12 +1,16 @@
 """The ``cocdata`` command: parses arguments and hands over to the package.
 
 Every command works on the store named by ``--store``, else ``$COCDATA_STORE``,
-else the embedded default (``~/.local/share/cocdata/store``). Mistakes end in
-a message on stderr and a non-zero exit code, never in a traceback.
+else the embedded default (``~/.local/share/cocdata/store``). The key of an
+encrypted store comes from ``cocdata --key-file FILE``, ``$COCDATA_KEY_FILE``,
+``$COCDATA_PASSPHRASE``, or a passphrase prompt when there is a terminal.
+Mistakes end in a message on stderr and a non-zero exit code, never in a
+traceback.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -15,8 +19,8 @@ from typing import Annotated
 
 import typer
 
-from cocdata import config
-from cocdata.errors import CocdataError
+from cocdata import config, crypto
+from cocdata.errors import CocdataError, LockedStore
 
 app = typer.Typer(
     name="cocdata",
@@ -43,10 +47,78 @@ MemberOption = Annotated[
 ]
 
 
-def _open(store: Path | None, create: bool = True):
+NewKeyFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--key-file",
+        help="Keep the store key in this file (made if missing; an existing key file's key "
+        "is used). Without it, a passphrase protects the key.",
+        show_default=False,
+    ),
+]
+
+
+@app.callback(
+    epilog="Example: cocdata --key-file ~/coc/team.key show amber-falcon",
+)
+def _options(
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--key-file",
+            help="Key file of an encrypted store. Default: $COCDATA_KEY_FILE, else "
+            "$COCDATA_PASSPHRASE, else a passphrase prompt.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Code of Conduct incident records: capture, store, analyse and report."""
+    if key_file is not None:
+        os.environ[crypto.KEY_FILE_ENV] = str(key_file.expanduser().resolve())
+
+
+def _open(store: Path | None, create: bool = True, need_key: bool = True):
+    """Open the store; with ``need_key``, unlock an encrypted one (asking on a terminal)."""
     from cocdata.store import Store
 
-    return Store.open(store, create=create)
+    opened = Store.open(store, create=create)
+    if need_key and opened.locked:
+        if not sys.stdin.isatty():
+            raise crypto.locked_error(opened.root, "this command")
+        _ask_passphrase(opened)
+    return opened
+
+
+def _ask_passphrase(opened) -> None:
+    for attempt in range(3):
+        passphrase = getpass.getpass(f"Passphrase of the store at {opened.root}: ")
+        try:
+            opened.unlock(passphrase=passphrase)
+            return
+        except LockedStore as exc:
+            if attempt == 2:
+                raise
+            _say(exc.message)
+
+
+def _new_passphrase(what: str = "the store") -> str | None:
+    """A new passphrase: $COCDATA_PASSPHRASE, else typed twice at a terminal, else None."""
+    given = os.environ.get(crypto.PASSPHRASE_ENV)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        return None
+    for _ in range(3):
+        first = getpass.getpass(f"New passphrase for {what} (four or more random words): ")
+        try:
+            crypto.check_new_passphrase(first)
+        except LockedStore as exc:
+            _say(exc.message)
+            continue
+        if getpass.getpass("The same passphrase again: ") == first:
+            return first
+        _say("The two passphrases differ.")
+    raise LockedStore("No passphrase was set; nothing was changed.", "Run the command again.")
 
 
 def _say(text: str) -> None:
@@ -60,14 +132,154 @@ def _private_file(path: Path):
     return os.fdopen(fd, "w", encoding="utf-8")
 
 
-@app.command(epilog="Example: cocdata init --store ~/coc/pycon-store")
-def init(store: StoreOption = None) -> None:
+@app.command(
+    epilog="Example: cocdata init --store ~/coc/pycon-store\n\n"
+    "Encrypted: cocdata init --encrypt --store ~/coc/pycon-store   (asks for a passphrase)\n\n"
+    "With a key file instead: cocdata init --encrypt --key-file ~/coc/team.key"
+)
+def init(
+    store: StoreOption = None,
+    encrypt: Annotated[
+        bool,
+        typer.Option(
+            help="Encrypt names, contacts, texts, evidence and drafts (statistics stay readable). "
+            "On an existing store this re-writes it, as 'cocdata encrypt' does."
+        ),
+    ] = False,
+    key_file: NewKeyFileOption = None,
+) -> None:
     """Create an empty store (a folder readable only by you) with the default vocabularies."""
     from cocdata.store import Store
 
-    opened = Store.init(config.store_path(store))
+    path = config.store_path(store)
+    if not encrypt:
+        opened = Store.init(path)
+        _say(
+            f"Store ready at {opened.root}. Vocabularies can be edited in "
+            f"{opened.root / 'cocdata.toml'}."
+        )
+        return
+    if (path / "cocdata.toml").exists():
+        _encrypt_existing(path, key_file)
+        return
+    passphrase = _new_passphrase() if key_file is None else os.environ.get(crypto.PASSPHRASE_ENV)
+    opened = Store.init(path, encrypt=True, passphrase=passphrase, key_file=key_file)
+    _say(f"Encrypted store ready at {opened.root}.")
+    _say_how_to_unlock(passphrase is not None, key_file)
+
+
+def _say_how_to_unlock(passphrase: bool, key_file: Path | None) -> None:
+    ways, things = [], []
+    if passphrase:
+        ways.append("its passphrase (typed when asked, or in COCDATA_PASSPHRASE)")
+        things.append("the passphrase")
+    if key_file is not None:
+        ways.append(f"the key file {key_file} (--key-file or COCDATA_KEY_FILE)")
+        things.append("a copy of the key file")
     _say(
-        f"Store ready at {opened.root}. Vocabularies can be edited in {opened.root / 'cocdata.toml'}."
+        "It opens with " + " or ".join(ways) + ". Without that, nothing identifying in it can "
+        "ever be read again: keep " + " and ".join(things) + " somewhere safe, away from the store."
+    )
+
+
+def _encrypt_existing(store: Path | None, key_file: Path | None) -> None:
+    opened = _open(store, create=False, need_key=False)
+    passphrase = None
+    if opened.encrypted:
+        if opened.locked:
+            _open(store, create=False)  # unlock, asking if need be
+    elif key_file is None:
+        passphrase = _new_passphrase()
+    else:
+        passphrase = os.environ.get(crypto.PASSPHRASE_ENV)
+    report = opened.encrypt(passphrase=passphrase, key_file=key_file)
+    done = report.cases + report.blobs + report.drafts + report.quarantine
+    _say(
+        f"Encrypted {done} file(s) at {opened.root}: {report.cases} case file(s), "
+        f"{report.blobs} evidence file(s), {report.drafts} draft(s), "
+        f"{report.quarantine} quarantined file(s)"
+        + (f"; removed {report.temp_removed} leftover temp file(s)" if report.temp_removed else "")
+        + "."
+    )
+    if report.new_key:
+        _say_how_to_unlock(passphrase is not None, key_file)
+    for line in report.problems + (report.verify.problems if report.verify else []):
+        _say(f"  problem: {line}")
+    if not report.ok:
+        raise typer.Exit(7)
+    _say(
+        "Verified: every revision is present and unaltered. The old unencrypted bytes were "
+        "deleted, but the disk may keep them until they are overwritten: use disk encryption too."
+    )
+
+
+@app.command(
+    epilog="Example: cocdata encrypt   (asks for a new passphrase)\n\n"
+    "With a key file instead: cocdata encrypt --key-file ~/coc/team.key\n\n"
+    "Finishing an interrupted run: COCDATA_PASSPHRASE=... cocdata encrypt"
+)
+def encrypt(store: StoreOption = None, key_file: NewKeyFileOption = None) -> None:
+    """Encrypt an existing store in place: every case file, evidence file and draft.
+
+    Each file is re-written encrypted, read back and compared before it
+    replaces the original, so an interruption loses nothing; run the command
+    again to finish. Close open forms first: they cannot save until they are
+    restarted with the key.
+    """
+    _encrypt_existing(store, key_file)
+
+
+key_app = typer.Typer(
+    help="The key of an encrypted store: change its passphrase, or write it to a key file.",
+    no_args_is_help=True,
+)
+app.add_typer(key_app, name="key")
+
+
+@key_app.command(
+    "passphrase",
+    epilog="Example: cocdata key passphrase   (asks for the current, then the new passphrase)",
+)
+def key_passphrase(store: StoreOption = None) -> None:
+    """Set or change the passphrase that unlocks the store (nothing else is re-written).
+
+    The new passphrase is typed twice, or taken from $COCDATA_NEW_PASSPHRASE.
+    """
+    opened = _open(store, create=False)
+    if not opened.encrypted:
+        raise LockedStore(
+            f"The store at {opened.root} is not encrypted, so it has no passphrase.",
+            "Encrypt it with 'cocdata encrypt'.",
+        )
+    new = os.environ.get("COCDATA_NEW_PASSPHRASE")
+    if not new:
+        if not sys.stdin.isatty():
+            raise LockedStore(
+                "No new passphrase was given; nothing was changed.",
+                "Run the command at a terminal, or set COCDATA_NEW_PASSPHRASE.",
+            )
+        saved = os.environ.pop(crypto.PASSPHRASE_ENV, None)
+        try:
+            new = _new_passphrase()
+        finally:
+            if saved is not None:
+                os.environ[crypto.PASSPHRASE_ENV] = saved
+    assert new is not None
+    opened.set_passphrase(new)
+    _say(f"The store at {opened.root} now opens with the new passphrase (and its key files).")
+
+
+@key_app.command("file", epilog="Example: cocdata key file ~/coc/team.key")
+def key_file_(
+    out: Annotated[Path, typer.Argument(help="The new key file (it must not exist yet).")],
+    store: StoreOption = None,
+) -> None:
+    """Write the store key to a new key file, readable only by you (for a server or CI)."""
+    opened = _open(store, create=False)
+    path = opened.write_key_file(out)
+    _say(
+        f"Wrote the key of {opened.root} to {path}. Anyone holding it can read the store: "
+        "keep it out of git and away from copies of the store."
     )
 
 
@@ -166,7 +378,7 @@ def cases(
     """List cases as a table: code name, event, status, received, categories, space."""
     from cocdata.summary import case_table
 
-    typer.echo(case_table(_open(store, create=False), event=event, status=status))
+    typer.echo(case_table(_open(store, create=False, need_key=False), event=event, status=status))
 
 
 @app.command(epilog="Example: cocdata show amber-falcon --history --access")
@@ -212,11 +424,16 @@ def verify(
     store: StoreOption = None,
 ) -> None:
     """Check every file and every case's chain of revisions; set damaged files aside."""
-    report = _open(store, create=False).verify(quarantine=quarantine)
+    report = _open(store, create=False, need_key=False).verify(quarantine=quarantine)
     _say(
         f"Checked {report.files} file(s), {report.revisions} revision(s) of {report.cases} case(s), "
         f"{report.blobs} evidence file(s)."
     )
+    if report.locked:
+        _say(
+            "The store is encrypted and no key was given: only the statistics and the links "
+            "between revisions were checked. " + crypto.HOW_TO_GIVE_KEY
+        )
     for line in report.problems:
         _say(f"  problem: {line}")
     for name in report.quarantined:
@@ -224,6 +441,9 @@ def verify(
     if not report.ok:
         _say("The store has problems (listed above). Cases in the other files still load.")
         raise typer.Exit(7)
+    if report.locked:
+        _say("All good as far as it could be checked without the key.")
+        return
     _say("All good: every revision is present and unaltered.")
 
 
@@ -358,6 +578,8 @@ def demo(
     from cocdata.demo import build_demo, render_demo_reports
 
     path = config.store_path(store)
+    if (path / "cocdata.toml").exists() and not fresh:
+        _open(store, create=False)  # unlock an encrypted store, asking if need be
     _say(build_demo(path, seed=seed, n_events=events, fresh=fresh))
     if reports:
         _say(render_demo_reports(path))
@@ -625,6 +847,7 @@ def app_(
     """Serve the report form and the case view as a web app on localhost (no code shown)."""
     from cocdata.forms.serve import serve_app
 
+    _open(store)  # create the store, or unlock an encrypted one, before the server starts
     raise typer.Exit(
         serve_app(store, port=port or 8866, open_browser=not no_browser, folder=folder)
     )
@@ -643,6 +866,7 @@ def lab(
     """Open JupyterLab at the report form, with the case notebook beside it."""
     from cocdata.forms.serve import serve_lab
 
+    _open(store)  # create the store, or unlock an encrypted one, before the server starts
     raise typer.Exit(
         serve_lab(store, port=port or 8888, open_browser=not no_browser, folder=folder)
     )

@@ -11,6 +11,12 @@ Layout of a store folder (documented in the README for DuckDB and Spark)::
     quarantine/             files that failed verification, moved aside
     tmp/                    files being written; never read
 
+An encrypted store (``Store.init(path, encrypt=True, ...)`` or ``encrypt()`` on an
+existing one) keeps the same layout; :mod:`cocdata.storeio` encrypts whatever
+identifies someone in every file it writes, and :mod:`cocdata.crypto` holds
+the key. Without the key the statistics still load (``frames()``); anything
+identifying raises ``LockedStore``.
+
 A save writes a new segment file beside the others (temp file, fsync, rename,
 fsync of the folder) and never touches an existing file, so a crash at any
 instant leaves every earlier save intact. Saves take a short exclusive lock on
@@ -35,6 +41,7 @@ import os
 import secrets
 import shutil
 import time
+import tomllib
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
@@ -46,13 +53,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from cocdata import codenames, config, settings, vocab
+from cocdata import codenames, config, crypto, settings, storeio, vocab
 from cocdata.errors import (
     AlreadyExists,
     ChangeSeen,
     Conflict,
     Expunged,
     InvalidRecord,
+    LockedStore,
     NotFound,
     Problem,
     StoreError,
@@ -61,6 +69,7 @@ from cocdata.model import Case, Event, Evidence, check_case
 from cocdata.tables import (
     CASE_SCHEMA,
     EVENT_SCHEMA,
+    IDENTITY_TYPE,
     KEY_COLUMNS,
     Frames,
     RevisionMeta,
@@ -115,10 +124,32 @@ class VerifyReport:
     blobs: int = 0
     quarantined: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    locked: bool = False
+    """The store is encrypted and no key was given: revision contents and
+    evidence were not checked, only the statistics and each chain's links."""
 
     @property
     def ok(self) -> bool:
         return not self.problems and not self.quarantined
+
+
+@dataclass
+class EncryptReport:
+    """What ``encrypt`` did: files re-written by kind, and the verification after."""
+
+    new_key: bool = False
+    resumed: bool = False
+    cases: int = 0
+    blobs: int = 0
+    drafts: int = 0
+    quarantine: int = 0
+    temp_removed: int = 0
+    problems: list[str] = field(default_factory=list)
+    verify: VerifyReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and (self.verify is None or self.verify.ok)
 
 
 @dataclass
@@ -141,30 +172,22 @@ def _segment_name(suffix: str = "") -> str:
 
 
 def read_file(path: Path, columns: list[str] | None = None) -> pa.Table:
-    """Read one parquet file whole (much cheaper than the dataset reader for small files)."""
-    return pq.ParquetFile(path).read(columns=columns)
+    """Read one parquet file whole (much cheaper than the dataset reader for small files).
+
+    Encrypted columns are decrypted with the key this process unlocked;
+    without it, asking for them raises ``LockedStore``.
+    """
+    return storeio.read_table(path, columns)
 
 
 def read_case_rows(path: Path, case_id: str, columns: list[str] | None = None) -> pa.Table:
     """The rows of one case in a file, reading only row groups whose id range holds it."""
-    pf = pq.ParquetFile(path)
-    meta = pf.metadata
-    if meta.num_row_groups > 1:
-        col = pf.schema_arrow.get_field_index("case_id")
-        groups = []
-        for i in range(meta.num_row_groups):
-            stats = meta.row_group(i).column(col).statistics
-            if stats is None or not stats.has_min_max or stats.min <= case_id <= stats.max:
-                groups.append(i)
-        table = pf.read_row_groups(groups, columns=columns)
-    else:
-        table = pf.read(columns=columns)
-    return table.filter(pc.equal(table["case_id"], case_id))
+    return storeio.read_case_rows(path, case_id, columns)
 
 
 def _read_cases_in(path: Path, case_ids: set[str]) -> pa.Table:
     """The rows of several cases in one file, skipping row groups whose id range holds none."""
-    pf = pq.ParquetFile(path)
+    pf = storeio.open_parquet(path)
     meta = pf.metadata
     ids = sorted(case_ids)
     if meta.num_row_groups > 1:
@@ -181,6 +204,7 @@ def _read_cases_in(path: Path, case_ids: set[str]) -> pa.Table:
         table = pf.read_row_groups(groups)
     else:
         table = pf.read()
+    table = table.replace_schema_metadata(None)
     return table.filter(pc.is_in(table["case_id"], pa.array(ids, pa.string())))
 
 
@@ -198,6 +222,9 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.vocab = vocab.load(self.root / "cocdata.toml")
+        self.encryption: crypto.Encryption | None = None
+        self._settings_stamp: tuple[int, int, int] | None = None
+        self._load_settings()
         self._heads: dict[str, _Head] = {}
         self._where: dict[str, dict[int, str]] = {}  # case -> revision -> file holding it
         self._known_files: set[str] = set()
@@ -212,23 +239,47 @@ class Store:
     # -- opening ---------------------------------------------------------
 
     @classmethod
-    def init(cls, path: str | os.PathLike[str] | None = None) -> Store:
-        """Create a store (or open the one already there) with the default vocabularies."""
+    def init(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        encrypt: bool = False,
+        passphrase: str | None = None,
+        key_file: str | os.PathLike[str] | None = None,
+    ) -> Store:
+        """Create a store (or open the one already there) with the default vocabularies.
+
+        With ``encrypt`` a new store is encrypted with a new random store key,
+        sealed with ``passphrase`` and/or written to ``key_file`` (a key file
+        that already exists is used instead: one key for several stores); an
+        existing plain store is re-written encrypted (see ``encrypt``).
+        """
         root = config.store_path(path)
+        toml = root / "cocdata.toml"
+        sealed = None
+        if encrypt and not toml.exists():
+            # Before anything is made: a refused passphrase leaves no half store.
+            key, sealed = _new_store_key(passphrase, key_file)
+            crypto.remember(key)
         old_umask = os.umask(0o077)
         try:
             root.mkdir(parents=True, exist_ok=True, mode=0o700)
             for sub in ("cases", "events", "blobs", "drafts", "access", "quarantine", "tmp"):
                 (root / sub).mkdir(exist_ok=True, mode=0o700)
-            toml = root / "cocdata.toml"
             if not toml.exists():
                 text = f"[store]\nformat = {FORMAT}\n\n" + vocab.default().to_toml()
                 text += "\n" + settings.default_toml()
+                if sealed is not None:
+                    text += "\n" + sealed.to_toml()
                 _atomic_write_bytes(root, toml, text.encode("utf-8"))
             (root / ".lock").touch(mode=0o600, exist_ok=True)
         finally:
             os.umask(old_umask)
-        return cls(root)
+        store = cls(root)
+        if encrypt and store.encryption is None:
+            store.encrypt(passphrase=passphrase, key_file=key_file)
+        elif (passphrase is not None or key_file is not None) and store.encryption is not None:
+            store.unlock(passphrase=passphrase, key_file=key_file)
+        return store
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, create: bool = True) -> Store:
@@ -256,6 +307,92 @@ class Store:
         if self._settings is None:
             self._settings = settings.load(self.root / "cocdata.toml")
         return self._settings
+
+    # -- encryption ------------------------------------------------------
+
+    def _load_settings(self) -> None:
+        """Read the ``[encryption]`` settings; unlock from the environment if it names a key."""
+        path = self.root / "cocdata.toml"
+        try:
+            info = path.stat()
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, tomllib.TOMLDecodeError):
+            return  # vocab.load already said what is wrong with the file, if anything
+        self._settings_stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+        self.encryption = crypto.Encryption.from_toml(data, str(path))
+        if self.encryption is not None:
+            crypto.unlock(self.encryption, self.root)
+
+    def _settings_changed(self) -> None:
+        # Another process may have encrypted the store since it was opened: one
+        # stat per write makes sure nothing is then written in the clear.
+        try:
+            info = (self.root / "cocdata.toml").stat()
+        except FileNotFoundError:
+            return
+        if (info.st_mtime_ns, info.st_size, info.st_ino) != self._settings_stamp:
+            self._load_settings()
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the store encrypts what identifies people (see ``cocdata.crypto``)."""
+        return self.encryption is not None
+
+    @property
+    def locked(self) -> bool:
+        """Whether the store is encrypted and this process has not got its key."""
+        return self.encryption is not None and crypto.known(self.encryption.key_id) is None
+
+    def unlock(
+        self, passphrase: str | None = None, key_file: str | os.PathLike[str] | None = None
+    ) -> Store:
+        """Unlock an encrypted store with its passphrase or key file (or the environment).
+
+        A wrong passphrase or key raises ``LockedStore`` at once. Unlocking is
+        for the whole process: every ``Store`` of this store shares it.
+        """
+        if self.encryption is None:
+            return self
+        key = crypto.unlock(self.encryption, self.root, passphrase=passphrase, key_file=key_file)
+        if key is None:
+            raise crypto.locked_error(self.root, "unlocking it")
+        return self
+
+    def _key(self, what: str = "this") -> crypto.StoreKey | None:
+        """The key to write with: None for a plain store; ``LockedStore`` without it."""
+        self._settings_changed()
+        if self.encryption is None:
+            return None
+        key = crypto.known(self.encryption.key_id)
+        if key is None:
+            raise crypto.locked_error(self.root, what)
+        return key
+
+    def set_passphrase(self, passphrase: str) -> None:
+        """Seal the store key with a new passphrase (the old one stops working)."""
+        key = self._key("changing its key")
+        assert key is not None and self.encryption is not None
+        with self._lock():
+            self._write_settings(self.encryption.with_passphrase(key, passphrase))
+
+    def write_key_file(self, path: str | os.PathLike[str]) -> Path:
+        """Write the store key to a new key file (for a server, or a member's laptop)."""
+        key = self._key("changing its key")
+        if key is None:
+            raise StoreError(
+                f"The store at {self.root} is not encrypted, so it has no key.",
+                "Encrypt it first with 'cocdata encrypt'.",
+            )
+        return crypto.write_key_file(Path(path), [key])
+
+    def _write_settings(self, sealed: crypto.Encryption | None) -> None:
+        """Replace the ``[encryption]`` section of cocdata.toml, keeping the rest as written."""
+        path = self.root / "cocdata.toml"
+        text = _without_encryption(path.read_text(encoding="utf-8"))
+        if sealed is not None:
+            text = text.rstrip("\n") + "\n\n" + sealed.to_toml()
+        _atomic_write_bytes(self.root, path, text.encode("utf-8"))
+        self._load_settings()
 
     # -- low-level files -------------------------------------------------
 
@@ -288,26 +425,46 @@ class Store:
             os.close(fd)
 
     def _write_table(self, folder: str, table: pa.Table, suffix: str = "") -> Path:
-        """Write one new immutable parquet file atomically; return its path."""
+        """Write one new immutable parquet file atomically; return its path.
+
+        In an encrypted store every column that is not a statistic is
+        encrypted (``storeio``); without the key nothing is written.
+        """
+        key = self._key("writing to it")
         target_dir = self._dir(folder)
         if not target_dir.exists():  # a folder newer than the store (access/)
             target_dir.mkdir(mode=0o700, exist_ok=True)
-        name = _segment_name(suffix)
-        tmp = self._dir("tmp") / name
+        return self._write_parquet(target_dir / _segment_name(suffix), table, key)
+
+    def _write_parquet(
+        self, final: Path, table: pa.Table, key: crypto.StoreKey | None, check: bool = False
+    ) -> Path:
+        """Write ``final`` atomically (temp file, fsync, rename, fsync of the folder).
+
+        With ``check`` the written file is read back and compared first, so a
+        re-write replaces a file only with an equal one.
+        """
+        tmp = self._dir("tmp") / f"{final.name}.{secrets.token_hex(4)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb", closefd=False) as fh:
-                pq.write_table(table, fh, row_group_size=ROW_GROUP, compression="lz4")
+                storeio.write_parquet(
+                    fh, table, key, final.parent.name, row_group_size=ROW_GROUP, compression="lz4"
+                )
                 fh.flush()
                 os.fsync(fd)
+            if check and not read_file(tmp).equals(table):
+                raise StoreError(
+                    f"{final.name} did not read back as it was written; it was left as it was.",
+                    "Run 'cocdata verify', then try again.",
+                )
         except BaseException:
             os.close(fd)
             tmp.unlink(missing_ok=True)
             raise
         os.close(fd)
-        final = target_dir / name
         os.rename(tmp, final)
-        _fsync_dir(target_dir)
+        _fsync_dir(final.parent)
         return final
 
     def _files(self, folder: str, missing_ok: bool = False) -> list[str]:
@@ -519,6 +676,7 @@ class Store:
 
     def get(self, case_id: str, rev: int | None = None) -> StoredCase:
         """The case at its newest revision (or at revision ``rev``)."""
+        self._key(f"reading case {case_id}")
         for _attempt in range(3):
             heads = self._refresh_heads()
             head = heads.get(case_id)
@@ -596,6 +754,7 @@ class Store:
 
     def load_all(self) -> list[StoredCase]:
         """Every case at its newest revision, sorted by case id."""
+        self._key("reading the cases")
         heads = self._head_table()
         events = self.events()
         return [
@@ -643,6 +802,7 @@ class Store:
         case against this store's vocabularies (the import does, to report
         problems by line).
         """
+        self._key("saving a case")
         member = config.team_member(by)
         problems: list[Problem] = []
         for i, (case, _) in enumerate(items if not checked else ()):
@@ -761,7 +921,15 @@ class Store:
     # -- bulk reading ----------------------------------------------------
 
     def _read_cases(self, columns: list[str] | None = None) -> pa.Table:
-        """Every revision row of every readable file (unreadable files are skipped)."""
+        """Every revision row of every readable file (unreadable files are skipped).
+
+        In a locked store, leaving out ``columns`` reads the statistics only,
+        with an empty ``identity``.
+        """
+        if columns is None and self.locked:
+            columns = [c for c in CASE_SCHEMA.names if c != "identity"]
+            table = self._read_cases(columns)
+            return table.append_column("identity", pa.nulls(table.num_rows, IDENTITY_TYPE))
         for _ in range(5):
             tables: list[pa.Table] = []
             vanished = False
@@ -785,8 +953,16 @@ class Store:
 
     def frames(self) -> Frames:
         """The current state as flat DataFrames: cases, people, timeline, actions,
-        evidence, events and every revision, one row per entity."""
-        return self.frames_of(self._read_cases())
+        evidence, events and every revision, one row per entity.
+
+        From an encrypted store without its key, the statistics are all there
+        and the identifying columns (names, contacts, texts) are empty;
+        ``Frames.locked`` says so.
+        """
+        locked = self.locked
+        frames = self.frames_of(self._read_cases())
+        frames.locked = locked
+        return frames
 
     def frames_of(self, table: pa.Table) -> Frames:
         """Frames of the revision rows in ``table`` (every revision of the cases it holds)."""
@@ -850,11 +1026,12 @@ class Store:
                 ],
                 "The evidence",
             )
+        key = self._key("keeping evidence")
         digest = hashlib.sha256(content).hexdigest()
         path = self._blob_path(digest)
         if not path.exists():
             path.parent.mkdir(exist_ok=True, mode=0o700)
-            _atomic_write_bytes(self.root, path, content)
+            _atomic_write_bytes(self.root, path, storeio.seal(content, key, path))
         return Evidence(
             name=name,
             media_type=media_type or "application/octet-stream",
@@ -883,15 +1060,28 @@ class Store:
         return True
 
     def read_blob(self, digest: str) -> bytes:
+        """The bytes of an evidence file (decrypted in an encrypted store)."""
+        self._key("reading evidence")
+        path = self._blob_path(digest)
         try:
-            return self._blob_path(digest).read_bytes()
+            raw = path.read_bytes()
         except FileNotFoundError:
             raise NotFound(f"The evidence file {digest[:12]}… is not in the store.") from None
+        content = storeio.try_unseal(raw, path)
+        if content is None:
+            if hashlib.sha256(raw).hexdigest() == digest:
+                return raw  # a plain file that happens to start like a sealed one
+            raise StoreError(
+                f"The evidence file {digest[:12]}… was altered or damaged; it cannot be decrypted.",
+                "Run 'cocdata verify'; restore the file from a backup if you have one.",
+            )
+        return content
 
     # -- drafts -----------------------------------------------------------
 
     def save_draft(self, draft_id: str, data: dict[str, Any], by: str | None = None) -> Path:
         """Keep a half-written form so that a closed tab or a dead kernel loses nothing."""
+        key = self._key("keeping a draft")
         payload = {
             "draft_id": draft_id,
             "by": config.team_member(by),
@@ -899,23 +1089,30 @@ class Store:
             "data": data,
         }
         path = self._dir("drafts") / f"{_safe_name(draft_id)}.json"
-        _atomic_write_bytes(self.root, path, json.dumps(payload, default=str).encode("utf-8"))
+        content = json.dumps(payload, default=str).encode("utf-8")
+        _atomic_write_bytes(self.root, path, storeio.seal(content, key, path))
         return path
+
+    def _read_draft(self, path: Path) -> dict[str, Any]:
+        raw = storeio.unseal(path.read_bytes(), path)
+        return json.loads(raw.decode("utf-8"))
 
     def drafts(self) -> list[dict[str, Any]]:
         """Every kept draft, newest first."""
+        self._key("reading drafts")
         out = []
         for path in self._dir("drafts").glob("*.json"):
             try:
-                out.append(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, json.JSONDecodeError):
+                out.append(self._read_draft(path))
+            except (OSError, ValueError, storeio.InvalidTag):
                 continue
         return sorted(out, key=lambda d: d.get("updated_at", ""), reverse=True)
 
     def load_draft(self, draft_id: str) -> dict[str, Any] | None:
+        self._key("reading a draft")
         path = self._dir("drafts") / f"{_safe_name(draft_id)}.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return self._read_draft(path)
         except FileNotFoundError:
             return None
 
@@ -930,6 +1127,7 @@ class Store:
         Safe to interrupt: the merged file is complete before any old file is
         removed, and readers drop the duplicates an interruption can leave.
         """
+        self._key("reading the cases")
         with self._lock():
             names = self._files("cases")
             tables = []
@@ -983,9 +1181,12 @@ class Store:
         """Check every file and every case's chain of revisions.
 
         Unreadable files are moved to ``quarantine/`` (when asked) so the rest
-        still loads; a missing or altered revision is reported by case.
+        still loads; a missing or altered revision is reported by case. In an
+        encrypted store, a file left in the clear is a problem; without the
+        key, only the statistics and the links of each chain can be checked
+        (``VerifyReport.locked``).
         """
-        report = VerifyReport()
+        report = VerifyReport(locked=self.locked)
         readable: list[pa.Table] = []
         logged_expunges: set[str] = set()
         for folder in ("cases", "events", "access"):
@@ -993,7 +1194,10 @@ class Store:
                 path = self._dir(folder) / name
                 report.files += 1
                 try:
-                    table = read_file(path)
+                    if report.locked and folder != "events":
+                        table = read_file(path, _readable_in(path, folder))
+                    else:
+                        table = read_file(path)
                     if folder == "cases":
                         readable.append(table)
                     elif folder == "access" and {"action", "cases"} <= set(table.column_names):
@@ -1016,6 +1220,9 @@ class Store:
             if readable
             else CASE_SCHEMA.empty_table()
         )
+        if report.locked or "identity" not in table.column_names:
+            table = table.drop_columns([c for c in ("identity",) if c in table.column_names])
+            table = table.append_column("identity", pa.nulls(table.num_rows, IDENTITY_TYPE))
         events = self.events()
         rows = _dedupe(table).sort_by([("case_id", "ascending"), ("rev", "ascending")]).to_pylist()
         report.revisions = len(rows)
@@ -1023,7 +1230,9 @@ class Store:
         for row in rows:
             by_case.setdefault(row["case_id"], []).append(row)
         report.cases = len(by_case)
-        half = half_expunged(table)
+        # Without the key no revision's identifying data was read, so none can be
+        # told apart as expunged: only the links of each chain are checked.
+        half = set() if report.locked else half_expunged(table)
         for case_id, revs in by_case.items():
             if case_id in half:
                 report.problems.append(
@@ -1031,7 +1240,9 @@ class Store:
                     "run 'cocdata expunge' again to finish it"
                 )
                 continue
-            report.problems += _chain_problems(case_id, revs, events)
+            report.problems += _chain_problems(case_id, revs, events, contents=not report.locked)
+            if report.locked:
+                continue
             if is_expunged(revs[-1]) and case_id not in logged_expunges:
                 # Stripping a case and chaining it again is possible outside cocdata;
                 # the access log is where a real expunge leaves its trace.
@@ -1042,17 +1253,164 @@ class Store:
         report.problems += _conflicting_duplicates(table, skip=half)
         for path in self._dir("blobs").glob("*/*"):
             report.blobs += 1
-            if hashlib.sha256(path.read_bytes()).hexdigest() != path.name:
+            raw = path.read_bytes()
+            if report.locked and crypto.sealed_key_id(raw) is not None:
+                continue  # encrypted: its content can only be checked with the key
+            content = storeio.try_unseal(raw, path)
+            digests = {hashlib.sha256(raw).hexdigest()}
+            if content is not None:
+                digests.add(hashlib.sha256(content).hexdigest())
+            if path.name not in digests:
                 report.problems.append(
                     f"evidence file {path.name[:12]}… does not match its SHA-256"
+                    + (" (or was altered after it was encrypted)" if content is None else "")
                 )
+        if self.encryption is not None:
+            report.problems += self._exposed_problems()
         self._forget_index()
         return report
 
+    def _exposed_problems(self) -> list[str]:
+        """Files an encrypted store holds in the clear (left by an interrupted ``encrypt``)."""
+        out = []
+        if self.encryption is not None and self.encryption.state != "done":
+            out.append("encrypting the store was interrupted; run 'cocdata encrypt' to finish it")
+        for path in self._exposed_files():
+            out.append(
+                f"{path.relative_to(self.root)} is not encrypted; run 'cocdata encrypt' to encrypt it"
+            )
+        return out
+
+    def _exposed_files(self) -> list[Path]:
+        found = []
+        for folder, pattern in (
+            ("cases", "*.parquet"),
+            ("events", "*.parquet"),
+            ("blobs", "*/*"),
+            ("drafts", "*"),
+            ("quarantine", "*"),
+        ):
+            for path in sorted(self._dir(folder).glob(pattern)):
+                if path.is_file() and storeio.exposed(path):
+                    found.append(path)
+        return found
+
+    # -- encrypting an existing store --------------------------------------
+
+    def encrypt(
+        self, passphrase: str | None = None, key_file: str | os.PathLike[str] | None = None
+    ) -> EncryptReport:
+        """Encrypt a plain store in place, or finish an interrupted run; return what was done.
+
+        For a plain store, a new random store key is sealed with ``passphrase``
+        and/or written to ``key_file`` (an existing key file's key is used
+        instead). For an encrypted one they unlock it. Then, under the store's
+        lock, every case file, evidence file, draft and quarantined file
+        still in the clear is re-written encrypted, one at a time: written
+        beside, read back and compared, then renamed over the original. An
+        interruption at any moment leaves every file either as it was or
+        encrypted, never lost; running ``encrypt`` again finishes the job.
+        Finally the store is verified.
+
+        Old plain bytes are unlinked, not wiped: on SSDs and copy-on-write
+        file systems they can linger in free space until overwritten. Use
+        full-disk encryption too.
+        """
+        report = EncryptReport()
+        with self._lock():
+            self._settings_changed()
+            if self.encryption is None:
+                key, settings = _new_store_key(passphrase, key_file)
+                crypto.remember(key)
+                # From here on every process that writes sees the store as
+                # encrypted (and refuses to write without the key).
+                self._write_settings(settings.with_state("encrypting"))
+                report.new_key = True
+            else:
+                report.resumed = self.encryption.state != "done"
+                self.unlock(passphrase=passphrase, key_file=key_file)
+                key = self._key("encrypting it")
+                if report.resumed is False:
+                    self._write_settings(self.encryption.with_state("encrypting"))
+            assert key is not None and self.encryption is not None
+            switched = time.time()
+            report.cases = self._reseal_cases(key)
+            for folder in ("blobs", "drafts", "quarantine"):
+                count, notes = self._reseal_files(folder, key)
+                setattr(report, folder, count)
+                report.problems += notes
+            report.temp_removed = self._clear_tmp(before=switched - 60)
+            # A draft saved meanwhile by a form that had not seen the switch
+            # is caught by a second pass.
+            count, notes = self._reseal_files("drafts", key)
+            report.drafts += count
+            left = self._exposed_files()
+            if left:
+                report.problems += [
+                    f"{p.relative_to(self.root)} is still not encrypted" for p in left
+                ]
+            else:
+                self._write_settings(self.encryption.with_state("done"))
+        report.verify = self.verify(quarantine=False)
+        return report
+
+    def _reseal_cases(self, key: crypto.StoreKey) -> int:
+        count = 0
+        for name in self._files("cases"):
+            path = self._dir("cases") / name
+            if not storeio.exposed(path):
+                continue
+            try:
+                table = read_file(path)
+            except (OSError, pa.ArrowException):
+                # Unreadable: set aside like verify does, and sealed whole below.
+                os.replace(path, self._dir("quarantine") / name)
+                continue
+            self._write_parquet(path, table, key, check=True)
+            count += 1
+        self._forget_index()
+        return count
+
+    def _reseal_files(self, folder: str, key: crypto.StoreKey) -> tuple[int, list[str]]:
+        count, notes = 0, []
+        pattern = "*/*" if folder == "blobs" else "*"
+        for path in sorted(self._dir(folder).glob(pattern)):
+            if not path.is_file() or not storeio.exposed(path):
+                continue
+            try:
+                content = path.read_bytes()
+            except FileNotFoundError:
+                continue  # a draft discarded meanwhile
+            if folder == "blobs" and hashlib.sha256(content).hexdigest() != path.name:
+                notes.append(
+                    f"evidence file {path.name[:12]}… did not match its SHA-256 before it was "
+                    "encrypted (it was damaged before)"
+                )
+            sealed = storeio.seal(content, key, path)
+            if storeio.unseal(sealed, path) != content:
+                raise StoreError(f"{path.name} did not encrypt correctly; it was left as it was.")
+            _atomic_write_bytes(self.root, path, sealed)
+            count += 1
+        return count, notes
+
+    def _clear_tmp(self, before: float) -> int:
+        """Remove temp files left by writes that crashed (older than ``before``)."""
+        removed = 0
+        for path in self._dir("tmp").iterdir():
+            try:
+                if path.is_file() and path.stat().st_mtime < before:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
+
 
 def _chain_problems(
-    case_id: str, revs: list[dict[str, Any]], events: dict[str, Event]
+    case_id: str, revs: list[dict[str, Any]], events: dict[str, Event], contents: bool = True
 ) -> list[str]:
+    """What is wrong with one case's chain of revisions; without ``contents`` (no key),
+    only whether every revision is there and follows on from the one before."""
     out: list[str] = []
     expected_prev, expected_rev = GENESIS, 1
     for row in revs:
@@ -1064,7 +1422,10 @@ def _chain_problems(
                 f"case {case_id}: revision {row['rev']} does not follow on from revision "
                 f"{row['rev'] - 1} (a revision was altered or replaced)"
             )
-        if is_expunged(row):
+        if not contents:
+            if row["event_id"] not in events:
+                out.append(f"case {case_id}: its event {row['event_id']!r} is missing")
+        elif is_expunged(row):
             if expunged_hash(row) != row["hash"]:
                 out.append(
                     f"case {case_id}: revision {row['rev']} was altered after it was expunged"
@@ -1098,6 +1459,12 @@ def half_expunged(table: pa.Table) -> set[str]:
         return set()
     intact = set(table["case_id"].filter(pc.invert(gone)).to_pylist())
     return expunged & intact
+
+
+def _readable_in(path: Path, folder: str) -> list[str]:
+    """The columns of a file readable without the key (an older file may lack a newer one)."""
+    readable = storeio.readable_columns(folder)
+    return [c for c in pq.ParquetFile(path).schema_arrow.names if c in readable]
 
 
 def _conflicting_duplicates(table: pa.Table, skip: set[str] = frozenset()) -> list[str]:
@@ -1166,6 +1533,44 @@ def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(text.casefold().split())
+
+
+def _new_store_key(
+    passphrase: str | None, key_file: str | os.PathLike[str] | None
+) -> tuple[crypto.StoreKey, crypto.Encryption]:
+    """A store key for a store being encrypted, and the settings that seal it."""
+    if passphrase is None and key_file is None:
+        raise LockedStore(
+            "An encrypted store needs a passphrase or a key file; nothing was changed.",
+            f"Type a passphrase when asked, set {crypto.PASSPHRASE_ENV}, or give --key-file FILE "
+            "(a new file is made for the key).",
+        )
+    if passphrase is not None:
+        crypto.check_new_passphrase(passphrase)
+    if key_file is not None and Path(key_file).expanduser().exists():
+        key = crypto.read_key_file(Path(key_file))[0]
+    else:
+        key = crypto.StoreKey.new()
+        if key_file is not None:
+            # Written before cocdata.toml names the key, so the key is never
+            # only in memory while the store says it is encrypted.
+            crypto.write_key_file(Path(key_file), [key])
+    return key, crypto.Encryption.new(key, passphrase)
+
+
+def _without_encryption(text: str) -> str:
+    """cocdata.toml's text without its ``[encryption]`` tables, wherever they are."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    skipping = False
+    for line in lines:
+        header = line.strip()
+        if header.startswith("["):
+            name = header.strip("[]").strip()
+            skipping = name == "encryption" or name.startswith("encryption.")
+        if not skipping:
+            out.append(line)
+    return "".join(out)
 
 
 def _safe_name(text: str) -> str:

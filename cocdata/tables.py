@@ -149,6 +149,16 @@ ACCESS_SCHEMA = pa.schema(
 )
 """One access-log entry: who did what (export, report, forward, expunge) to which cases."""
 
+READABLE_COLUMNS: dict[str, frozenset[str]] = {
+    "cases": frozenset(CASE_SCHEMA.names) - {"identity"},
+    "events": frozenset(EVENT_SCHEMA.names),
+    "access": frozenset(ACCESS_SCHEMA.names) - {"detail"},
+}
+"""Columns, by store folder, that an encrypted store leaves readable without the key:
+the statistics, and who accessed which cases when. Every other column (``identity``,
+an access entry's free-text ``detail``, or any column of another table) is
+encrypted (see ``storeio``)."""
+
 
 @dataclass(frozen=True)
 class RevisionMeta:
@@ -525,6 +535,9 @@ class Frames:
     evidence: pd.DataFrame
     events: pd.DataFrame
     revisions: pd.DataFrame
+    locked: bool = False
+    """True when read from an encrypted store without its key: the identifying
+    columns (names, contacts, texts) are empty, the statistics are all there."""
 
 
 def frames_from(heads: pa.Table, all_keys: pa.Table, events: pa.Table) -> Frames:

@@ -5,6 +5,11 @@ Both write the intake and case notebooks into a working folder (by default
 installed cocdata) and start the server on localhost with ``COCDATA_STORE``
 set for its kernels. The functions block until the server stops and return
 its exit code, as the CLI's ``cocdata app`` and ``cocdata lab`` expect.
+
+An encrypted store must be unlocked in this process first (the CLI asks for
+the passphrase): the server and its kernels then get the key as a key file
+in a private folder in memory, named by ``COCDATA_KEY_FILE`` and removed when
+the server stops (``crypto.keys_for_children``). No notebook holds the key.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import time
 import webbrowser
 from pathlib import Path
 
-from cocdata import config
+from cocdata import config, crypto
 from cocdata.forms.notebooks import CASE, INTAKE, write_notebooks
 from cocdata.store import MAX_EVIDENCE_BYTES, Store
 
@@ -38,7 +43,9 @@ def notebooks_folder(folder: str | os.PathLike[str] | None = None) -> Path:
 def server_env(store: str | os.PathLike[str] | None) -> dict[str, str]:
     """The environment for the server and its kernels: the store's absolute path."""
     path = config.store_path(store).resolve()
-    Store.open(path)  # create it, or fail now with a message, not inside the form
+    opened = Store.open(path)  # create it, or fail now with a message, not inside the form
+    if opened.locked:
+        raise crypto.locked_error(opened.root, "the form")
     env = dict(os.environ)
     env[config.STORE_ENV] = str(path)
     return env
@@ -133,7 +140,8 @@ def serve_app(
         f"Store: {env[config.STORE_ENV]}. Stop with Ctrl+C.",
         flush=True,
     )
-    return _run(app_command(where, port), env, where)
+    with crypto.keys_for_children(env):
+        return _run(app_command(where, port), env, where)
 
 
 def serve_lab(
@@ -149,4 +157,5 @@ def serve_lab(
         f"JupyterLab in {where} (intake.ipynb, case.ipynb). Store: {env[config.STORE_ENV]}.",
         flush=True,
     )
-    return _run(lab_command(where, port, open_browser), env, where)
+    with crypto.keys_for_children(env):
+        return _run(lab_command(where, port, open_browser), env, where)

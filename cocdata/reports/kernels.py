@@ -16,6 +16,12 @@ make one, chosen by the environment variable ``COCDATA_KERNEL_MODE``:
 Either way a template runs in Python with this cocdata importable; the
 kernel name saved in a template is not used, as templates are Python.
 
+Keys of encrypted stores that this process unlocked reach the kernels (and
+the fork server) as a key file in a private folder in memory, named by
+``COCDATA_KEY_FILE`` in their environment and removed when the batch ends
+(``crypto.keys_for_children``); never as a notebook parameter, which papermill
+would copy into the executed notebook.
+
 Kernels talk over ``transport="ipc"``: parallel TCP starts race for free
 ports (nteract/papermill#511), and Unix sockets in a folder only this user
 can read keep other local users off the kernels too. IPC sockets need Linux
@@ -44,6 +50,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
+from cocdata import crypto
 from cocdata.errors import ReportFailed
 
 log = logging.getLogger(__name__)
@@ -124,11 +131,18 @@ class KernelFactory:
         self._server: _ForkServer | None = None
         self._counter = itertools.count(1)
         self._live: set[AsyncKernelManager] = set()
+        self._keys = contextlib.ExitStack()
+        self.env: dict[str, str] = {}
 
     async def __aenter__(self) -> KernelFactory:
         self._dir = Path(tempfile.mkdtemp(prefix="cocdata-kernels-"))
+        self.env = dict(os.environ)
+        self.env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(PACKAGE_ROOT), self.env.get("PYTHONPATH", "")) if p
+        )
+        self._keys.enter_context(crypto.keys_for_children(self.env))
         if self.mode == "fork":
-            self._server = _ForkServer(self._dir, self.preload)
+            self._server = _ForkServer(self._dir, self.preload, self.env)
             self._server.launch()
         return self
 
@@ -142,6 +156,7 @@ class KernelFactory:
                 await self._server.close()
             if self._dir is not None:
                 shutil.rmtree(self._dir, ignore_errors=True)
+            self._keys.close()
 
     async def start(self, cwd: Path) -> Kernel:
         """Start a fresh kernel working in ``cwd`` and wait until it answers."""
@@ -160,10 +175,7 @@ class KernelFactory:
             )
             km.provisioner.server = self._server
             km.provisioner.log_path = log_path
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
-        )
+        env = dict(self.env)
         self._live.add(km)
         try:
             if self._server is None:
@@ -264,9 +276,10 @@ def _read_tail(path: Path, chars: int = 2000) -> str:
 class _ForkServer:
     """The engine's side of :mod:`cocdata.reports.forkserver`."""
 
-    def __init__(self, folder: Path, preload: list[str]) -> None:
+    def __init__(self, folder: Path, preload: list[str], env: dict[str, str]) -> None:
         self.folder = folder
         self.preload = preload
+        self.env = env
         self.log_path = folder / "forkserver.log"
         self._proc: asyncio.subprocess.Process | None = None
         self._ready: asyncio.Task[None] | None = None
@@ -278,10 +291,7 @@ class _ForkServer:
 
     async def _launch(self) -> None:
         script = Path(__file__).with_name("forkserver.py")
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
-        )
+        env = dict(self.env)
         with self.log_path.open("ab") as err:
             self._proc = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -426,7 +436,7 @@ class _ForkProvisioner(LocalProvisioner):
             {
                 "connection_file": km.connection_file,
                 "cwd": str(kwargs.get("cwd") or os.getcwd()),
-                "env": kwargs.get("env") or dict(os.environ),
+                "env": kwargs.get("env") or dict(self.server.env),
                 "log": str(self.log_path),
                 "argv": list(KERNEL_ARGS),
             }

@@ -1,0 +1,486 @@
+"""Encryption at rest: nothing identifying in any store file, clear errors, statistics without the key.
+
+The central check plants a distinct word in every field that identifies
+someone or tells their story, in evidence and in a draft, and looks for each
+word in the raw bytes of every file under the store folder. The same check on
+a plain store must find every word, which shows the search itself works
+(compression could otherwise hide a word from it).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cocdata import crypto, storeio
+from cocdata import store as store_module
+from cocdata.errors import LockedStore, StoreError
+from cocdata.model import Case, TimelineEntry
+from cocdata.store import Store
+from tests.helpers import guide_data
+
+PASSPHRASE = "lantern orbit velvet cactus"
+
+# One distinct word per identifying field: no two share four letters in a row,
+# so parquet's compression cannot turn one into a reference to another.
+PLANTED = {
+    "reporter": "Drizzlewump",
+    "target": "Quombrill",
+    "reported": "Yestervax",
+    "contact": "kaplonique",
+    "description": "Fenwhistle",
+    "made_where": "Gorbachunk",
+    "occurred_where": "Hazelmoth",
+    "organisers_must": "Jubilexor",
+    "public_summary": "Sprocketeer",
+    "timeline_text": "Tumbleweft",
+    "timeline_why": "Wickerbane",
+    "action_text": "Marzipanic",
+    "evidence_name": "Nocturnelle",
+    "evidence_note": "Obsidianwolf",
+    "evidence_content": "Pinstripegoat",
+    "draft": "Crumplehorn",
+}
+
+
+@pytest.fixture(autouse=True)
+def no_keys(monkeypatch):
+    """Every test starts and ends with no key unlocked and none in the environment."""
+    monkeypatch.delenv(crypto.KEY_FILE_ENV, raising=False)
+    monkeypatch.delenv(crypto.PASSPHRASE_ENV, raising=False)
+    # Cheap Argon2id for speed; one test checks the real defaults.
+    monkeypatch.setattr(crypto, "ARGON2_MEMORY_KIB", 1024)
+    monkeypatch.setattr(crypto, "ARGON2_ITERATIONS", 1)
+    crypto.forget_all()
+    yield
+    crypto.forget_all()
+
+
+def planted_case(evidence) -> Case:
+    p = PLANTED
+    data = guide_data(
+        report__made_by=f"{p['reporter']} Person",
+        report__made_where=f"by the {p['made_where']} stand",
+        occurred__where=f"near {p['occurred_where']} hall",
+        description=f"{p['reported']} shouted at {p['target']}; {p['description']} was seen.",
+        decisions__organisers_must=f"Keep {p['organisers_must']} away",
+        transparency__summary=f"An attendee, {p['public_summary']}, was warned.",
+    )
+    data["case_id"] = None
+    data["people"] = [
+        {"name": f"{p['reporter']} Person", "role": "reporter"},
+        {"name": f"{p['target']} Person", "role": "target"},
+        {
+            "name": f"{p['reported']} Person",
+            "role": "reported",
+            "contact": f"{p['contact']}@example.org",
+        },
+    ]
+    data["timeline"][1]["with"] = [f"{p['reported']} Person"]
+    data["timeline"][1]["text"] = f"Met them; {p['timeline_text']} apologised."
+    data["timeline"][1]["why"] = f"Because {p['timeline_why']} asked."
+    data["actions"][0]["text"] = f"Talked to {p['action_text']}."
+    data["evidence"] = [evidence.model_dump(mode="json")]
+    return Case.model_validate(data)
+
+
+def fill(store: Store) -> str:
+    """Plant every identifying word in the store: cases over several files, compacted
+    and not, evidence, a draft, and a damaged file set aside by verify."""
+    evidence = store.put_blob(
+        f"Screenshot of {PLANTED['evidence_content']} messages".encode(),
+        f"{PLANTED['evidence_name']}.png",
+        "image/png",
+        note=f"Sent by {PLANTED['evidence_note']}",
+    )
+    saved = store.save(planted_case(evidence), by="Response Team Member A")
+    entry = TimelineEntry(
+        at=saved.case.report.made_at, by=["Response Team Member B"], kind="note", text="Called."
+    )
+    store.save(
+        saved.case.model_copy(update={"timeline": [*saved.case.timeline, entry]}),
+        by="Response Team Member B",
+        base_rev=saved.rev,
+    )
+    store.compact()
+    store.save(
+        store.get(saved.case_id).case.model_copy(update={"safety_risk": True}),
+        base_rev=2,
+    )
+    store.save_draft("intake-1", {"people": [{"name": f"{PLANTED['draft']} Smi"}]})
+    # A damaged copy of a case file, which verify moves to quarantine/.
+    source = sorted((store.root / "cases").glob("*.parquet"))[-1]
+    (store.root / "cases" / "0-damaged.parquet").write_bytes(source.read_bytes()[:-40])
+    store.verify()
+    return saved.case_id
+
+
+def words_in_files(root: Path) -> dict[str, list[str]]:
+    """Each planted word -> the store files whose raw bytes hold it."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            raw = path.read_bytes()
+            for word in PLANTED.values():
+                if word.encode() in raw:
+                    found.setdefault(word, []).append(str(path.relative_to(root)))
+    return found
+
+
+def encrypted_store(path: Path, **options) -> Store:
+    return Store.init(path, encrypt=True, **({"passphrase": PASSPHRASE} | options))
+
+
+@pytest.mark.parametrize("encrypt", [False, True], ids=["plain", "encrypted"])
+def test_planted_words_are_in_no_file_of_an_encrypted_store(tmp_path, encrypt):
+    store = encrypted_store(tmp_path / "s") if encrypt else Store.init(tmp_path / "s")
+    case_id = fill(store)
+    assert list((store.root / "quarantine").iterdir())
+    found = words_in_files(store.root)
+    if encrypt:
+        assert found == {}
+        # ...and everything is still there with the key.
+        case = store.get(case_id).case
+        assert case.people[2].contact == f"{PLANTED['contact']}@example.org"
+        assert PLANTED["evidence_content"].encode() in store.read_blob(case.evidence[0].sha256)
+        assert PLANTED["draft"] in str(store.drafts()[0]["data"])
+    else:
+        assert set(found) == set(PLANTED.values()), "the search must see plain text"
+
+
+def test_without_the_key_statistics_load_and_names_do_not(tmp_path):
+    store = encrypted_store(tmp_path / "s")
+    case_id = fill(store)
+    unlocked = store.frames()
+    crypto.forget_all()
+    locked_store = Store.open(tmp_path / "s")
+    assert locked_store.encrypted and locked_store.locked
+    frames = locked_store.frames()
+    assert frames.locked and not unlocked.locked
+    stats = ["case_id", "rev", "event_id", "status", "categories", "made_at", "space"]
+    assert frames.cases[stats].equals(unlocked.cases[stats])
+    assert frames.people[["case_id", "role", "person"]].equals(
+        unlocked.people[["case_id", "role", "person"]]
+    )
+    assert frames.cases["description"].isna().all() and frames.people["name"].isna().all()
+    assert locked_store.case_ids() == [case_id]
+    assert [m.rev for m in locked_store.history(case_id)] == [1, 2, 3]
+    files = str(tmp_path / "s" / "cases" / "*.parquet")
+    counts = duckdb.sql(f"select event_id, count(*) from read_parquet('{files}') group by 1")
+    assert counts.fetchall() == [("djangocon-2000", 3)]
+
+
+LOCKED_ACTIONS = {
+    "get": lambda s, cid, tmp: s.get(cid),
+    "load_all": lambda s, cid, tmp: s.load_all(),
+    "drafts": lambda s, cid, tmp: s.drafts(),
+    "load_draft": lambda s, cid, tmp: s.load_draft("intake-1"),
+    "read_blob": lambda s, cid, tmp: s.read_blob(next(s.root.glob("blobs/*/*")).name),
+    "put_blob": lambda s, cid, tmp: s.put_blob(b"more", "more.txt", "text/plain"),
+    "save_draft": lambda s, cid, tmp: s.save_draft("intake-2", {"name": "x"}),
+    "save": lambda s, cid, tmp: s.save(Case.model_validate(guide_data(case_id=None))),
+    "compact": lambda s, cid, tmp: s.compact(),
+    "write_key_file": lambda s, cid, tmp: s.write_key_file(tmp / "copy.key"),
+}
+
+
+@pytest.mark.parametrize("action", LOCKED_ACTIONS.values(), ids=LOCKED_ACTIONS.keys())
+def test_anything_identifying_needs_the_key(tmp_path, action):
+    store = encrypted_store(tmp_path / "s")
+    case_id = fill(store)
+    crypto.forget_all()
+    locked_store = Store.open(tmp_path / "s")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    with pytest.raises(LockedStore) as err:
+        action(locked_store, case_id, tmp_path)
+    assert "is encrypted and no key was given" in err.value.message
+    assert "--key-file" in err.value.hint and "COCDATA_PASSPHRASE" in err.value.hint
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("how", "words"),
+    [
+        ("passphrase", "is not the passphrase of the store"),
+        ("env-passphrase", "The passphrase in COCDATA_PASSPHRASE is not"),
+        ("other-key-file", "holds no key for the store"),
+        ("env-other-key-file", "COCDATA_KEY_FILE"),
+        ("not-a-key-file", "is not a cocdata key file"),
+        ("missing-key-file", "does not exist"),
+        ("forged-key-file", "fails the store's key check"),
+    ],
+)
+def test_a_wrong_key_is_refused_at_once_in_words(tmp_path, monkeypatch, how, words):
+    store = encrypted_store(tmp_path / "s")
+    store.save(planted_case(store.put_blob(b"x", "x.png", "image/png")))
+    other = crypto.StoreKey.new()
+    crypto.write_key_file(tmp_path / "other.key", [other])
+    forged = crypto.StoreKey(store.encryption.key_id, os.urandom(32))
+    crypto.write_key_file(tmp_path / "forged.key", [forged])
+    (tmp_path / "notes.txt").write_text("just notes\n")
+    crypto.forget_all()
+    attempts = {
+        "passphrase": lambda: Store.open(tmp_path / "s").unlock(passphrase="wrong wrong wrong"),
+        "env-passphrase": lambda: (
+            monkeypatch.setenv(crypto.PASSPHRASE_ENV, "wrong wrong wrong"),
+            Store.open(tmp_path / "s"),
+        ),
+        "other-key-file": lambda: Store.open(tmp_path / "s").unlock(
+            key_file=tmp_path / "other.key"
+        ),
+        "env-other-key-file": lambda: (
+            monkeypatch.setenv(crypto.KEY_FILE_ENV, str(tmp_path / "other.key")),
+            Store.open(tmp_path / "s"),
+        ),
+        "not-a-key-file": lambda: Store.open(tmp_path / "s").unlock(
+            key_file=tmp_path / "notes.txt"
+        ),
+        "missing-key-file": lambda: Store.open(tmp_path / "s").unlock(
+            key_file=tmp_path / "nope.key"
+        ),
+        "forged-key-file": lambda: Store.open(tmp_path / "s").unlock(
+            key_file=tmp_path / "forged.key"
+        ),
+    }
+    with pytest.raises(LockedStore) as err:
+        attempts[how]()
+    assert words in str(err.value)
+    assert crypto.known(store.encryption.key_id) is None
+
+
+def test_passphrase_key_file_and_environment_all_open_the_store(tmp_path, monkeypatch):
+    store = encrypted_store(tmp_path / "s", key_file=tmp_path / "team.key")
+    case_id = store.save(planted_case(store.put_blob(b"x", "x.png", "image/png"))).case_id
+    assert stat.S_IMODE((tmp_path / "team.key").stat().st_mode) == 0o600
+    for unlock in (
+        lambda: Store.open(tmp_path / "s").unlock(passphrase=PASSPHRASE),
+        lambda: Store.open(tmp_path / "s").unlock(key_file=tmp_path / "team.key"),
+        lambda: monkeypatch.setenv(crypto.PASSPHRASE_ENV, PASSPHRASE) or Store.open(tmp_path / "s"),
+        lambda: (
+            monkeypatch.setenv(crypto.KEY_FILE_ENV, str(tmp_path / "team.key"))
+            or Store.open(tmp_path / "s")
+        ),
+    ):
+        crypto.forget_all()
+        monkeypatch.delenv(crypto.PASSPHRASE_ENV, raising=False)
+        monkeypatch.delenv(crypto.KEY_FILE_ENV, raising=False)
+        opened = unlock()
+        assert not opened.locked
+        assert opened.get(case_id).case.people[1].name == f"{PLANTED['target']} Person"
+
+
+def test_a_key_file_only_store_has_no_passphrase(tmp_path):
+    store = encrypted_store(tmp_path / "s", passphrase=None, key_file=tmp_path / "team.key")
+    assert store.encryption.passphrase is None
+    assert "[encryption.passphrase]" not in (store.root / "cocdata.toml").read_text()
+    crypto.forget_all()
+    with pytest.raises(LockedStore, match="opens with its key file only"):
+        Store.open(tmp_path / "s").unlock(passphrase=PASSPHRASE)
+
+
+def test_an_existing_key_file_serves_a_second_store(tmp_path):
+    first = encrypted_store(tmp_path / "a", passphrase=None, key_file=tmp_path / "team.key")
+    second = encrypted_store(tmp_path / "b", passphrase=None, key_file=tmp_path / "team.key")
+    assert first.encryption.key_id == second.encryption.key_id
+
+
+def test_settings_hold_a_salted_memory_hard_kdf_and_a_key_check(tmp_path, monkeypatch):
+    monkeypatch.setattr(crypto, "ARGON2_MEMORY_KIB", 64 * 1024)  # the real cost
+    monkeypatch.setattr(crypto, "ARGON2_ITERATIONS", 3)
+    store = Store.init(tmp_path / "s", encrypt=True, passphrase=PASSPHRASE)
+    text = (store.root / "cocdata.toml").read_text()
+    slot = store.encryption.passphrase
+    assert slot["kdf"] == "argon2id" and slot["memory_kib"] == 64 * 1024
+    assert len(crypto._unb64(slot["salt"])) == 16
+    assert store.encryption.check in text and PASSPHRASE not in text
+    other = Store.init(tmp_path / "t", encrypt=True, passphrase=PASSPHRASE)
+    assert other.encryption.passphrase["salt"] != slot["salt"]
+
+
+@pytest.mark.parametrize("passphrase", ["", "short", "   nine 9 "])
+def test_a_short_passphrase_is_refused(tmp_path, passphrase):
+    with pytest.raises(LockedStore, match="too short"):
+        Store.init(tmp_path / "s", encrypt=True, passphrase=passphrase)
+    assert not (tmp_path / "s" / "cocdata.toml").exists()
+
+
+def test_changing_the_passphrase_rewrites_no_case_file(tmp_path):
+    store = encrypted_store(tmp_path / "s")
+    fill(store)
+    files = {p: p.stat().st_mtime_ns for p in (tmp_path / "s" / "cases").iterdir()}
+    store.set_passphrase("quartz meadow ember lilac")
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "s" / "cases").iterdir()} == files
+    crypto.forget_all()
+    with pytest.raises(LockedStore):
+        Store.open(tmp_path / "s").unlock(passphrase=PASSPHRASE)
+    assert Store.open(tmp_path / "s").unlock(passphrase="quartz meadow ember lilac").frames()
+
+
+def test_a_store_opened_before_it_was_encrypted_writes_nothing_in_the_clear(tmp_path):
+    early = Store.init(tmp_path / "s")
+    early.save(planted_case(early.put_blob(b"x", "x.png", "image/png")))
+    Store.open(tmp_path / "s").encrypt(passphrase=PASSPHRASE)
+    crypto.forget_all()  # as in another process, which never had the key
+    with pytest.raises(LockedStore):
+        early.save_draft("late", {"name": PLANTED["draft"]})
+    assert words_in_files(tmp_path / "s") == {}
+
+
+# -- encrypting an existing store ----------------------------------------------------
+
+
+def snapshot(store: Store) -> dict[str, list[tuple]]:
+    """Every revision of every case, with its hash and content."""
+    out = {}
+    for case_id in store.case_ids():
+        revs = []
+        for meta in store.history(case_id):
+            stored = store.get(case_id, rev=meta.rev)
+            revs.append((meta.rev, meta.hash, meta.prev_hash, stored.case))
+        out[case_id] = revs
+    return out
+
+
+def test_encrypting_an_existing_store_keeps_every_revision(tmp_path):
+    store = Store.init(tmp_path / "s")
+    fill(store)
+    for _ in range(3):  # more small files after the compacted one
+        cid = store.case_ids()[0]
+        head = store.get(cid)
+        store.save(
+            head.case.model_copy(update={"safety_risk": not head.case.safety_risk}),
+            base_rev=head.rev,
+        )
+    before = snapshot(store)
+    blobs = {p.name: store.read_blob(p.name) for p in (tmp_path / "s" / "blobs").glob("*/*")}
+    assert words_in_files(tmp_path / "s")
+
+    report = Store.open(tmp_path / "s").encrypt(passphrase=PASSPHRASE)
+    assert report.ok and report.new_key and report.verify.ok
+    assert report.cases == len(list((tmp_path / "s" / "cases").glob("*.parquet")))
+    assert (report.blobs, report.drafts, report.quarantine) == (1, 1, 1)
+    assert words_in_files(tmp_path / "s") == {}
+
+    crypto.forget_all()
+    reopened = Store.open(tmp_path / "s").unlock(passphrase=PASSPHRASE)
+    assert snapshot(reopened) == before
+    assert {name: reopened.read_blob(name) for name in blobs} == blobs
+    assert reopened.verify().ok
+    assert reopened.encryption.state == "done"
+
+
+@pytest.mark.parametrize(
+    "crash_at", [1, 3, 6, 7, 8], ids=["case-1", "case-3", "blob", "draft", "quarantined"]
+)
+def test_an_interrupted_encryption_loses_nothing_and_finishes_when_run_again(
+    tmp_path, monkeypatch, crash_at
+):
+    store = Store.init(tmp_path / "s")
+    fill(store)
+    for i in range(3):
+        cid = store.case_ids()[0]
+        head = store.get(cid)
+        store.save(
+            head.case.model_copy(update={"ongoing": ["yes", "maybe", "no"][i]}), base_rev=head.rev
+        )
+    before = snapshot(store)
+    assert len(list((tmp_path / "s" / "cases").iterdir())) == 5
+
+    # The process dies on the crash_at-th rename of a re-written file (five case
+    # files come first, then evidence, the draft and the quarantined file), after
+    # its temp file was written.
+    calls = {"n": 0}
+    real_rename, real_replace = os.rename, os.replace
+
+    def dying(rename):
+        def wrapper(src, dst, *args, **kwargs):
+            if Path(src).parent == tmp_path / "s" / "tmp" and Path(dst).name != "cocdata.toml":
+                calls["n"] += 1
+                if calls["n"] == crash_at:
+                    raise KeyboardInterrupt
+            return rename(src, dst, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(store_module.os, "rename", dying(real_rename))
+    monkeypatch.setattr(store_module.os, "replace", dying(real_replace))
+    with pytest.raises(KeyboardInterrupt):
+        Store.open(tmp_path / "s").encrypt(passphrase=PASSPHRASE)
+    monkeypatch.setattr(store_module.os, "rename", real_rename)
+    monkeypatch.setattr(store_module.os, "replace", real_replace)
+
+    crypto.forget_all()
+    half = Store.open(tmp_path / "s")
+    assert half.encrypted and half.encryption.state == "encrypting"
+    half.unlock(passphrase=PASSPHRASE)
+    assert snapshot(half) == before  # every revision readable, mixed files and all
+    check = half.verify(quarantine=False)
+    assert any("interrupted" in p for p in check.problems)
+    assert not [p for p in check.problems if "missing" in p or "altered" in p]
+
+    report = half.encrypt()
+    assert report.resumed and report.ok
+    assert words_in_files(tmp_path / "s") == {}
+    assert snapshot(Store.open(tmp_path / "s")) == before
+    assert Store.open(tmp_path / "s").verify().ok
+
+
+def test_init_encrypt_on_an_existing_store_rewrites_it(tmp_path):
+    store = Store.init(tmp_path / "s")
+    fill(store)
+    again = Store.init(tmp_path / "s", encrypt=True, passphrase=PASSPHRASE)
+    assert again.encrypted and words_in_files(tmp_path / "s") == {}
+
+
+def test_encrypting_needs_a_passphrase_or_key_file(tmp_path):
+    store = Store.init(tmp_path / "s")
+    fill(store)
+    with pytest.raises(LockedStore, match="needs a passphrase or a key file"):
+        store.encrypt()
+    assert (
+        not store.encrypted and "[encryption]" not in (tmp_path / "s" / "cocdata.toml").read_text()
+    )
+
+
+# -- tampering and the pieces ---------------------------------------------------------
+
+
+def test_altered_encrypted_evidence_is_reported_not_returned(tmp_path):
+    store = encrypted_store(tmp_path / "s")
+    fill(store)
+    blob = next((tmp_path / "s" / "blobs").glob("*/*"))
+    raw = bytearray(blob.read_bytes())
+    raw[-5] ^= 0xFF
+    blob.write_bytes(bytes(raw))
+    with pytest.raises(StoreError, match="altered or damaged"):
+        store.read_blob(blob.name)
+    assert any("does not match its SHA-256" in p for p in store.verify().problems)
+
+
+def test_a_sealed_file_cannot_pass_for_another(tmp_path):
+    key = crypto.StoreKey.new()
+    crypto.remember(key)
+    sealed = storeio.seal(b"draft text", key, tmp_path / "drafts" / "a.json")
+    assert storeio.unseal(sealed, tmp_path / "drafts" / "a.json") == b"draft text"
+    with pytest.raises(storeio.InvalidTag):
+        storeio.unseal(sealed, tmp_path / "drafts" / "b.json")
+
+
+def test_keys_reach_child_processes_as_a_private_file_that_goes_away(tmp_path, monkeypatch):
+    store = encrypted_store(tmp_path / "s")
+    env = {crypto.PASSPHRASE_ENV: PASSPHRASE}
+    with crypto.keys_for_children(env) as path:
+        assert env[crypto.KEY_FILE_ENV] == str(path)
+        assert crypto.PASSPHRASE_ENV not in env
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        keys = crypto.read_key_file(path)
+        assert [k.key_id for k in keys] == [store.encryption.key_id]
+    assert not path.exists() and not path.parent.exists()
+    crypto.forget_all()
+    with crypto.keys_for_children(env := {}) as nothing:
+        assert nothing is None and env == {}
