@@ -335,3 +335,69 @@ def test_sigkill_at_random_moments_loses_only_the_save_in_flight(store):
         report = reopened.verify()
         assert report.ok, report.problems
     assert confirmed > 12
+
+
+# -- encrypted stores keep the same promises ------------------------------------
+
+
+@pytest.fixture
+def sealed(tmp_path, monkeypatch):
+    """An encrypted store whose key reaches other processes through a key file."""
+    from cocdata import crypto
+
+    monkeypatch.delenv(crypto.PASSPHRASE_ENV, raising=False)
+    monkeypatch.setenv(crypto.KEY_FILE_ENV, str(tmp_path / "team.key"))
+    crypto.forget_all()
+    store = Store.init(tmp_path / "sealed", encrypt=True, key_file=tmp_path / "team.key")
+    yield store
+    crypto.forget_all()
+
+
+def test_an_encrypted_store_saves_and_loads_like_a_plain_one(tmp_path, sealed):
+    plain = Store.init(tmp_path / "plain")
+    for target in (plain, sealed):
+        first = target.save(guide_example(), by="a")
+        second = target.save(add_note(first, "called the venue"), by="b", base_rev=1)
+        with pytest.raises(Conflict):
+            target.save(add_note(first, "mine"), by="c", base_rev=1)
+        target.save(guide_example().model_copy(update={"case_id": "other-case"}), by="a")
+        target.save(add_note(second, "again"), by="a", base_rev=2)
+    def content(target):  # person code names are drawn at random per store
+        data = target.get("guide-example", rev=2).case.model_dump()
+        return data | {"people": [p | {"person": None} for p in data["people"]]}
+
+    assert content(sealed) == content(plain)
+    for name in ("cases", "people", "timeline", "actions", "evidence", "events"):
+        mine, theirs = getattr(sealed.frames(), name), getattr(plain.frames(), name)
+        keep = [c for c in mine.columns if c not in ("case_id", "saved_at", "person")]
+        assert mine[keep].equals(theirs[keep]), name
+    report = sealed.compact()
+    assert (report.files_before, report.revisions) == (4, 4)
+    assert Store.open(sealed.root).verify().ok
+
+
+def test_an_altered_encrypted_file_is_found_and_set_aside(sealed):
+    ids = [sealed.save(new_case(), by="a").case_id for _ in range(3)]
+    victim = sorted((sealed.root / "cases").iterdir())[1]
+    raw = bytearray(victim.read_bytes())
+    middle = len(raw) // 2  # inside the encrypted identity pages
+    raw[middle : middle + 8] = bytes(b ^ 0xFF for b in raw[middle : middle + 8])
+    victim.write_bytes(bytes(raw))
+    report = Store.open(sealed.root).verify()
+    assert report.quarantined == [f"cases/{victim.name}"], report.problems
+    assert set(Store.open(sealed.root).case_ids()) < set(ids)
+
+
+@pytest.mark.slow
+def test_four_writers_lose_nothing_in_an_encrypted_store(sealed):
+    ids = [sealed.save(new_case(), by="setup").case_id for _ in range(4)]
+    with ProcessPoolExecutor(4) as pool:
+        futures = [
+            pool.submit(store_workers.append_notes, str(sealed.root), w, 40, ids) for w in range(4)
+        ]
+        for future in futures:
+            future.result(timeout=600)
+    frames = Store.open(sealed.root).frames()
+    texts = frames.timeline.loc[frames.timeline["kind"] == "note", "text"].tolist()
+    assert set(texts) == {f"w{w}-n{n}" for w in range(4) for n in range(40)}
+    assert Store.open(sealed.root).verify().ok
