@@ -484,3 +484,138 @@ def test_keys_reach_child_processes_as_a_private_file_that_goes_away(tmp_path, m
     crypto.forget_all()
     with crypto.keys_for_children(env := {}) as nothing:
         assert nothing is None and env == {}
+
+
+@pytest.mark.parametrize("serve_fn", ["serve_app", "serve_lab"])
+def test_the_forms_servers_get_the_key_as_a_file_only_while_they_run(
+    tmp_path, monkeypatch, serve_fn
+):
+    from cocdata.forms import serve
+
+    encrypted_store(tmp_path / "s")
+    crypto.forget_all()
+    with pytest.raises(LockedStore, match="the form needs it"):
+        serve.serve_app(tmp_path / "s", open_browser=False, folder=tmp_path / "nb")
+
+    seen: dict = {}
+
+    def fake_run(command, env, cwd):
+        key_file = Path(env[crypto.KEY_FILE_ENV])
+        seen.update(env=env, key_file=key_file, keys=crypto.read_key_file(key_file))
+        return 0
+
+    monkeypatch.setattr(serve, "_run", fake_run)
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, PASSPHRASE)
+    assert getattr(serve, serve_fn)(tmp_path / "s", open_browser=False, folder=tmp_path / "nb") == 0
+    assert crypto.PASSPHRASE_ENV not in seen["env"]
+    assert [k.key_id for k in seen["keys"]] == [Store.open(tmp_path / "s").encryption.key_id]
+    assert not seen["key_file"].exists()
+    notebooks = b"".join(p.read_bytes() for p in (tmp_path / "nb").iterdir())
+    assert PASSPHRASE.encode() not in notebooks and b"cocdata-key-1" not in notebooks
+
+
+# -- kernels: reports and analysis notebooks on an encrypted store ---------------------
+
+CASE_REPORT_CELLS = [
+    ("parameters", "store = None\ncase_id = None"),
+    (
+        None,
+        "import os\n\nfrom cocdata.reports.present import show, text\nfrom cocdata.store import Store\n\n"
+        "stored = Store.open(store, create=False).get(case_id)\n"
+        "show(text(f'Target: {stored.case.people[1].name}'))\n"
+        "show(text(f'key from: {sorted(k for k in os.environ if k.startswith(\"COCDATA_\"))}'))",
+    ),
+]
+
+
+def case_report_template(folder: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    for tag, source in CASE_REPORT_CELLS:
+        cell = nbformat.v4.new_code_cell(source)
+        if tag:
+            cell.metadata["tags"] = [tag]
+        nb.cells.append(cell)
+    path = folder / "case-report.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("parent_unlocked", [False, True], ids=["kernels-derive", "key-file"])
+def test_a_report_renders_from_an_encrypted_store_with_the_key_from_the_environment(
+    tmp_path, monkeypatch, parent_unlocked
+):
+    from cocdata.reports import RenderJob, render
+
+    store = encrypted_store(tmp_path / "s")
+    case_id = store.save(planted_case(store.put_blob(b"x", "x.png", "image/png"))).case_id
+    crypto.forget_all()
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, PASSPHRASE)
+    if parent_unlocked:  # as after 'cocdata' asked for the passphrase
+        Store.open(tmp_path / "s")
+    job = RenderJob(
+        template=case_report_template(tmp_path),
+        parameters={"store": str(tmp_path / "s"), "case_id": case_id},
+        out=tmp_path / "out" / "report",
+        title="Case report",
+        formats=("html", "ipynb"),
+    )
+    [result] = render([job], workers=1, progress=False)
+    assert result.ok, str(result)
+    html = job.path("html").read_text()
+    notebook = job.path("ipynb").read_text()
+    assert f"Target: {PLANTED['target']} Person" in html
+    # The key is neither a parameter nor anywhere in what was written.
+    for written in (html, notebook):
+        assert PASSPHRASE not in written and crypto.KEY_FILE_TAG not in written
+    expected = "COCDATA_KEY_FILE" if parent_unlocked else "COCDATA_PASSPHRASE"
+    assert expected in html
+    if parent_unlocked:
+        assert "COCDATA_PASSPHRASE" not in html  # kernels got the key file instead
+
+
+@pytest.mark.slow
+def test_an_analysis_notebook_runs_on_an_encrypted_store(tmp_path, monkeypatch):
+    import papermill
+
+    from cocdata.demo import build_demo
+
+    build_demo(tmp_path / "plain")  # the demo cases, then encrypted in place
+    Store.open(tmp_path / "plain").encrypt(passphrase=PASSPHRASE)
+    crypto.forget_all()
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, PASSPHRASE)
+    source = (
+        Path(__file__).resolve().parents[1] / "notebooks" / "analysis" / "5-similar-cases.ipynb"
+    )
+    out = tmp_path / "similar.ipynb"
+    papermill.execute_notebook(
+        str(source),
+        str(out),
+        parameters={"store": str(tmp_path / "plain")},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    text = out.read_text()
+    assert "Similar earlier cases" in text and '"output_type": "error"' not in text
+    assert "similar description" in text  # the descriptions were read
+    assert PASSPHRASE not in text
+
+
+def test_an_analysis_without_the_key_says_what_it_leaves_out(tmp_path):
+    from cocdata.analysis.selection import describe_selection
+
+    store = encrypted_store(tmp_path / "s")
+    fill(store)
+    assert "left out" not in describe_selection(store.frames())
+    crypto.forget_all()
+    assert "no key was given, so names and texts are left out" in describe_selection(
+        Store.open(tmp_path / "s").frames()
+    )

@@ -362,6 +362,7 @@ def test_an_encrypted_store_saves_and_loads_like_a_plain_one(tmp_path, sealed):
             target.save(add_note(first, "mine"), by="c", base_rev=1)
         target.save(guide_example().model_copy(update={"case_id": "other-case"}), by="a")
         target.save(add_note(second, "again"), by="a", base_rev=2)
+
     def content(target):  # person code names are drawn at random per store
         data = target.get("guide-example", rev=2).case.model_dump()
         return data | {"people": [p | {"person": None} for p in data["people"]]}

@@ -153,4 +153,7 @@ def describe_selection(
     cats = _as_list(categories)
     if cats:
         parts.append(f"categories: {', '.join(cats)}")
+    if frames.locked:
+        # Without the key the texts are empty: say so rather than show thinner results.
+        parts.append("the store is encrypted and no key was given, so names and texts are left out")
     return "; ".join(parts) + "."

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cocdata import crypto
 from cocdata.examples import guide_example
 from cocdata.forms.casework import CaseWorkspace
 from cocdata.forms.intake import CaseForm
@@ -26,9 +27,16 @@ def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.init(tmp_path / "store")
+@pytest.fixture(params=["plain", "encrypted"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh store; every form test runs on a plain and on an encrypted one."""
+    crypto.forget_all()
+    if request.param == "plain":
+        yield Store.init(tmp_path / "store")
+    else:
+        key_file = tmp_path / "team.key"
+        yield Store.init(tmp_path / "store", encrypt=True, key_file=key_file)
+    crypto.forget_all()
 
 
 @pytest.fixture

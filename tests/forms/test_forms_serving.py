@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
 import time
@@ -104,6 +105,9 @@ def _keeper(store: Store, delay: float | None, saves: list[dict]) -> DraftKeeper
 def _in_own_thread(test: Callable[[], None]) -> None:
     """Run ``test`` in a thread of its own: the browser tests' playwright keeps an event
     loop running in the main thread for the whole session."""
+    # Collect the widgets earlier tests left behind now: a full collection in the
+    # middle of the timed typing can pause the loop longer than the debounce delay.
+    gc.collect()
     failures: list[BaseException] = []
 
     def run() -> None:
