@@ -86,6 +86,7 @@ from cocdata.tables import (
 
 FORMAT = 1
 GENESIS = "0" * 64
+_NOT_DATA = {"cocdata.toml", ".lock"}
 LOCK_TIMEOUT_S = 30.0
 ROW_GROUP = 4096
 MAX_EVIDENCE_BYTES = 25 * 1024 * 1024
@@ -143,6 +144,7 @@ class EncryptReport:
     blobs: int = 0
     drafts: int = 0
     quarantine: int = 0
+    other: int = 0
     temp_removed: int = 0
     problems: list[str] = field(default_factory=list)
     verify: VerifyReport | None = None
@@ -435,6 +437,20 @@ class Store:
         if not target_dir.exists():  # a folder newer than the store (access/)
             target_dir.mkdir(mode=0o700, exist_ok=True)
         return self._write_parquet(target_dir / _segment_name(suffix), table, key)
+
+    def _write_bytes(self, path: Path, content: bytes, what: str = "writing to it") -> None:
+        """Write a store file that is not parquet atomically; sealed in an encrypted store.
+
+        Every such file (evidence, drafts, and whatever else the store keeps)
+        goes through here, and is read back with ``_read_bytes``.
+        """
+        key = self._key(what)
+        _atomic_write_bytes(self.root, path, storeio.seal(content, key, self.root, path))
+
+    def _read_bytes(self, path: Path) -> bytes:
+        """The content of a file written by ``_write_bytes`` (``LockedStore`` without the key,
+        ``storeio.InvalidTag`` if it was altered)."""
+        return storeio.unseal(path.read_bytes(), self.root, path)
 
     def _write_parquet(
         self, final: Path, table: pa.Table, key: crypto.StoreKey | None, check: bool = False
@@ -1026,12 +1042,12 @@ class Store:
                 ],
                 "The evidence",
             )
-        key = self._key("keeping evidence")
+        self._key("keeping evidence")
         digest = hashlib.sha256(content).hexdigest()
         path = self._blob_path(digest)
         if not path.exists():
             path.parent.mkdir(exist_ok=True, mode=0o700)
-            _atomic_write_bytes(self.root, path, storeio.seal(content, key, path))
+            self._write_bytes(path, content, "keeping evidence")
         return Evidence(
             name=name,
             media_type=media_type or "application/octet-stream",
@@ -1067,7 +1083,7 @@ class Store:
             raw = path.read_bytes()
         except FileNotFoundError:
             raise NotFound(f"The evidence file {digest[:12]}… is not in the store.") from None
-        content = storeio.try_unseal(raw, path)
+        content = storeio.try_unseal(raw, self.root, path)
         if content is None:
             if hashlib.sha256(raw).hexdigest() == digest:
                 return raw  # a plain file that happens to start like a sealed one
@@ -1081,7 +1097,6 @@ class Store:
 
     def save_draft(self, draft_id: str, data: dict[str, Any], by: str | None = None) -> Path:
         """Keep a half-written form so that a closed tab or a dead kernel loses nothing."""
-        key = self._key("keeping a draft")
         payload = {
             "draft_id": draft_id,
             "by": config.team_member(by),
@@ -1089,13 +1104,11 @@ class Store:
             "data": data,
         }
         path = self._dir("drafts") / f"{_safe_name(draft_id)}.json"
-        content = json.dumps(payload, default=str).encode("utf-8")
-        _atomic_write_bytes(self.root, path, storeio.seal(content, key, path))
+        self._write_bytes(path, json.dumps(payload, default=str).encode("utf-8"), "keeping a draft")
         return path
 
     def _read_draft(self, path: Path) -> dict[str, Any]:
-        raw = storeio.unseal(path.read_bytes(), path)
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(self._read_bytes(path).decode("utf-8"))
 
     def drafts(self) -> list[dict[str, Any]]:
         """Every kept draft, newest first."""
@@ -1256,7 +1269,7 @@ class Store:
             raw = path.read_bytes()
             if report.locked and crypto.sealed_key_id(raw) is not None:
                 continue  # encrypted: its content can only be checked with the key
-            content = storeio.try_unseal(raw, path)
+            content = storeio.try_unseal(raw, self.root, path)
             digests = {hashlib.sha256(raw).hexdigest()}
             if content is not None:
                 digests.add(hashlib.sha256(content).hexdigest())
@@ -1281,19 +1294,17 @@ class Store:
             )
         return out
 
+    def _data_files(self) -> list[Path]:
+        """Every file that holds the store's data: all but settings, lock and temp files."""
+        out = []
+        for path in sorted(self.root.rglob("*")):
+            rel = path.relative_to(self.root)
+            if path.is_file() and rel.parts[0] != "tmp" and rel.as_posix() not in _NOT_DATA:
+                out.append(path)
+        return out
+
     def _exposed_files(self) -> list[Path]:
-        found = []
-        for folder, pattern in (
-            ("cases", "*.parquet"),
-            ("events", "*.parquet"),
-            ("blobs", "*/*"),
-            ("drafts", "*"),
-            ("quarantine", "*"),
-        ):
-            for path in sorted(self._dir(folder).glob(pattern)):
-                if path.is_file() and storeio.exposed(path):
-                    found.append(path)
-        return found
+        return [p for p in self._data_files() if storeio.exposed(self.root, p)]
 
     # -- encrypting an existing store --------------------------------------
 
@@ -1334,16 +1345,11 @@ class Store:
                     self._write_settings(self.encryption.with_state("encrypting"))
             assert key is not None and self.encryption is not None
             switched = time.time()
-            report.cases = self._reseal_cases(key)
-            for folder in ("blobs", "drafts", "quarantine"):
-                count, notes = self._reseal_files(folder, key)
-                setattr(report, folder, count)
-                report.problems += notes
+            self._reseal_all(key, report)
             report.temp_removed = self._clear_tmp(before=switched - 60)
             # A draft saved meanwhile by a form that had not seen the switch
             # is caught by a second pass.
-            count, notes = self._reseal_files("drafts", key)
-            report.drafts += count
+            self._reseal_all(key, report)
             left = self._exposed_files()
             if left:
                 report.problems += [
@@ -1354,44 +1360,44 @@ class Store:
         report.verify = self.verify(quarantine=False)
         return report
 
-    def _reseal_cases(self, key: crypto.StoreKey) -> int:
-        count = 0
-        for name in self._files("cases"):
-            path = self._dir("cases") / name
-            if not storeio.exposed(path):
-                continue
-            try:
-                table = read_file(path)
-            except (OSError, pa.ArrowException):
-                # Unreadable: set aside like verify does, and sealed whole below.
-                os.replace(path, self._dir("quarantine") / name)
-                continue
-            self._write_parquet(path, table, key, check=True)
-            count += 1
+    def _reseal_all(self, key: crypto.StoreKey, report: EncryptReport) -> None:
+        """Re-write encrypted every data file still in the clear, one at a time."""
+        for path in self._exposed_files():
+            folder = path.relative_to(self.root).parts[0]
+            if path.suffix == ".parquet" and folder != "quarantine":
+                self._reseal_parquet(path, key)
+            else:
+                self._reseal_bytes(path, key, report)
+            counted = folder if folder in ("cases", "blobs", "drafts", "quarantine") else "other"
+            setattr(report, counted, getattr(report, counted) + 1)
         self._forget_index()
-        return count
 
-    def _reseal_files(self, folder: str, key: crypto.StoreKey) -> tuple[int, list[str]]:
-        count, notes = 0, []
-        pattern = "*/*" if folder == "blobs" else "*"
-        for path in sorted(self._dir(folder).glob(pattern)):
-            if not path.is_file() or not storeio.exposed(path):
-                continue
-            try:
-                content = path.read_bytes()
-            except FileNotFoundError:
-                continue  # a draft discarded meanwhile
-            if folder == "blobs" and hashlib.sha256(content).hexdigest() != path.name:
-                notes.append(
-                    f"evidence file {path.name[:12]}… did not match its SHA-256 before it was "
-                    "encrypted (it was damaged before)"
-                )
-            sealed = storeio.seal(content, key, path)
-            if storeio.unseal(sealed, path) != content:
-                raise StoreError(f"{path.name} did not encrypt correctly; it was left as it was.")
-            _atomic_write_bytes(self.root, path, sealed)
-            count += 1
-        return count, notes
+    def _reseal_parquet(self, path: Path, key: crypto.StoreKey) -> None:
+        try:
+            table = read_file(path)
+        except FileNotFoundError:
+            return
+        except (OSError, pa.ArrowException):
+            # Unreadable: set aside as verify does; the next pass seals it whole.
+            os.replace(path, self._dir("quarantine") / path.name)
+            return
+        self._write_parquet(path, table, key, check=True)
+
+    def _reseal_bytes(self, path: Path, key: crypto.StoreKey, report: EncryptReport) -> None:
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError:
+            return  # a draft discarded meanwhile
+        is_blob = path.parent.parent == self._dir("blobs")
+        if is_blob and hashlib.sha256(content).hexdigest() != path.name:
+            report.problems.append(
+                f"evidence file {path.name[:12]}… did not match its SHA-256 before it was "
+                "encrypted (it was damaged before)"
+            )
+        sealed = storeio.seal(content, key, self.root, path)
+        if storeio.unseal(sealed, self.root, path) != content:
+            raise StoreError(f"{path.name} did not encrypt correctly; it was left as it was.")
+        _atomic_write_bytes(self.root, path, sealed)
 
     def _clear_tmp(self, before: float) -> int:
         """Remove temp files left by writes that crashed (older than ``before``)."""

@@ -116,7 +116,8 @@ def open_parquet(path: Path, columns: list[str] | None = None) -> pq.ParquetFile
     if not wanted & sealed:
         return pf
     if crypto.known(key_id) is None:
-        raise crypto.locked_error(_root_of(path), _what(path))
+        root = _root_of(path)
+        raise crypto.locked_error(root, _what(root, path))
     return pq.ParquetFile(path, decryption_properties=_FACTORY.file_decryption_properties(_KMS))
 
 
@@ -186,14 +187,26 @@ def parquet_key_id(path: Path) -> str | None:
 # -- other files ---------------------------------------------------------------
 
 
-def seal(data: bytes, key: crypto.StoreKey | None, path: Path) -> bytes:
+def context(root: Path, path: Path) -> str:
+    """What a file sealed whole is bound to: its place in the store (``drafts/x.json``).
+
+    Evidence is bound to ``blobs/<digest>`` alone: its ``ab/`` folder is only a fan-out.
+    The store folder's own name is not part of it, so a store can be moved.
+    """
+    rel = Path(path).relative_to(root)
+    if rel.parts[0] == "blobs":
+        return f"blobs/{rel.name}"
+    return rel.as_posix()
+
+
+def seal(data: bytes, key: crypto.StoreKey | None, root: Path, path: Path) -> bytes:
     """The bytes to write to ``path``: ``data`` sealed with ``key``, or as is without one."""
     if key is None:
         return data
-    return key.seal(data, _context(path))
+    return key.seal(data, context(root, path))
 
 
-def unseal(raw: bytes, path: Path) -> bytes:
+def unseal(raw: bytes, root: Path, path: Path) -> bytes:
     """The content of a file read from ``path``: unsealed when it was sealed.
 
     Raises ``LockedStore`` without the key, and ``InvalidTag`` when the bytes
@@ -204,49 +217,40 @@ def unseal(raw: bytes, path: Path) -> bytes:
         return raw
     key = crypto.known(key_id)
     if key is None:
-        raise crypto.locked_error(_root_of(path), _what(path))
-    return key.unseal(raw, _context(path))
+        raise crypto.locked_error(root, _what(root, path))
+    return key.unseal(raw, context(root, path))
 
 
-def try_unseal(raw: bytes, path: Path) -> bytes | None:
+def try_unseal(raw: bytes, root: Path, path: Path) -> bytes | None:
     """Like :func:`unseal`, but None for bytes that start like a sealed file and are
     not one (a plain evidence file may start with anything)."""
     try:
-        return unseal(raw, path)
+        return unseal(raw, root, path)
     except InvalidTag:
         return None
 
 
-def exposed(path: Path) -> bool:
-    """Whether a file holds data an encrypted store keeps encrypted, in the clear.
+def exposed(root: Path, path: Path) -> bool:
+    """Whether a store file holds, in the clear, data an encrypted store keeps encrypted.
 
     Parquet is judged by its footer (a table with only readable columns, such
-    as events, is never exposed); other files by their first bytes.
+    as events, is never exposed); other files, and anything in quarantine,
+    by their first bytes.
     """
-    if path.suffix == ".parquet" and path.parent.name != "quarantine":
+    folder = Path(path).relative_to(root).parts[0]
+    if path.suffix == ".parquet" and folder != "quarantine":
         try:
             pf = pq.ParquetFile(path)
         except (OSError, pa.ArrowException):
             return not _starts_sealed(path)
         key_id, _ = sealing(pf)
-        return key_id is None and bool(set(pf.schema_arrow.names) - _readable_for(path))
+        return key_id is None and bool(set(pf.schema_arrow.names) - readable_columns(folder))
     return not _starts_sealed(path)
-
-
-def _readable_for(path: Path) -> frozenset[str]:
-    return readable_columns(path.parent.name)
 
 
 def _starts_sealed(path: Path) -> bool:
     with open(path, "rb") as fh:
         return crypto.sealed_key_id(fh.read(64)) is not None
-
-
-def _context(path: Path) -> str:
-    # Evidence is bound to its digest alone (its ab/ folder is only a fan-out).
-    if path.parent.parent.name == "blobs":
-        return f"blobs/{path.name}"
-    return f"{path.parent.name}/{path.name}"
 
 
 def _root_of(path: Path) -> Path:
@@ -256,10 +260,8 @@ def _root_of(path: Path) -> Path:
     return Path(path).parent
 
 
-def _what(path: Path) -> str:
-    folder = Path(path).parent.name
-    if Path(path).parent.parent.name == "blobs":
-        folder = "blobs"
+def _what(root: Path, path: Path) -> str:
+    folder = Path(path).relative_to(root).parts[0] if Path(path).is_relative_to(root) else ""
     return {
         "cases": "reading names and texts of cases",
         "blobs": "reading evidence",

@@ -464,10 +464,12 @@ def test_altered_encrypted_evidence_is_reported_not_returned(tmp_path):
 def test_a_sealed_file_cannot_pass_for_another(tmp_path):
     key = crypto.StoreKey.new()
     crypto.remember(key)
-    sealed = storeio.seal(b"draft text", key, tmp_path / "drafts" / "a.json")
-    assert storeio.unseal(sealed, tmp_path / "drafts" / "a.json") == b"draft text"
+    sealed = storeio.seal(b"draft text", key, tmp_path, tmp_path / "drafts" / "a.json")
+    assert storeio.unseal(sealed, tmp_path, tmp_path / "drafts" / "a.json") == b"draft text"
     with pytest.raises(storeio.InvalidTag):
-        storeio.unseal(sealed, tmp_path / "drafts" / "b.json")
+        storeio.unseal(sealed, tmp_path, tmp_path / "drafts" / "b.json")
+    moved = tmp_path / "elsewhere"  # the store folder's own name is not part of it
+    assert storeio.unseal(sealed, moved, moved / "drafts" / "a.json") == b"draft text"
 
 
 def test_keys_reach_child_processes_as_a_private_file_that_goes_away(tmp_path, monkeypatch):
@@ -619,3 +621,28 @@ def test_an_analysis_without_the_key_says_what_it_leaves_out(tmp_path):
     assert "no key was given, so names and texts are left out" in describe_selection(
         Store.open(tmp_path / "s").frames()
     )
+
+
+def test_files_of_any_other_kind_are_encrypted_through_the_store(tmp_path):
+    """A table or file a later feature keeps (an identity key, a log) is encrypted for free
+    when written through the store, and flagged by verify when it is not."""
+    import pyarrow as pa
+
+    store = encrypted_store(tmp_path / "s")
+    (store.root / "people").mkdir()
+    names = pa.table({"person": ["calm-otter"], "name": [f"{PLANTED['target']} Person"]})
+    written = store._write_table("people", names)
+    store._write_bytes(store.root / "access.log", f"{PLANTED['reported']} exported".encode())
+    assert words_in_files(store.root) == {}
+    assert store_module.read_file(written).equals(names)
+    assert PLANTED["reported"].encode() in store._read_bytes(store.root / "access.log")
+    assert store.verify().ok
+
+    (store.root / "people" / "notes.txt").write_text(f"{PLANTED['description']} said so")
+    assert "people/notes.txt is not encrypted" in " ".join(store.verify().problems)
+    report = store.encrypt()
+    assert report.other == 1 and report.ok and words_in_files(store.root) == {}
+    crypto.forget_all()
+    for columns in (None, ["person"]):  # a table cocdata does not know has no statistics
+        with pytest.raises(LockedStore):
+            store_module.read_file(written, columns)
