@@ -584,6 +584,25 @@ def test_a_report_renders_from_an_encrypted_store_with_the_key_from_the_environm
 
 
 @pytest.mark.slow
+def test_the_case_report_renders_from_an_encrypted_store(tmp_path, monkeypatch):
+    from cocdata.reports.case import render_case_reports
+
+    store = encrypted_store(tmp_path / "s")
+    case_id = store.save(planted_case(store.put_blob(b"x", "x.png", "image/png"))).case_id
+    crypto.forget_all()
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, PASSPHRASE)
+    opened = Store.open(tmp_path / "s")  # what 'cocdata report case' does first
+    [result] = render_case_reports(
+        opened, [case_id], ("html", "ipynb"), tmp_path / "out", progress=False
+    )
+    assert result.ok, str(result)
+    html = (tmp_path / "out" / f"{case_id}.html").read_text()
+    assert f"{PLANTED['target']} Person" in html and PLANTED["description"] in html
+    for written in (tmp_path / "out").iterdir():
+        assert PASSPHRASE not in written.read_text()
+
+
+@pytest.mark.slow
 def test_an_analysis_notebook_runs_on_an_encrypted_store(tmp_path, monkeypatch):
     import papermill
 
