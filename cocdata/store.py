@@ -1400,11 +1400,16 @@ class Store:
         _atomic_write_bytes(self.root, path, sealed)
 
     def _clear_tmp(self, before: float) -> int:
-        """Remove temp files left by writes that crashed (older than ``before``)."""
+        """Remove temp files left by writes that crashed: all older than ``before``, and
+        every one not sealed whole (under the lock no parquet write is in flight, and a
+        draft or evidence file written in the clear now comes from a form started before
+        the store was encrypted, which must not keep it)."""
         removed = 0
         for path in self._dir("tmp").iterdir():
             try:
-                if path.is_file() and path.stat().st_mtime < before:
+                if path.is_file() and (
+                    path.stat().st_mtime < before or storeio.exposed(self.root, path)
+                ):
                     path.unlink()
                     removed += 1
             except FileNotFoundError:

@@ -374,10 +374,12 @@ def test_encrypting_an_existing_store_keeps_every_revision(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "crash_at", [1, 3, 6, 7, 8], ids=["case-1", "case-3", "blob", "draft", "quarantined"]
+    ("crash_at", "folder"),
+    [(1, "blobs"), (2, "cases"), (4, "cases"), (7, "drafts"), (8, "quarantine")],
+    ids=["blob", "case-1", "case-3", "draft", "quarantined"],
 )
 def test_an_interrupted_encryption_loses_nothing_and_finishes_when_run_again(
-    tmp_path, monkeypatch, crash_at
+    tmp_path, monkeypatch, crash_at, folder
 ):
     store = Store.init(tmp_path / "s")
     fill(store)
@@ -390,9 +392,9 @@ def test_an_interrupted_encryption_loses_nothing_and_finishes_when_run_again(
     before = snapshot(store)
     assert len(list((tmp_path / "s" / "cases").iterdir())) == 5
 
-    # The process dies on the crash_at-th rename of a re-written file (five case
-    # files come first, then evidence, the draft and the quarantined file), after
-    # its temp file was written.
+    # The process dies on the crash_at-th rename of a re-written file (folders in
+    # order: the evidence file, five case files, the draft, the quarantined file),
+    # after its temp file was written.
     calls = {"n": 0}
     real_rename, real_replace = os.rename, os.replace
 
@@ -401,6 +403,7 @@ def test_an_interrupted_encryption_loses_nothing_and_finishes_when_run_again(
             if Path(src).parent == tmp_path / "s" / "tmp" and Path(dst).name != "cocdata.toml":
                 calls["n"] += 1
                 if calls["n"] == crash_at:
+                    calls["at"] = Path(dst).relative_to(tmp_path / "s").parts[0]
                     raise KeyboardInterrupt
             return rename(src, dst, *args, **kwargs)
 
@@ -410,6 +413,7 @@ def test_an_interrupted_encryption_loses_nothing_and_finishes_when_run_again(
     monkeypatch.setattr(store_module.os, "replace", dying(real_replace))
     with pytest.raises(KeyboardInterrupt):
         Store.open(tmp_path / "s").encrypt(passphrase=PASSPHRASE)
+    assert calls["at"] == folder
     monkeypatch.setattr(store_module.os, "rename", real_rename)
     monkeypatch.setattr(store_module.os, "replace", real_replace)
 
@@ -432,6 +436,8 @@ def test_an_interrupted_encryption_loses_nothing_and_finishes_when_run_again(
 def test_init_encrypt_on_an_existing_store_rewrites_it(tmp_path):
     store = Store.init(tmp_path / "s")
     fill(store)
+    # A draft whose write crashed a moment ago, in the clear in tmp/.
+    (tmp_path / "s" / "tmp" / "intake-9.json.1234abcd").write_text(PLANTED["draft"])
     again = Store.init(tmp_path / "s", encrypt=True, passphrase=PASSPHRASE)
     assert again.encrypted and words_in_files(tmp_path / "s") == {}
 
