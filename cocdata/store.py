@@ -379,7 +379,7 @@ class Store:
 
     def write_key_file(self, path: str | os.PathLike[str]) -> Path:
         """Write the store key to a new key file (for a server, or a member's laptop)."""
-        key = self._key("changing its key")
+        key = self._key("writing a key file")
         if key is None:
             raise StoreError(
                 f"The store at {self.root} is not encrypted, so it has no key.",
@@ -936,22 +936,23 @@ class Store:
 
     # -- bulk reading ----------------------------------------------------
 
-    def _read_cases(self, columns: list[str] | None = None) -> pa.Table:
+    def _read_cases(self, columns: list[str] | None = None, statistics: bool = False) -> pa.Table:
         """Every revision row of every readable file (unreadable files are skipped).
 
-        In a locked store, leaving out ``columns`` reads the statistics only,
-        with an empty ``identity``.
+        With ``statistics``, only the columns readable without the key, as each
+        file has them; a locked store reads that way when no ``columns`` are
+        named, and gives an empty ``identity``.
         """
-        if columns is None and self.locked:
-            columns = [c for c in CASE_SCHEMA.names if c != "identity"]
-            table = self._read_cases(columns)
-            return table.append_column("identity", pa.nulls(table.num_rows, IDENTITY_TYPE))
+        if columns is None and not statistics and self.locked:
+            return _with_empty_identity(self._read_cases(statistics=True))
         for _ in range(5):
             tables: list[pa.Table] = []
             vanished = False
             for name in self._files("cases"):
+                path = self._dir("cases") / name
                 try:
-                    tables.append(read_file(self._dir("cases") / name, columns=columns))
+                    wanted = _readable_in(path, "cases") if statistics else columns
+                    tables.append(read_file(path, columns=wanted))
                 except FileNotFoundError:
                     vanished = True  # compacted meanwhile: list again
                     break
@@ -959,7 +960,7 @@ class Store:
                     continue
             if not vanished:
                 if not tables:
-                    return _empty_cases(columns)
+                    return _empty_cases(_STATISTICS if statistics else columns)
                 return pa.concat_tables(tables, promote_options="permissive")
         raise StoreError(f"The store at {self.root} kept changing while it was read.", "Try again.")
 
@@ -1234,8 +1235,7 @@ class Store:
             else CASE_SCHEMA.empty_table()
         )
         if report.locked or "identity" not in table.column_names:
-            table = table.drop_columns([c for c in ("identity",) if c in table.column_names])
-            table = table.append_column("identity", pa.nulls(table.num_rows, IDENTITY_TYPE))
+            table = _with_empty_identity(table)
         events = self.events()
         rows = _dedupe(table).sort_by([("case_id", "ascending"), ("rev", "ascending")]).to_pylist()
         report.revisions = len(rows)
@@ -1415,6 +1415,16 @@ class Store:
             except FileNotFoundError:
                 continue
         return removed
+
+
+_STATISTICS = [c for c in CASE_SCHEMA.names if c != "identity"]
+
+
+def _with_empty_identity(table: pa.Table) -> pa.Table:
+    """``table`` with an all-null ``identity`` column: what a locked store shows."""
+    if "identity" in table.column_names:
+        table = table.drop_columns(["identity"])
+    return table.append_column("identity", pa.nulls(table.num_rows, IDENTITY_TYPE))
 
 
 def _chain_problems(

@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from cocdata import crypto, storeio
@@ -651,8 +652,6 @@ def test_an_analysis_without_the_key_says_what_it_leaves_out(tmp_path):
 def test_files_of_any_other_kind_are_encrypted_through_the_store(tmp_path):
     """A table or file a later feature keeps (an identity key, a log) is encrypted for free
     when written through the store, and flagged by verify when it is not."""
-    import pyarrow as pa
-
     store = encrypted_store(tmp_path / "s")
     (store.root / "people").mkdir()
     names = pa.table({"person": ["calm-otter"], "name": [f"{PLANTED['target']} Person"]})
@@ -671,3 +670,17 @@ def test_files_of_any_other_kind_are_encrypted_through_the_store(tmp_path):
     for columns in (None, ["person"]):  # a table cocdata does not know has no statistics
         with pytest.raises(LockedStore):
             store_module.read_file(written, columns)
+
+
+def test_statistics_without_the_key_include_files_of_an_older_shape(tmp_path):
+    """A case file written before a column was added still counts in a locked store."""
+    store = encrypted_store(tmp_path / "s")
+    fill(store)
+    older = store_module.read_file(next((tmp_path / "s" / "cases").glob("*.parquet")))
+    older = older.drop_columns(["include_public"]).slice(0, 1)
+    older = older.set_column(0, "case_id", pa.array(["older-case"]))
+    store._write_table("cases", older)
+    crypto.forget_all()
+    frames = Store.open(tmp_path / "s").frames()
+    assert "older-case" in set(frames.cases["case_id"]) and len(frames.cases) == 2
+    assert Store.open(tmp_path / "s").verify().locked
