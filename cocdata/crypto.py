@@ -34,6 +34,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -47,6 +48,7 @@ from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from cocdata.errors import LockedStore, StoreError
+from cocdata.vocab import toml_string
 
 KEY_FILE_ENV = "COCDATA_KEY_FILE"
 PASSPHRASE_ENV = "COCDATA_PASSPHRASE"
@@ -56,6 +58,7 @@ SEALED_MAGIC = b"CDSEAL01"
 """The first bytes of a file sealed whole (evidence, drafts, quarantined files)."""
 
 KEY_FILE_TAG = "cocdata-key-1"
+_KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CHECK_TEXT = b"cocdata store key check"
 MIN_PASSPHRASE = 10
 
@@ -144,8 +147,17 @@ def sealed_key_id(data: bytes) -> str | None:
 
 def _derive(passphrase: str, kdf: Mapping[str, Any]) -> bytes:
     """The key a passphrase gives under the KDF settings ``kdf`` (salt and cost)."""
+    try:
+        return _run_kdf(passphrase.encode("utf-8"), kdf)
+    except (KeyError, ValueError, TypeError, OverflowError) as exc:
+        raise StoreError(
+            f"The [encryption.passphrase] settings in cocdata.toml are damaged ({exc}).",
+            "Restore cocdata.toml from a backup, or open the store with its key file.",
+        ) from None
+
+
+def _run_kdf(secret: bytes, kdf: Mapping[str, Any]) -> bytes:
     salt = _unb64(str(kdf["salt"]))
-    secret = passphrase.encode("utf-8")
     name = kdf.get("kdf")
     if name == "argon2id":
         from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -234,17 +246,16 @@ class Encryption:
             "[encryption]",
             "# The store key, sealed; see 'cocdata encrypt --help'. Do not edit.",
             'cipher = "AES-256-GCM"',
-            f'key_id = "{self.key_id}"',
-            f'check = "{self.check}"',
+            f"key_id = {toml_string(self.key_id)}",
+            f"check = {toml_string(self.check)}",
         ]
         if self.state != "done":
-            lines.append(f'state = "{self.state}"')
+            lines.append(f"state = {toml_string(self.state)}")
         if self.passphrase:
             lines += ["", "[encryption.passphrase]"]
             for name, value in self.passphrase.items():
-                lines.append(
-                    f"{name} = {value}" if isinstance(value, int) else f'{name} = "{value}"'
-                )
+                shown = str(value) if isinstance(value, int) else toml_string(str(value))
+                lines.append(f"{name} = {shown}")
         return "\n".join(lines) + "\n"
 
     @classmethod
@@ -322,7 +333,7 @@ def read_key_file(path: Path) -> list[StoreKey]:
     keys = []
     for line in text.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[0] == KEY_FILE_TAG:
+        if len(parts) == 3 and parts[0] == KEY_FILE_TAG and _KEY_ID.fullmatch(parts[1]):
             try:
                 secret = _unb64(parts[2])
             except ValueError:

@@ -684,3 +684,12 @@ def test_statistics_without_the_key_include_files_of_an_older_shape(tmp_path):
     frames = Store.open(tmp_path / "s").frames()
     assert "older-case" in set(frames.cases["case_id"]) and len(frames.cases) == 2
     assert Store.open(tmp_path / "s").verify().locked
+
+
+def test_a_damaged_passphrase_setting_is_reported_in_words(tmp_path):
+    store = encrypted_store(tmp_path / "s")
+    settings = store.root / "cocdata.toml"
+    settings.write_text(settings.read_text().replace("memory_kib = 1024", 'memory_kib = "lots"'))
+    crypto.forget_all()
+    with pytest.raises(StoreError, match="settings in cocdata.toml are damaged"):
+        Store.open(tmp_path / "s").unlock(passphrase=PASSPHRASE)
