@@ -691,5 +691,59 @@ def test_a_damaged_passphrase_setting_is_reported_in_words(tmp_path):
     settings = store.root / "cocdata.toml"
     settings.write_text(settings.read_text().replace("memory_kib = 1024", 'memory_kib = "lots"'))
     crypto.forget_all()
-    with pytest.raises(StoreError, match="settings in cocdata.toml are damaged"):
+    with pytest.raises(StoreError, match=r"settings in cocdata\.toml are damaged"):
         Store.open(tmp_path / "s").unlock(passphrase=PASSPHRASE)
+
+
+@pytest.mark.slow
+def test_the_web_app_form_opens_an_encrypted_store_and_its_key_file_goes_away(
+    tmp_path, monkeypatch
+):
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from cocdata.forms.serve import wait_for_port
+    from tests.forms.servers import free_port
+
+    encrypted_store(tmp_path / "s")
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("COCDATA", "JUPYTER"))},
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "COCDATA_MEMBER": "Response Team Member A",
+    }
+    port = free_port()
+    command = [sys.executable, "-m", "cocdata.cli", "app", "--store", str(tmp_path / "s")]
+    command += ["--no-browser", "--port", str(port), "--folder", str(tmp_path / "nb")]
+
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 10 and "is encrypted and no key was given" in refused.stderr
+
+    env[crypto.PASSPHRASE_ENV] = PASSPHRASE
+    server = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        assert wait_for_port(port, timeout=120)
+        [key_dir] = runtime.glob("cocdata-key-*")
+        assert stat.S_IMODE((key_dir / "keys").stat().st_mode) == 0o600
+        url = f"http://127.0.0.1:{port}/voila/render/intake.ipynb"
+        page = urllib.request.urlopen(url, timeout=120).read().decode()
+        assert "Save report" in page and "no key was given" not in page
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    assert not list(runtime.glob("cocdata-key-*"))
+    notebooks = b"".join(p.read_bytes() for p in (tmp_path / "nb").glob("*.ipynb"))
+    assert PASSPHRASE.encode() not in notebooks
