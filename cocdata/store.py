@@ -1361,27 +1361,32 @@ class Store:
         return report
 
     def _reseal_all(self, key: crypto.StoreKey, report: EncryptReport) -> None:
-        """Re-write encrypted every data file still in the clear, one at a time."""
+        """Re-write encrypted every data file still in the clear, one at a time.
+
+        Parquet that reads is re-written with modular encryption (so it still
+        reads with the key, in quarantine/ too); parquet that does not read is
+        set aside like verify does (and sealed whole by the next pass, or at
+        once if already set aside); every other file is sealed whole.
+        """
         for path in self._exposed_files():
             folder = path.relative_to(self.root).parts[0]
-            if path.suffix == ".parquet" and folder != "quarantine":
-                self._reseal_parquet(path, key)
+            table = None
+            if path.suffix == ".parquet":
+                try:
+                    table = read_file(path)
+                except FileNotFoundError:
+                    continue
+                except (OSError, pa.ArrowException):
+                    if folder != "quarantine":
+                        os.replace(path, self._dir("quarantine") / path.name)
+                        continue
+            if table is not None:
+                self._write_parquet(path, table, key, check=True)
             else:
                 self._reseal_bytes(path, key, report)
             counted = folder if folder in ("cases", "blobs", "drafts", "quarantine") else "other"
             setattr(report, counted, getattr(report, counted) + 1)
         self._forget_index()
-
-    def _reseal_parquet(self, path: Path, key: crypto.StoreKey) -> None:
-        try:
-            table = read_file(path)
-        except FileNotFoundError:
-            return
-        except (OSError, pa.ArrowException):
-            # Unreadable: set aside as verify does; the next pass seals it whole.
-            os.replace(path, self._dir("quarantine") / path.name)
-            return
-        self._write_parquet(path, table, key, check=True)
 
     def _reseal_bytes(self, path: Path, key: crypto.StoreKey, report: EncryptReport) -> None:
         try:

@@ -234,11 +234,11 @@ def exposed(root: Path, path: Path) -> bool:
     """Whether a store file holds, in the clear, data an encrypted store keeps encrypted.
 
     Parquet is judged by its footer (a table with only readable columns, such
-    as events, is never exposed); other files, and anything in quarantine,
-    by their first bytes.
+    as events, is never exposed; in quarantine/ no column is readable); other
+    files, and parquet that does not open, by their first bytes.
     """
     folder = Path(path).relative_to(root).parts[0]
-    if path.suffix == ".parquet" and folder != "quarantine":
+    if path.suffix == ".parquet":
         try:
             pf = pq.ParquetFile(path)
         except (OSError, pa.ArrowException):

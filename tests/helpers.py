@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 from cocdata.examples import GUIDE_EXAMPLE
 from cocdata.model import Case
+from cocdata.store import Store
 
 
 def guide_data(**changes: Any) -> dict[str, Any]:
@@ -29,3 +31,13 @@ def new_case(**changes: Any) -> Case:
     data = guide_data(**changes)
     data["case_id"] = None
     return Case.model_validate(data)
+
+
+def make_store(kind: str, path: Path) -> Store:
+    """A new store, plain or encrypted (with a key file beside it, unlocked)."""
+    from cocdata import crypto
+
+    crypto.forget_all()
+    if kind == "plain":
+        return Store.init(path)
+    return Store.init(path, encrypt=True, key_file=path.parent / f"{path.name}.key")

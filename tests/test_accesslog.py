@@ -16,12 +16,12 @@ from cocdata.reports import forward as forwarding
 from cocdata.reports.engine import RenderResult
 from cocdata.store import Store
 from cocdata.summary import case_text
-from tests.helpers import new_case
+from tests.helpers import make_store, new_case
 
 
-@pytest.fixture
-def store(tmp_path):
-    opened = Store.init(tmp_path / "store")
+@pytest.fixture(params=["plain", "encrypted"])
+def store(request, tmp_path):
+    opened = make_store(request.param, tmp_path / "store")
     opened.save(guide_example(), by="a")
     return opened
 

@@ -11,12 +11,12 @@ from cocdata import accesslog, interchange, people, retention
 from cocdata.errors import CocdataError, Conflict, NotFound
 from cocdata.model import Case, TimelineEntry
 from cocdata.store import Store
-from tests.helpers import guide_data
+from tests.helpers import guide_data, make_store
 
 
-@pytest.fixture
-def store(tmp_path):
-    return Store.init(tmp_path / "store")
+@pytest.fixture(params=["plain", "encrypted"])
+def store(request, tmp_path):
+    return make_store(request.param, tmp_path / "store")
 
 
 def case_with(*persons, **changes) -> Case:

@@ -22,14 +22,14 @@ from cocdata.settings import Retention
 from cocdata.store import Store, read_file
 from cocdata.tables import expunged_hash, is_expunged
 from tests import store_workers
-from tests.helpers import guide_data
+from tests.helpers import guide_data, make_store
 
 TODAY = dt.date(2026, 1, 15)
 
 
-@pytest.fixture
-def store(tmp_path):
-    return Store.init(tmp_path / "store")
+@pytest.fixture(params=["plain", "encrypted"])
+def store(request, tmp_path):
+    return make_store(request.param, tmp_path / "store")
 
 
 def minor(**changes) -> Case:
@@ -374,9 +374,9 @@ def test_verify_still_finds_a_lost_or_altered_expunged_revision(planted_store):
     expunged = [r for r in rows if is_expunged(r)]
     assert expunged and all(expunged_hash(r) == r["hash"] for r in expunged)
 
-    def rewrite(new_rows):
+    def rewrite(new_rows):  # through the store's writer: encrypted in an encrypted store
         path.unlink()
-        pq.write_table(pa.Table.from_pylist(new_rows, schema=read_schema), path)
+        store._write_parquet(path, pa.Table.from_pylist(new_rows, schema=read_schema), store._key())
 
     read_schema = read_file(path).schema
     altered = [
@@ -525,7 +525,8 @@ def test_abandoned_drafts_go_with_the_expunge_even_when_no_case_is_due(store):
     store.save_draft("intake-old", {"form": "intake", "x": "Abandonedreport"}, by="a")
     store.save_draft("intake-new", {"form": "intake", "x": "Freshreport"}, by="a")
     path = store.root / "drafts" / "intake-old.json"
-    path.write_text(path.read_text().replace('"updated_at": "20', '"updated_at": "19'))
+    text = store._read_bytes(path).decode()  # decrypted in an encrypted store
+    store._write_bytes(path, text.replace('"updated_at": "20', '"updated_at": "19').encode())
     dry = retention.dry_run(store)
     assert dry.drafts == ["intake-old"] and "1 draft(s)" in dry.text()
     assert "No case is due" in dry.text() and path.exists()
