@@ -747,3 +747,23 @@ def test_the_web_app_form_opens_an_encrypted_store_and_its_key_file_goes_away(
     assert not list(runtime.glob("cocdata-key-*"))
     notebooks = b"".join(p.read_bytes() for p in (tmp_path / "nb").glob("*.ipynb"))
     assert PASSPHRASE.encode() not in notebooks
+
+
+def test_an_expunged_encrypted_store_verifies_with_and_without_the_key(tmp_path):
+    import datetime as dt
+
+    from cocdata import retention
+    from tests.test_retention import minor
+
+    store = encrypted_store(tmp_path / "s")
+    gone = store.save(minor(description=f"{PLANTED['description']} said so")).case_id
+    kept = store.save(minor(status="investigating")).case_id
+    report = retention.expunge(store, case_ids=[gone], today=dt.date(2026, 1, 15))
+    assert report.case_ids == [gone]
+    assert store.get(gone).case.description is None and store.verify().ok
+    crypto.forget_all()
+    locked = Store.open(tmp_path / "s")
+    checked = locked.verify()
+    assert checked.ok and checked.locked and checked.revisions == 2
+    assert set(locked.frames().cases["case_id"]) == {gone, kept}
+    assert words_in_files(tmp_path / "s") == {}
