@@ -225,8 +225,8 @@ class Store:
         self.root = Path(root)
         self.vocab = vocab.load(self.root / "cocdata.toml")
         self.encryption: crypto.Encryption | None = None
-        self._settings_stamp: tuple[int, int, int] | None = None
-        self._load_settings()
+        self._encryption_stamp: tuple[int, int, int] | None = None
+        self._load_encryption()
         self._heads: dict[str, _Head] = {}
         self._where: dict[str, dict[int, str]] = {}  # case -> revision -> file holding it
         self._known_files: set[str] = set()
@@ -312,7 +312,7 @@ class Store:
 
     # -- encryption ------------------------------------------------------
 
-    def _load_settings(self) -> None:
+    def _load_encryption(self) -> None:
         """Read the ``[encryption]`` settings; unlock from the environment if it names a key."""
         path = self.root / "cocdata.toml"
         try:
@@ -320,20 +320,20 @@ class Store:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, tomllib.TOMLDecodeError):
             return  # vocab.load already said what is wrong with the file, if anything
-        self._settings_stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+        self._encryption_stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
         self.encryption = crypto.Encryption.from_toml(data, str(path))
         if self.encryption is not None:
             crypto.unlock(self.encryption, self.root)
 
-    def _settings_changed(self) -> None:
+    def _encryption_changed(self) -> None:
         # Another process may have encrypted the store since it was opened: one
         # stat per write makes sure nothing is then written in the clear.
         try:
             info = (self.root / "cocdata.toml").stat()
         except FileNotFoundError:
             return
-        if (info.st_mtime_ns, info.st_size, info.st_ino) != self._settings_stamp:
-            self._load_settings()
+        if (info.st_mtime_ns, info.st_size, info.st_ino) != self._encryption_stamp:
+            self._load_encryption()
 
     @property
     def encrypted(self) -> bool:
@@ -362,7 +362,7 @@ class Store:
 
     def _key(self, what: str = "this") -> crypto.StoreKey | None:
         """The key to write with: None for a plain store; ``LockedStore`` without it."""
-        self._settings_changed()
+        self._encryption_changed()
         if self.encryption is None:
             return None
         key = crypto.known(self.encryption.key_id)
@@ -394,7 +394,7 @@ class Store:
         if sealed is not None:
             text = text.rstrip("\n") + "\n\n" + sealed.to_toml()
         _atomic_write_bytes(self.root, path, text.encode("utf-8"))
-        self._load_settings()
+        self._load_encryption()
 
     # -- low-level files -------------------------------------------------
 
@@ -1329,7 +1329,7 @@ class Store:
         """
         report = EncryptReport()
         with self._lock():
-            self._settings_changed()
+            self._encryption_changed()
             if self.encryption is None:
                 key, settings = _new_store_key(passphrase, key_file)
                 crypto.remember(key)
