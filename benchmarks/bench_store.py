@@ -142,6 +142,7 @@ def main() -> None:
     args = parser.parse_args()
     small, large = (1_000, 10_000) if args.quick else (1_000, 100_000)
     work = Path(tempfile.mkdtemp(prefix="cocdata-bench-"))
+    load_before = os.getloadavg()[0]
     rows: list[tuple[str, str, str, str]] = []
     crypt_rows: list[tuple[str, str, str, str, str]] = []
     try:
@@ -263,6 +264,10 @@ def main() -> None:
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    load_after = os.getloadavg()[0]
+
+    def runs(values: dict[str, list[float]], fmt: str) -> str:
+        return "; ".join(f"{k} " + ", ".join(fmt.format(v) for v in values[k]) for k in KINDS)
 
     table = [
         "| what | cocdata | without cocdata's store, same run | goal |",
@@ -290,9 +295,19 @@ def main() -> None:
             "### Encrypted stores",
             "",
             "The same figures for a store made with `cocdata init --encrypt`, measured in the "
-            "same run (plain and encrypted runs alternate):",
+            "same run (plain and encrypted runs alternate, saves take turns):",
             "",
             *crypt_table,
+            "",
+            f"Single runs, import (s): {runs(imports, '{:.1f}')}. Load (s): "
+            f"{runs(loads, '{:.2f}')}. 1-minute load average {load_before:.1f} before the "
+            f"run and {load_after:.1f} after"
+            + (
+                " (above 2: other work shared the machine, so single runs vary and a ratio "
+                "below 1× is that noise, not encryption making anything faster)."
+                if max(load_before, load_after) > 2
+                else "."
+            ),
             "",
             "Encryption is Parquet modular encryption (AES-GCM in arrow's C++) of the `identity` "
             "column, so it adds little to reading and writing; a save also seals a data key "
