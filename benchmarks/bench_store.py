@@ -311,8 +311,8 @@ def main() -> None:
             "",
             "Encryption is Parquet modular encryption (AES-GCM in arrow's C++) of the `identity` "
             "column, so it adds little to reading and writing; a save also seals a data key "
-            "with the store key (a few microseconds in Python). The passphrase costs about "
-            "0.2 s of Argon2id once per process, on purpose: that is what makes guessing "
+            "with the store key (a few microseconds in Python). The passphrase costs "
+            "0.1–0.2 s of Argon2id once per process, on purpose: that is what makes guessing "
             "passphrases slow. Without the key, loading reads the statistics only.",
         ]
     )
