@@ -112,7 +112,9 @@ def open_parquet(path: Path, columns: list[str] | None = None) -> pq.ParquetFile
     key_id, sealed = sealing(pf)
     if key_id is None:
         return pf
-    wanted = set(pf.schema_arrow.names if columns is None else columns)
+    # A column may be a parquet path into a struct ("identity.public_summary"):
+    # what counts is the top-level column it belongs to.
+    wanted = set(pf.schema_arrow.names if columns is None else (c.split(".")[0] for c in columns))
     if not wanted & sealed:
         return pf
     if crypto.known(key_id) is None:

@@ -767,3 +767,17 @@ def test_an_expunged_encrypted_store_verifies_with_and_without_the_key(tmp_path)
     assert checked.ok and checked.locked and checked.revisions == 2
     assert set(locked.frames().cases["case_id"]) == {gone, kept}
     assert words_in_files(tmp_path / "s") == {}
+
+
+def test_reading_one_field_of_the_identity_needs_the_key_and_gets_only_that(tmp_path):
+    store = encrypted_store(tmp_path / "s")
+    case_id = fill(store)
+    heads = store.read_heads(["status", "identity.public_summary"])
+    assert heads["identity"].to_pylist() == [
+        {"public_summary": f"An attendee, {PLANTED['public_summary']}, was warned."}
+    ]
+    crypto.forget_all()
+    locked = Store.open(tmp_path / "s")
+    assert locked.read_heads(["status"])["case_id"].to_pylist() == [case_id]
+    with pytest.raises(LockedStore):
+        locked.read_heads(["status", "identity.public_summary"])
