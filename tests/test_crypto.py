@@ -781,3 +781,21 @@ def test_reading_one_field_of_the_identity_needs_the_key_and_gets_only_that(tmp_
     assert locked.read_heads(["status"])["case_id"].to_pylist() == [case_id]
     with pytest.raises(LockedStore):
         locked.read_heads(["status", "identity.public_summary"])
+
+
+@pytest.mark.slow
+def test_a_transparency_report_renders_from_an_encrypted_store(tmp_path, monkeypatch):
+    from cocdata.reports import publish
+    from tests.reports.test_transparency import EVENT, build_fixture_store
+
+    build_fixture_store(tmp_path / "s").encrypt(passphrase=PASSPHRASE)
+    crypto.forget_all()
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, PASSPHRASE)
+    store = Store.open(tmp_path / "s")  # as 'cocdata report transparency' does first
+    outcome = publish.publish_transparency(
+        store, [EVENT["id"]], tmp_path / "out", formats=("md",), progress=False
+    )
+    assert outcome.ok, [str(e) for e in outcome.events]
+    md = (tmp_path / "out" / EVENT["id"] / "report.md").read_text()
+    assert "Summary one." in md  # a public summary, read from the encrypted identity column
+    assert PASSPHRASE not in md
