@@ -44,7 +44,7 @@ import time
 import tomllib
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,6 +235,8 @@ class Store:
         self._events_files: set[str] = set()
         self._people: dict[str, str] | None = None
         self._people_at: dict[str, dt.datetime] = {}
+        # Every person code seen in the store, so a new one is never a reused one.
+        self._person_codes: set[str] = set()
         self._people_files: set[str] = set()
         self._settings: settings.Settings | None = None
 
@@ -594,6 +596,7 @@ class Store:
         self._people_files.clear()
         self._people = None
         self._people_at.clear()
+        self._person_codes.clear()
 
     def case_ids(self) -> list[str]:
         """Every case id in the store, sorted."""
@@ -635,6 +638,7 @@ class Store:
         if self._people is None or not self._people_files.issubset(names):
             self._people, self._people_files = {}, set()
             self._people_at.clear()
+            self._person_codes.clear()
         for name in names:
             if name in self._people_files:
                 continue
@@ -652,6 +656,7 @@ class Store:
             ):
                 for s, i in zip(stat or [], (ident or {}).get("people") or [], strict=False):
                     if s.get("person"):
+                        self._person_codes.add(s["person"])
                         for key in person_keys(i.get("name"), i.get("contact")):
                             if key not in self._people or saved_at >= self._people_at[key]:
                                 self._people[key] = s["person"]
@@ -667,6 +672,7 @@ class Store:
         """
         if all(p.person for p in case.people):
             for p in case.people:
+                self._person_codes.add(p.person)  # type: ignore[arg-type]
                 for key in person_keys(p.name, p.contact):
                     batch.setdefault(key, p.person)  # type: ignore[arg-type]
             return case
@@ -681,8 +687,8 @@ class Store:
                     None,
                 )
             if not code:
-                taken = set(index.values()) | set(batch.values())
-                code = codenames.new_code_name(taken)
+                code = codenames.new_code_name(self._person_codes)
+            self._person_codes.add(code)
             for key in keys:
                 batch.setdefault(key, code)
             people.append(p.model_copy(update={"person": code}))
@@ -830,13 +836,12 @@ class Store:
         # the heads seen then; under the lock only a check that no head moved
         # meanwhile and the write remain, so writers wait on each other briefly.
         for _ in range(20):
-            seen = dict(self._refresh_heads())
-            rows, saved = self._plan(items, member, update, seen)
+            rows, saved = self._plan(items, member, update, self._refresh_heads())
             if not rows:
                 return saved
             with self._lock():
                 heads = self._refresh_heads()
-                if any(heads.get(row["case_id"]) != seen.get(row["case_id"]) for row in rows):
+                if any(_head_moved(heads.get(row["case_id"]), row) for row in rows):
                     continue  # someone saved one of these meanwhile: plan again
                 self._save_events([c.case.event for c in saved], member)
                 path = self._write_table("cases", pa.Table.from_pylist(rows, schema=CASE_SCHEMA))
@@ -858,8 +863,8 @@ class Store:
         heads: dict[str, _Head],
     ) -> tuple[list[dict[str, Any]], list[StoredCase]]:
         """The rows to write for ``items`` on top of ``heads``; raises what a save must refuse."""
-        taken: set[str] = set(heads)
         ids_in_batch: set[str] = set()
+        taken = _AnyOf(heads, ids_in_batch)
         rows: list[dict[str, Any]] = []
         saved: list[StoredCase] = []
         now = _now()
@@ -869,7 +874,7 @@ class Store:
             if coding:
                 case = self._with_person_codes(case, person_batch)
             if case.case_id is None:
-                new_id = codenames.new_code_name(taken | ids_in_batch)
+                new_id = codenames.new_code_name(taken)
                 case = case.model_copy(update={"case_id": new_id})
             cid = case.case_id
             assert cid is not None
@@ -1430,6 +1435,21 @@ def _with_empty_identity(table: pa.Table) -> pa.Table:
     if "identity" in table.column_names:
         table = table.drop_columns(["identity"])
     return table.append_column("identity", pa.nulls(table.num_rows, IDENTITY_TYPE))
+
+
+class _AnyOf:
+    """Membership in any of several containers, without copying them into one set."""
+
+    def __init__(self, *containers: Container[str]) -> None:
+        self.containers = containers
+
+    def __contains__(self, item: object) -> bool:
+        return any(item in c for c in self.containers)
+
+
+def _head_moved(head: _Head | None, row: dict[str, Any]) -> bool:
+    """True when the case's newest revision is no longer the one ``row`` was planned on."""
+    return (head.hash if head is not None else GENESIS) != row["prev_hash"]
 
 
 def _chain_problems(
