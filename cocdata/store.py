@@ -462,6 +462,10 @@ class Store:
         With ``check`` the written file is read back and compared first, so a
         re-write replaces a file only with an equal one.
         """
+        if table.num_rows > ROW_GROUP and "case_id" in table.column_names:
+            # Row groups then hold narrow ranges of case ids, so reading one
+            # case (read_case_rows) reads one row group, not the whole file.
+            table = table.sort_by([("case_id", "ascending"), ("rev", "ascending")])
         tmp = self._dir("tmp") / f"{final.name}.{secrets.token_hex(4)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
