@@ -10,28 +10,29 @@ from cocdata.model import TimelineEntry
 from cocdata.store import Store
 
 
+def add_note(store: Store, case_id: str, member: str, text: str) -> int:
+    """Add a note to a case as ``member``, re-applying it on top of whatever someone else
+    saved meanwhile; return how many times it met a conflict."""
+    conflicts = 0
+    while True:
+        current = store.get(case_id)
+        entry = TimelineEntry(at=current.case.report.made_at, by=[member], kind="note", text=text)
+        edited = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
+        try:
+            store.save(edited, by=member, base_rev=current.rev)
+            return conflicts
+        except Conflict:
+            conflicts += 1
+
+
 def append_notes(store_path: str, worker: int, saves: int, case_ids: list[str]) -> int:
     """Add ``saves`` notes as team member ``worker`` to random cases, re-applying on conflict."""
     store = Store.open(store_path)
     rng = random.Random(worker)
-    conflicts = 0
-    for n in range(saves):
-        case_id = rng.choice(case_ids)
-        while True:
-            current = store.get(case_id)
-            entry = TimelineEntry(
-                at=current.case.report.made_at,
-                by=[f"member-{worker}"],
-                kind="note",
-                text=f"w{worker}-n{n}",
-            )
-            edited = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
-            try:
-                store.save(edited, by=f"member-{worker}", base_rev=current.rev)
-                break
-            except Conflict:
-                conflicts += 1
-    return conflicts
+    return sum(
+        add_note(store, rng.choice(case_ids), f"member-{worker}", f"w{worker}-n{n}")
+        for n in range(saves)
+    )
 
 
 def append_notes_until(
@@ -45,21 +46,7 @@ def append_notes_until(
     rng = random.Random(worker)
     saved_at: list[float] = []
     while not os.path.exists(stop_file):
-        case_id = rng.choice(case_ids)
-        while True:
-            current = store.get(case_id)
-            entry = TimelineEntry(
-                at=current.case.report.made_at,
-                by=[f"member-{worker}"],
-                kind="note",
-                text=f"w{worker}-n{len(saved_at)}",
-            )
-            edited = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
-            try:
-                store.save(edited, by=f"member-{worker}", base_rev=current.rev)
-                break
-            except Conflict:
-                continue
+        add_note(store, rng.choice(case_ids), f"member-{worker}", f"w{worker}-n{len(saved_at)}")
         saved_at.append(time.time())
     return saved_at
 
