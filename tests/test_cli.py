@@ -27,6 +27,8 @@ COMMANDS = [" ".join(p) for p in _command_paths(typer.main.get_command(app))]
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
+    # Reports go to reports/ under the working folder: keep them out of the checkout.
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COCDATA_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("COCDATA_MEMBER", "Test Member")
     runner = CliRunner()
@@ -242,7 +244,7 @@ def test_privacy_command_mistakes_end_in_a_message(env, args, code, words):
 
 
 def test_expunge_subject_access_and_access_log_from_the_command_line(run, tmp_path):
-    run("demo")
+    run("demo", "--no-reports")
     dry = run("expunge", "--dry-run").output
     assert dry.startswith("Dry run, nothing was changed.")
     due = re.findall(r"^  ([a-z]+-[a-z]+(?:-\d+)?) \(", dry, re.MULTILINE)
@@ -318,7 +320,7 @@ def test_encrypted_store_on_the_command_line(run, tmp_path, monkeypatch, locked)
 
 
 def test_encrypt_command_rewrites_a_plain_store(run, tmp_path, monkeypatch, locked):
-    run("demo")
+    run("demo", "--no-reports")
     monkeypatch.setenv(crypto.PASSPHRASE_ENV, PASSPHRASE)
     result = run("encrypt")
     assert result.exit_code == 0, result.output
