@@ -5,7 +5,7 @@
 Renders N reports of one template (by default the per-case internal report,
 ``notebooks/templates/case_report.ipynb``, for N cases of a demo store;
 ``--template`` takes any template whose parameters are those of the test
-fixture ``tests/reports/fixtures/summary.ipynb``) in several ways, each
+fixture ``tests/templates/summary.ipynb``) in several ways, each
 timed as a whole batch, median of ``--runs``:
 
 naive
@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import perfdoc  # noqa: E402
 from cocdata.reports import RenderJob  # noqa: E402
 
-SUMMARY_TEMPLATE = ROOT / "tests" / "reports" / "fixtures" / "summary.ipynb"
+SUMMARY_TEMPLATE = ROOT / "tests" / "templates" / "summary.ipynb"
 DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Report engine"
 

@@ -8,7 +8,7 @@ import pytest
 
 from cocdata.reports import RenderJob, RenderResult, render
 
-FIXTURES = Path(__file__).with_name("fixtures")
+FIXTURES = Path(__file__).resolve().parents[1] / "templates"
 
 PAYLOAD = (
     "<script>window.__pwned=1</script>"

@@ -15,7 +15,7 @@ from cocdata.errors import LeakFound, ReportFailed
 from cocdata.reports import RenderJob, RenderResult, raise_for_failures, render
 from cocdata.reports.engine import FORMATS
 
-FIXTURES = Path(__file__).with_name("fixtures")
+FIXTURES = Path(__file__).resolve().parents[1] / "templates"
 
 
 def job(name: str, out: Path, **parameters: object) -> RenderJob:
