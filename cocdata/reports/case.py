@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cocdata.errors import CocdataError, ReportFailed
-from cocdata.model import Case, Person
+from cocdata.model import Case, Occurrence, Person
 from cocdata.reports.present import (
     Block,
     chart,
@@ -150,7 +150,7 @@ class _Namer:
         return self._pattern.sub(lambda m: self._folded[m.group(0).casefold()], value)
 
 
-def _redacted(view: CaseView, part: str) -> Block:
+def _redacted(part: str) -> Block:
     return text(f"{REDACTED}: {REDACTIONS[part]}.")
 
 
@@ -218,7 +218,7 @@ def guide_sections(view: CaseView) -> list[Block]:
             }
         ),
         heading("When", 2),
-        text(o.describe() if o.at is None else _occurred(o)),
+        text(_occurred(o)),
         heading("Where", 2),
         text(f"{where} at {case.event.name}"),
         heading("What happened", 2),
@@ -240,7 +240,7 @@ def guide_sections(view: CaseView) -> list[Block]:
         )
     )
     if "description" in view.redact:
-        blocks.append(_redacted(view, "description"))
+        blocks.append(_redacted("description"))
     else:
         blocks.append(text(namer.in_text(case.description) or "(not written yet)"))
     blocks.append(heading("Actions taken", 2))
@@ -265,7 +265,10 @@ def guide_sections(view: CaseView) -> list[Block]:
     return blocks
 
 
-def _occurred(o: Any) -> str:
+def _occurred(o: Occurrence) -> str:
+    """When it happened, as precisely as it is known, in the guide's style."""
+    if o.at is None:
+        return "unknown"
     shown = {
         "minute": when(o.at),
         "hour": f"{o.at.day} {o.at:%B %Y}, around {o.at:%H}:00",
@@ -406,7 +409,7 @@ def history(view: CaseView) -> list[Block]:
     """Every revision: who changed what, when; and who exported, reported or forwarded it."""
     blocks = [heading("Revision history", 2)]
     if "history" in view.redact:
-        return [*blocks, _redacted(view, "history")]
+        return [*blocks, _redacted("history")]
     rows = [
         {
             "revision": m.rev,
