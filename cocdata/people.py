@@ -41,7 +41,8 @@ import pyarrow.compute as pc
 from cocdata import accesslog, codenames, config
 from cocdata.errors import CocdataError, Conflict, NotFound
 from cocdata.model import Case, Evidence
-from cocdata.store import Store, _dedupe, fold
+from cocdata.names import fold_name as fold
+from cocdata.store import Store, _dedupe
 from cocdata.tables import Frames, is_expunged, row_case
 
 TEXT_MEDIA = ("text/", "message/", "application/json", "application/xml")

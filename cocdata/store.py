@@ -42,7 +42,6 @@ import secrets
 import shutil
 import time
 import tomllib
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +65,7 @@ from cocdata.errors import (
     StoreError,
 )
 from cocdata.model import Case, Event, Evidence, check_case
+from cocdata.names import person_keys
 from cocdata.tables import (
     CASE_SCHEMA,
     EVENT_SCHEMA,
@@ -1565,24 +1565,6 @@ def _heads_of(table: pa.Table) -> pa.Table:
     order, ids, _ = _sorted_keys(table)
     last = pa.concat_arrays([pc.not_equal(ids[1:], ids[:-1]), pa.array([True])])
     return table.take(order.filter(last))
-
-
-def person_keys(name: str | None, contact: str | None) -> list[str]:
-    """Keys that identify one person: their folded name and folded contact."""
-    keys = []
-    if name and name.strip().lower() not in ("", "unknown", "anonymous"):
-        keys.append("n:" + fold(name))
-    if contact:
-        keys.append("c:" + fold(contact))
-    return keys
-
-
-def fold(text: str) -> str:
-    """Lower case, accents dropped, spaces collapsed: 'José  Núñez' -> 'jose nunez'."""
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(text.casefold().split())
 
 
 def _new_store_key(
