@@ -1,20 +1,23 @@
 """One error tree for everything cocdata refuses or cannot do.
 
 Every error carries what went wrong in words a response-team member
-understands, and what to do about it. The CLI prints ``str(error)`` to stderr
-and exits with ``error.exit_code``; forms show the same text next to the field.
+understands (``message``), what to do about it (``hint``), and the facts a
+program needs to act on it without reading the words (``problems`` of an
+invalid record, ``findings`` of a leak, the revisions of a conflict). The CLI
+prints ``str(error)`` to stderr and exits with ``error.exit_code``, which comes
+from :data:`EXIT_CODES` by the error's class; forms and notebooks show the
+same text.
 """
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
 class CocdataError(Exception):
     """Root of every error cocdata raises on purpose."""
-
-    exit_code = 1
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         self.message = message
@@ -23,6 +26,15 @@ class CocdataError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
+
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code for this error (see :data:`EXIT_CODES`)."""
+        return exit_code_of(type(self))
+
+
+class UsageError(CocdataError):
+    """A command, option or argument was used in a way that cannot work; nothing was done."""
 
 
 @dataclass(frozen=True)
@@ -46,10 +58,9 @@ class Problem:
 class InvalidRecord(CocdataError):
     """A record (or a whole import file) has problems; nothing was written."""
 
-    exit_code = 2
-
     def __init__(self, problems: Iterable[Problem], what: str = "the record") -> None:
         self.problems: list[Problem] = list(problems)
+        self.what = what
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         lines = [f"{what} has {count} {noun}; nothing was saved:"]
@@ -60,13 +71,9 @@ class InvalidRecord(CocdataError):
 class NotFound(CocdataError):
     """A case, event, draft or file that was asked for does not exist."""
 
-    exit_code = 3
-
 
 class AlreadyExists(CocdataError):
     """A new record would replace one that is already in the store."""
-
-    exit_code = 4
 
 
 @dataclass(frozen=True)
@@ -85,8 +92,6 @@ class ChangeSeen:
 
 class Conflict(CocdataError):
     """A save was based on an outdated revision of the case; nothing was written."""
-
-    exit_code = 5
 
     def __init__(self, case_id: str, base_rev: int, head_rev: int, seen: Sequence[ChangeSeen]):
         self.case_id = case_id
@@ -108,34 +113,133 @@ class Conflict(CocdataError):
 class StoreError(CocdataError):
     """The store folder is missing, unreadable or not a cocdata store."""
 
-    exit_code = 6
-
 
 class CorruptStore(StoreError):
-    """Files of the store failed verification."""
+    """Files of the store failed verification; ``problems`` lists each in words."""
 
-    exit_code = 7
+    def __init__(self, message: str, hint: str | None = None, problems: Sequence[str] = ()) -> None:
+        self.problems: list[str] = list(problems)
+        super().__init__(message, hint)
 
 
 class ReportFailed(CocdataError):
     """One or more reports could not be rendered; the others were written."""
 
-    exit_code = 8
+
+@dataclass(frozen=True)
+class Leak:
+    """One thing a public page would show: which finding, from which case and field.
+
+    ``finding`` is the id that ``--accept`` takes; ``case_id`` is None for
+    what belongs to no one case (a team member's name, say).
+    """
+
+    finding: str
+    kind: str
+    field: str
+    case_id: str | None = None
+    where: str = ""
+
+    def __str__(self) -> str:
+        of = f" of case {self.case_id}" if self.case_id else ""
+        return f"[{self.finding}] {self.kind}: {self.field}{of}, seen in {self.where}"
 
 
 class LeakFound(CocdataError):
-    """A public report would show a name, contact, code name or exact time."""
+    """A public report would show a name, contact, code name or exact time.
 
-    exit_code = 9
+    ``leaks`` holds each finding as data (case id and field), beside the text.
+    """
+
+    def __init__(self, message: str, hint: str | None = None, leaks: Iterable[Leak] = ()) -> None:
+        self.leaks: list[Leak] = list(leaks)
+        super().__init__(message, hint)
 
 
 class LockedStore(StoreError):
     """The store is encrypted and no key, or a wrong key, was given."""
 
-    exit_code = 10
-
 
 class Expunged(CocdataError):
     """A case's identifying data was expunged; it can be read for statistics, not changed."""
 
-    exit_code = 11
+
+_OS_HINTS = {
+    errno.ENOENT: "Check the path: the file, or the folder it goes in, must exist.",
+    errno.EISDIR: "Name a file, not a folder.",
+    errno.ENOTDIR: "A part of the path is a file, not a folder: check the path.",
+    errno.EACCES: "You may not read or write it: check its permissions, or name another path.",
+    errno.EPERM: "You may not read or write it: check its permissions, or name another path.",
+    errno.ENOSPC: "The disk is full: free some space and run the command again.",
+    errno.EROFS: "The disk is read-only: name a path on a disk you can write to.",
+    errno.ENAMETOOLONG: "The name is too long for the disk: use a shorter one.",
+}
+
+
+class FileAccess(CocdataError):
+    """A file or folder could not be read or written; ``path`` and ``reason`` say which and why."""
+
+    def __init__(self, path: str | None, reason: str, hint: str | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        where = f"{path}: " if path else ""
+        super().__init__(
+            f"{where}{reason}.", hint or "Check the path and its permissions, then try again."
+        )
+
+    @classmethod
+    def from_os_error(cls, exc: OSError) -> FileAccess:
+        """The operating system's complaint about a path, in words with what to do."""
+        path = exc.filename if exc.filename is None else str(exc.filename)
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return cls(path, reason[:1].upper() + reason[1:], _OS_HINTS.get(exc.errno or 0))
+
+
+EXIT_CODES: dict[type[CocdataError], int] = {
+    CocdataError: 1,
+    UsageError: 1,
+    InvalidRecord: 2,
+    NotFound: 3,
+    AlreadyExists: 4,
+    Conflict: 5,
+    StoreError: 6,
+    CorruptStore: 7,
+    ReportFailed: 8,
+    LeakFound: 9,
+    LockedStore: 10,
+    Expunged: 11,
+    FileAccess: 12,
+}
+"""The command line's exit code of each error class; a subclass not listed takes its parent's."""
+
+
+def exit_code_of(kind: type[BaseException]) -> int:
+    """The exit code of an error class: its own in :data:`EXIT_CODES`, else its nearest parent's."""
+    for cls in kind.__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return EXIT_CODES[FileAccess] if issubclass(kind, OSError) else 1
+
+
+def error_class(name: str | None) -> type[CocdataError] | None:
+    """The class of the error tree called ``name`` (as a kernel reports it), or None."""
+    if not name:
+        return None
+    pending: list[type[CocdataError]] = [CocdataError]
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ == name:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return None
+
+
+def is_error(name: str | None, kind: type[CocdataError]) -> bool:
+    """Whether the error class called ``name`` is ``kind`` or one of its subclasses.
+
+    Reports rendered in a kernel come back with the error's class name only;
+    this compares it with the tree rather than as a string, so a subclass of
+    ``kind`` counts as ``kind``.
+    """
+    found = error_class(name)
+    return found is not None and issubclass(found, kind)

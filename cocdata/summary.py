@@ -5,14 +5,40 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from cocdata.errors import NotFound, UsageError
 from cocdata.model import Case, format_time
 from cocdata.store import Store, StoredCase
 from cocdata.tables import RevisionMeta
-from cocdata.vocab import Vocabularies
+from cocdata.vocab import STATUSES, Vocabularies
+
+
+def check_filters(store: Store, event: str | None = None, status: str | None = None) -> None:
+    """Refuse a status or event id the store cannot have, naming it and the valid ones.
+
+    Without this a typo would answer "No cases", which reads as a fact about
+    the store.
+    """
+    if status and status not in STATUSES:
+        raise UsageError(
+            f"{status!r} is not a status.",
+            f"Use one of: {', '.join(STATUSES)}.",
+        )
+    if event:
+        known = sorted(store.events())
+        if event not in known:
+            some = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
+            raise NotFound(
+                f"There is no event {event!r} in the store.",
+                f"Events in the store: {some}." if known else "The store has no events yet.",
+            )
 
 
 def case_table(store: Store, event: str | None = None, status: str | None = None) -> str:
-    """The store's cases as an aligned text table, newest report first."""
+    """The store's cases as an aligned text table, newest report first.
+
+    An unknown status or event id is refused (:func:`check_filters`).
+    """
+    check_filters(store, event, status)
     frames = store.frames()
     cases = frames.cases
     if event:
@@ -125,3 +151,14 @@ def history_text(metas: Sequence[RevisionMeta]) -> str:
             f"  rev {m.rev}  {m.saved_at:%Y-%m-%d %H:%M:%S}  {m.saved_by}: {', '.join(m.changes)}"
         )
     return "\n".join(lines)
+
+
+def subject_access_text(code: str, summary: dict, where: str = "") -> str:
+    """What a subject-access export held (``people.write_subject_access``'s summary)."""
+    return (
+        f"Exported everything held about {code}{where}: {summary['cases']} case(s), "
+        f"{summary['revisions']} revision(s), {summary['evidence_naming_them']} evidence "
+        f"file(s) naming them, {summary['other_cases_mentioning_them']} other case(s) "
+        f"mentioning them, {summary['access_log_entries']} access-log entries. "
+        "It holds other people's data too: review it before sending."
+    )

@@ -1,0 +1,5 @@
+"""The ``cocdata`` command line (entry point ``cocdata.cli:main``)."""
+
+from cocdata.cli.main import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,5 @@
+"""``python -m cocdata.cli``: the same as the ``cocdata`` command."""
+
+from cocdata.cli.main import main
+
+main()

@@ -1,0 +1,262 @@
+"""Commands that render reports: ``report case``, ``report transparency``, ``forward``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cocdata.cli.options import (
+    Command,
+    KeyFileOption,
+    MemberOption,
+    StoreOption,
+    group,
+    open_store,
+    say,
+)
+from cocdata.errors import ReportFailed, UsageError
+
+app = typer.Typer()
+report_app = group("Render reports: per-case internal reports and public transparency reports.")
+app.add_typer(report_app, name="report")
+
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", help="Reports rendered at once. Default: one per CPU core.", min=1
+    ),
+]
+FormatOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="html, md or pdf; repeat for several. Default: html.",
+        show_default=False,
+    ),
+]
+
+
+def _formats(given: list[str] | None) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(given or ["html"]))
+    unknown = [f for f in formats if f not in ("html", "md", "pdf")]
+    if unknown:
+        raise ReportFailed(
+            f"Unknown report format {', '.join(map(repr, unknown))}.",
+            "Use --format html, --format md or --format pdf (repeat for several).",
+        )
+    return formats
+
+
+def _report_outcome(results: list, what: str) -> None:
+    from cocdata.reports import raise_for_failures
+
+    for result in results:
+        if result.ok:
+            for path in result.written:
+                say(f"wrote {path}")
+    raise_for_failures(results)
+    say(f"{len(results)} {what} written.")
+
+
+@report_app.command(
+    "case",
+    cls=Command,
+    epilog="Example: cocdata report case amber-falcon --format html --format pdf",
+)
+def report_case(
+    case_ids: Annotated[
+        list[str] | None, typer.Argument(help="Case code names.", show_default=False)
+    ] = None,
+    event: Annotated[
+        str | None, typer.Option(help="Every case of this event id.", show_default=False)
+    ] = None,
+    fmt: FormatOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder. Default: reports/cases/ (kept out of git).", show_default=False
+        ),
+    ] = None,
+    jobs: JobsOption = None,
+    store: StoreOption = None,
+    key_file: KeyFileOption = None,
+) -> None:
+    """Render the internal report of one or more cases (it holds names: keep it in the team)."""
+    from cocdata.reports.case import render_case_reports
+
+    opened = open_store(store, create=False, key_file=key_file)
+    ids = list(case_ids or [])
+    if event:
+        ids += [
+            c for c in opened.frames().cases.query("event_id == @event")["case_id"] if c not in ids
+        ]
+        if not ids:
+            raise UsageError(
+                f"The event {event!r} has no cases in the store.",
+                "List events and their cases with 'cocdata cases'.",
+            )
+    if not ids:
+        raise UsageError(
+            "Name the case(s) to report on, or --event for every case of an event.",
+            "Example: cocdata report case amber-falcon",
+        )
+    results = render_case_reports(opened, ids, _formats(fmt), out, workers=jobs)
+    _report_outcome(results, "case report(s)")
+
+
+@report_app.command(
+    "transparency",
+    cls=Command,
+    epilog=(
+        "Example: cocdata report transparency --all --min-count 3\n\n"
+        "Example: cocdata report transparency --event pycon-north-2024 --format pdf"
+    ),
+)
+def report_transparency(
+    event: Annotated[
+        list[str] | None,
+        typer.Option(help="Event id; repeat for several.", show_default=False),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every event of the store.")] = False,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, md or pdf; repeat for several. Default: html and md.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder. Default: reports/transparency/ (kept out of git).",
+            show_default=False,
+        ),
+    ] = None,
+    min_count: Annotated[
+        int,
+        typer.Option(
+            "--min-count",
+            "-k",
+            help="Show any count below K as 'fewer than K' and describe no case that would "
+            "single one out. 1 (the default) shows every count; 3 or more hides small ones.",
+            min=1,
+        ),
+    ] = 1,
+    force: Annotated[
+        bool, typer.Option(help="Render every event again, even those unchanged since last time.")
+    ] = False,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Publish despite the leak guard's finding with this id (shown when a report "
+            "is blocked); repeat for several. Recorded in the store.",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: JobsOption = None,
+    store: StoreOption = None,
+    key_file: KeyFileOption = None,
+) -> None:
+    """Render the public, anonymised transparency report of each event, and an index of them.
+
+    Every page is checked for names, contacts, code names and exact times held
+    in the store before it is written; a finding blocks that event's report.
+    """
+    from cocdata.reports.publish import DEFAULT_FORMATS, publish_transparency
+
+    if bool(event) == all_:
+        raise UsageError(
+            "Name the event(s) with --event ID, or --all for every event (not both).",
+            "Example: cocdata report transparency --all",
+        )
+    formats = _formats(fmt) if fmt else DEFAULT_FORMATS
+    outcome = publish_transparency(
+        open_store(store, create=False, key_file=key_file),
+        event_ids=None if all_ else event,
+        out_dir=out,
+        formats=formats,
+        min_count=min_count,
+        workers=jobs,
+        force=force,
+        accept=accept or (),
+    )
+    for line in outcome.events:
+        say(str(line))
+    for path, why in outcome.removed:
+        say(f"removed {path}: {why}")
+    for finding in outcome.ignored_accepts:
+        say(f"note: --accept {finding} matched no finding")
+    if outcome.index:
+        say(f"index: {', '.join(str(p) for p in outcome.index)}")
+    say(outcome.summary())
+    error = outcome.error()
+    if error is not None:
+        raise error
+
+
+@app.command(
+    cls=Command,
+    epilog='Example: cocdata forward amber-falcon --to "Django Software Foundation Code of Conduct"',
+)
+def forward(
+    case_id: Annotated[str, typer.Argument(help="The case's code name.")],
+    to: Annotated[
+        str, typer.Option("--to", help="Who the case goes to, e.g. a foundation's CoC committee.")
+    ],
+    redact: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A part to leave out: names, contacts, description, timeline, evidence, "
+            "history; repeat for several. Default: [forwarding] redact in the store's "
+            "cocdata.toml. --redact none leaves nothing out.",
+            show_default=False,
+        ),
+    ] = None,
+    why: Annotated[
+        str | None, typer.Option(help="Why it is forwarded, for the record.", show_default=False)
+    ] = None,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, md or pdf; repeat for several. Default: pdf.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder. Default: reports/forwarded/ (kept out of git).",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOption = None,
+    key_file: KeyFileOption = None,
+    member: MemberOption = None,
+) -> None:
+    """Forward a case: a redacted case report for the recipient, recorded in the case.
+
+    The case gets a new revision with a timeline entry (who forwarded which
+    revision to whom, when, what was left out, the files' SHA-256) and the
+    recipient in 'forwarded to'; the access log gets an entry too.
+    """
+    from cocdata.reports.forward import forward as forward_case
+
+    parts = None if redact is None else [p for p in redact if p != "none"]
+    result = forward_case(
+        open_store(store, create=False, key_file=key_file),
+        case_id,
+        to,
+        redact=parts,
+        formats=_formats(fmt or ["pdf"]),
+        out_dir=out,
+        why=why,
+        by=member,
+    )
+    say(result.text())
