@@ -24,7 +24,7 @@ import pandas as pd
 from IPython.display import display, update_display
 
 from cocdata.analysis.selection import DateLike, describe_selection, select
-from cocdata.errors import CocdataError
+from cocdata.errors import CocdataError, NotFound, UsageError
 from cocdata.reports import present
 from cocdata.store import Store
 from cocdata.tables import Frames
@@ -52,7 +52,7 @@ def _date(value: DateLike) -> dt.date | None:
     try:
         return pd.Timestamp(value).date()
     except (ValueError, TypeError):
-        raise CocdataError(
+        raise UsageError(
             f"{value!r} is not a date.", "Write it like 2024-05-31, or leave it empty for no limit."
         ) from None
 
@@ -145,13 +145,13 @@ class FilterPanel:
         known_events = {value for _, value in self.events_widget.options}
         unknown = [e for e in event_ids if e not in known_events]
         if unknown:
-            raise CocdataError(
+            raise NotFound(
                 f"There is no event {', '.join(map(repr, unknown))} in the store.",
                 f"Pick events the store has, e.g. {', '.join(sorted(known_events)[:5]) or 'none yet'}.",
             )
         unknown = [c for c in category_ids if c not in self.vocab.categories]
         if unknown:
-            raise CocdataError(
+            raise UsageError(
                 f"{', '.join(map(repr, unknown))} is not a category of this store.",
                 f"Use category ids such as {', '.join(list(self.vocab.categories)[:5])}.",
             )
@@ -246,7 +246,7 @@ class FilterPanel:
         count = int(section.draw is not None) + int(section.table)
         try:
             if "case_id" in kwargs and kwargs["case_id"] is None:
-                raise CocdataError(
+                raise UsageError(
                     "No case is picked.", "Type or pick a case code name, then apply the filters."
                 )
             result = section.compute(self.selection, **kwargs)

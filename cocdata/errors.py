@@ -16,6 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
+class _ExitCode:
+    """``SomeError.exit_code`` and ``error.exit_code``, read from :data:`EXIT_CODES`."""
+
+    def __get__(self, obj: object, owner: type[BaseException]) -> int:
+        return exit_code_of(owner)
+
+
 class CocdataError(Exception):
     """Root of every error cocdata raises on purpose."""
 
@@ -27,10 +34,8 @@ class CocdataError(Exception):
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
 
-    @property
-    def exit_code(self) -> int:
-        """The command line's exit code for this error (see :data:`EXIT_CODES`)."""
-        return exit_code_of(type(self))
+    exit_code: int = _ExitCode()  # type: ignore[assignment]
+    """The command line's exit code for this error, on the class and its instances."""
 
 
 class UsageError(CocdataError):

@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cocdata import accesslog, codenames, config
-from cocdata.errors import CocdataError, Conflict, NotFound
+from cocdata.errors import CocdataError, Conflict, NotFound, UsageError
 from cocdata.model import Case, Evidence
 from cocdata.names import fold_name as fold
 from cocdata.store import Store, _dedupe
@@ -104,7 +104,7 @@ def _save_recoded(
 def merge(store: Store, keep: str, other: str, by: str | None = None) -> CodeChange:
     """Record that person codes ``keep`` and ``other`` are one person: ``other`` becomes ``keep``."""
     if keep == other:
-        raise CocdataError(
+        raise UsageError(
             f"Both codes are {keep!r}; there is nothing to merge.",
             "Name two different person codes: the one to keep first, then the one to merge into it.",
         )
@@ -121,7 +121,7 @@ def merge(store: Store, keep: str, other: str, by: str | None = None) -> CodeCha
 def split(store: Store, code: str, case_ids: Sequence[str], by: str | None = None) -> CodeChange:
     """Give the people with ``code`` in ``case_ids`` a new code of their own (returned)."""
     if not case_ids:
-        raise CocdataError(
+        raise UsageError(
             "Name the cases whose person should get a new code (--case, one or more).",
             f"See the cases naming {code} with 'cocdata export --person {code}'.",
         )
@@ -132,7 +132,7 @@ def split(store: Store, code: str, case_ids: Sequence[str], by: str | None = Non
     wrong = [c for c in case_ids if c not in naming]
     if wrong:
         gone = [c for c in wrong if c in expunged]
-        raise CocdataError(
+        raise UsageError(
             f"Person code {code} is not named in case(s) {', '.join(wrong)}"
             + (f" ({', '.join(gone)} expunged)" if gone else "")
             + "; nothing was changed.",

@@ -57,7 +57,7 @@ import pyarrow.compute as pc
 
 from cocdata import accesslog, codenames
 from cocdata.analysis.tidy import explode_list
-from cocdata.errors import CocdataError, NotFound, StoreError
+from cocdata.errors import NotFound, StoreError, UsageError
 from cocdata.settings import Retention
 from cocdata.store import (
     GENESIS,
@@ -493,7 +493,7 @@ def _targets(
                 continue
             status = scan.frames.cases.set_index("case_id").at[cid, "status"]
             if status != "closed":
-                raise CocdataError(
+                raise UsageError(
                     f"Case {cid} is {status}, not closed; it was not expunged (nothing was).",
                     "Close the case first: an expunged case can no longer be changed.",
                 )

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cocdata.analysis.tidy import isin
-from cocdata.errors import CocdataError, NotFound
+from cocdata.errors import NotFound, UsageError
 from cocdata.store import Store
 from cocdata.tables import Frames
 
@@ -41,7 +41,7 @@ def _day(value: DateLike, name: str) -> pd.Timestamp | None:
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError):
-        raise CocdataError(
+        raise UsageError(
             f"The {name} date {value!r} is not a date.",
             "Write it like 2024-05-31, or leave it empty for no limit.",
         ) from None
@@ -79,7 +79,7 @@ def select(
     category_ids = _as_list(categories) or None
     first, last = _day(start, "start"), _day(end, "end")
     if first is not None and last is not None and last < first:
-        raise CocdataError(
+        raise UsageError(
             f"The date range ends ({last:%Y-%m-%d}) before it starts ({first:%Y-%m-%d}).",
             "Swap the two dates.",
         )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cocdata.errors import CocdataError, ReportFailed
+from cocdata.errors import ReportFailed, UsageError
 from cocdata.model import Case, Occurrence, Person
 from cocdata.reports.present import (
     Block,
@@ -503,7 +503,7 @@ def render_case_reports(
     from cocdata.reports.engine import render
 
     if not case_ids:
-        raise CocdataError("No case to report on.", "Name one or more case ids.")
+        raise UsageError("No case to report on.", "Name one or more case ids.")
     jobs = case_jobs(store, case_ids, formats, out_dir, redact)
     redacted = f"; left out: {', '.join(sorted(redact))}" if redact else ""
     accesslog.record(

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cocdata import accesslog, config
-from cocdata.errors import CocdataError, Conflict, Expunged, ReportFailed, StoreError
+from cocdata.errors import CocdataError, Conflict, Expunged, ReportFailed, StoreError, UsageError
 from cocdata.model import TimelineEntry
 from cocdata.reports.case import DEFAULT_OUT, REDACTIONS, case_jobs, check_redactions
 from cocdata.store import Store, StoredCase
@@ -97,7 +97,7 @@ def forward(
 
     to = " ".join(to.split())
     if not to:
-        raise CocdataError(
+        raise UsageError(
             "Say who the case is forwarded to (--to).",
             'Example: --to "Django Software Foundation Code of Conduct"',
         )

@@ -65,7 +65,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cocdata.errors import LeakFound
+from cocdata.errors import Leak, LeakFound
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -451,6 +451,11 @@ class LeakGuard:
                 "Rewrite the part named (usually the public summary) so that it names no one, "
                 "and render again. If a finding is not a leak (an ordinary word that is also "
                 "someone's name), publish anyway with --accept ID for each; that is recorded.",
+                [
+                    Leak(f.id, f.kind, s.field, s.case_id, f.where)
+                    for f in blocking
+                    for s in f.sources
+                ],
             )
         return found
 

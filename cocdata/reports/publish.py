@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from cocdata.errors import CocdataError, LeakFound, ReportFailed
+from cocdata.errors import CocdataError, LeakFound, ReportFailed, UsageError, is_error
 from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, Shown, check_min_count
 
 if TYPE_CHECKING:
@@ -314,7 +314,7 @@ def publish_transparency(
         )
     ids = check_event_ids(store, event_ids) if event_ids is not None else event_ids_of(store)
     if not ids:
-        raise CocdataError(
+        raise UsageError(
             f"The store at {store.root} has no events to report on.",
             "Save an event and its cases first, or try 'cocdata demo'.",
         )
@@ -489,7 +489,7 @@ def _event_outcome(job: RenderJob, result: RenderResult, accepted: list[Finding]
     event_id = job.parameters["event_id"]
     if result.ok:
         return EventOutcome(event_id, job.title, WRITTEN, list(result.written), accepted=accepted)
-    if result.error == "LeakFound":
+    if is_error(result.error, LeakFound):
         return EventOutcome(event_id, job.title, BLOCKED, message=result.message)
     return EventOutcome(event_id, job.title, FAILED, message=f"  {result}")
 

@@ -12,8 +12,7 @@ def test_cases_filters(run):
     listed = run("cases", "--event", "djangocon-2000").output
     assert "guide-example" in listed and "1 case(s)" in listed
     assert (
-        "No cases matching"
-        in run("cases", "--status", "new", "--event", "djangocon-2000").output
+        "No cases matching" in run("cases", "--status", "new", "--event", "djangocon-2000").output
     )
 
 

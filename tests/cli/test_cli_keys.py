@@ -83,3 +83,24 @@ def test_key_mistakes_end_in_a_message_not_a_traceback(
     assert result.returncode == 10
     assert words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        lambda key: ["--key-file", key, "show", "guide-example"],
+        lambda key: ["show", "guide-example", "--key-file", key],
+    ],
+    ids=["before", "after"],
+)
+def test_the_key_file_goes_before_or_after_the_command(env, tmp_path, where):
+    env = {k: v for k, v in env.items() if k not in (crypto.KEY_FILE_ENV, crypto.PASSPHRASE_ENV)}
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(GUIDE_EXAMPLE) + "\n")
+    key = str(tmp_path / "team.key")
+    assert run_main("init", "--encrypt", "--key-file", key, env=env).returncode == 0
+    assert run_main("--key-file", key, "import", str(path), env=env).returncode == 0
+    assert run_main("show", "guide-example", env=env).returncode == 10  # no key: refused
+    shown = run_main(*where(key), env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert "Reported person: Person B" in shown.stdout

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from cocdata.examples import GUIDE_EXAMPLE
-from tests.cli.running import run_main
+from tests.cli.running import guide_file, run_main
 
 
 def test_import_show_export_round_trip(run, tmp_path):
@@ -123,3 +123,41 @@ def test_expunge_subject_access_and_access_log_from_the_command_line(run, tmp_pa
     assert data["person"] == code and due[0] in {c["case_id"] for c in data["cases"]}
     assert (out.stat().st_mode & 0o077) == 0
     assert "subject access export" in run("show", due[0], "--access").output
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (lambda d: ["import", str(d)], "Is a directory.\nName a file, not a folder"),
+        (
+            lambda d: ["export", "--out", "/nonexistent/dir/x.jsonl"],
+            "/nonexistent/dir/x.jsonl: No such file or directory",
+        ),
+        (lambda d: ["export", "--out", str(d)], "Is a directory"),
+        (
+            lambda d: ["export", "--person", "quiet-otter", "--out", str(d / "in.jsonl" / "x")],
+            "Not a directory",
+        ),
+    ],
+    ids=["import-folder", "export-missing-folder", "export-to-folder", "export-under-a-file"],
+)
+def test_a_path_the_user_gave_that_cannot_be_used_ends_in_a_message(env, tmp_path, args, words):
+    from cocdata.errors import FileAccess
+
+    assert run_main("import", str(guide_file(tmp_path)), env=env).returncode == 0
+    result = run_main(*args(tmp_path), env=env)
+    assert result.returncode == FileAccess.exit_code, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert "nothing exported" in run_main("access", env=env).stdout  # none recorded as exported
+
+
+def test_verify_of_a_damaged_store_raises_corrupt_store(env, tmp_path):
+    from cocdata.errors import CorruptStore
+
+    run_main("import", str(guide_file(tmp_path)), env=env)
+    (tmp_path / "store" / "cases" / "damaged.parquet").write_bytes(b"not parquet at all")
+    result = run_main("verify", env=env)
+    assert result.returncode == CorruptStore.exit_code == 7
+    assert "problem: " in result.stderr and "damaged.parquet" in result.stderr
+    assert "The store has problems (listed above)" in result.stderr
+    assert "Traceback" not in result.stderr
