@@ -23,7 +23,10 @@ from cocdata.cli.options import (
 from cocdata.errors import CorruptStore, LockedStore
 
 app = typer.Typer()
-key_app = group("The key of an encrypted store: change its passphrase, or write it to a key file.")
+key_app = group(
+    "The key of an encrypted store: change its passphrase, or write it to a key file.",
+    epilog="Example: cocdata key file ~/coc/team.key",
+)
 app.add_typer(key_app, name="key")
 
 

@@ -19,7 +19,10 @@ from cocdata.cli.options import (
 from cocdata.errors import ReportFailed, UsageError
 
 app = typer.Typer()
-report_app = group("Render reports: per-case internal reports and public transparency reports.")
+report_app = group(
+    "Render reports: per-case internal reports and public transparency reports.",
+    epilog="Example: cocdata report transparency --all",
+)
 app.add_typer(report_app, name="report")
 
 JobsOption = Annotated[

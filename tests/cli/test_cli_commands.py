@@ -58,3 +58,21 @@ def test_the_store_given_before_one_command_does_not_stick_to_the_next(run, tmp_
     run("--store", str(tmp_path / "other"), "import", str(guide_file(tmp_path)))
     assert "guide-example" in run("--store", str(tmp_path / "other"), "cases").output
     assert "No cases" in run("cases").output  # $COCDATA_STORE again
+
+
+@pytest.mark.parametrize("name", GROUPS)
+def test_every_command_group_has_help_with_an_example(run, name):
+    result = run(name, "--help")
+    assert result.exit_code == 0
+    assert f"Example: cocdata {name} " in " ".join(result.output.split())
+
+
+def test_the_command_line_modules_stay_small_and_raise_no_bare_error():
+    from pathlib import Path
+
+    import cocdata.cli
+
+    for path in Path(cocdata.cli.__file__).parent.glob("*.py"):
+        source = path.read_text()
+        assert len(source.splitlines()) <= 400, path.name
+        assert "raise CocdataError(" not in source, path.name
