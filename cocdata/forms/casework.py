@@ -383,7 +383,10 @@ def summary_html(stored: StoredCase, store: Store) -> str:
         ),
         item(
             "Evidence",
-            "; ".join(f"{e.name} ({human_size(e.size)})" for e in case.evidence),
+            "; ".join(
+                f"{e.name} ({human_size(e.size)})" + (f": {e.note}" if e.note else "")
+                for e in case.evidence
+            ),
         ),
         item("Retention", _retention(store, stored.case_id)),
     ]
@@ -804,7 +807,12 @@ class EvidenceAdder:
     def __init__(self, session: CaseSession) -> None:
         self.session = session
         self.board = F.ProblemBoard()
-        self.upload = EvidenceUpload(session.store, session.member, path="case.evidence")
+        self.upload = EvidenceUpload(
+            session.store,
+            session.member,
+            path="case.evidence",
+            pending="Chosen, not yet attached: click “Attach to the case” below.",
+        )
         self.board.register(self.upload.field)
         self.button = F.button("Attach to the case", "cocdata-attach", "success")
         self.button.on_click(lambda _: self.attach())

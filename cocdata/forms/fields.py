@@ -57,7 +57,11 @@ CSS = """
 .cocdata-form .cocdata-error,
 .cocdata-form .cocdata-problems .widget-html-content { color: #b00020; font-weight: 600; line-height: 1.35; }
 .cocdata-form .cocdata-bad input, .cocdata-form .cocdata-bad textarea,
-.cocdata-form .cocdata-bad select { outline: 2px solid #b00020; }
+.cocdata-form .cocdata-bad select {
+  border: 2px solid #b00020 !important; box-shadow: 0 0 0 1px #b00020 !important; background-color: #fff5f5 !important;
+}
+.cocdata-form .cocdata-bad > .cocdata-field-title, .cocdata-form .cocdata-bad .widget-label { color: #b00020 !important; }
+.cocdata-form .cocdata-bad.cocdata-field { border-left: 4px solid #b00020; padding-left: 6px; }
 .cocdata-form .cocdata-ok .widget-html-content { color: #1b5e20; font-weight: 600; }
 .cocdata-form .cocdata-notice { background: #fff8e1; border: 1px solid #f0c36d; padding: 4px 8px; margin: 4px 0; }
 .cocdata-form .cocdata-heading .widget-html-content { font-size: 16px; font-weight: 700; margin-top: 8px; }
@@ -276,6 +280,12 @@ class Field:
     def observe(self, callback: Callable[[dict[str, Any]], None]) -> None:
         self.widget.observe(callback, names="value")
 
+    def focus(self) -> None:
+        """Put the keyboard focus on the input (the first one to correct, after a refused save)."""
+        focus = getattr(self.widget, "focus", None)
+        if focus is not None:
+            focus()
+
 
 def text(
     path: str, label: str, help_text: str = "", placeholder: str = "", wide: bool = False
@@ -378,6 +388,9 @@ class MultiChoice(Field):
         for box in self.boxes.values():
             box.observe(callback, names="value")
 
+    def focus(self) -> None:
+        next(iter(self.boxes.values())).focus()
+
 
 class ProblemBoard:
     """Shows a save's problems: each next to its field, and all of them in one list.
@@ -392,6 +405,7 @@ class ProblemBoard:
         self.summary = html_widget("", "cocdata-problems")
         hide(self.summary)
         self.shown: list[Field] = []
+        self.focused: Field | None = None
 
     def register(self, *fields: Field) -> None:
         for field in fields:
@@ -437,14 +451,26 @@ class ProblemBoard:
         for field, messages in by_field.values():
             field.show(messages)
             self.shown.append(field)
+        self._focus_first()
         count = len(problems)
         head = head or (
             f"{count} {'problem' if count == 1 else 'problems'}; nothing was saved. "
-            "Correct the fields marked in red and save again (what you typed is still here):"
+            "Correct the fields marked in red (the cursor is in the first one) and save again; "
+            "what you typed is still here:"
         )
         items = "".join(f"<li>{esc(line)}</li>" for line in lines)
         self.summary.value = f"<div role='alert'>{esc(head)}<ul>{items}</ul></div>"
         hide(self.summary, False)
+
+    def _focus_first(self) -> None:
+        # The first marked field in the form's order, so the user lands where to start.
+        order: dict[int, int] = {}
+        for i, known in enumerate(self.fields.values()):
+            order.setdefault(id(known), i)
+        marked = sorted(self.shown, key=lambda f: order.get(id(f), len(order)))
+        self.focused = marked[0] if marked else None
+        if self.focused is not None:
+            self.focused.focus()
 
     def message(self, text_: str) -> None:
         """One message that belongs to no field (a busy store, a full disk, ...)."""

@@ -24,7 +24,14 @@ from cocdata.forms import fields as F
 from cocdata.forms.drafts import DEFAULT_DELAY_S, DraftKeeper, DraftOffer, drafts_for
 from cocdata.forms.evidence import EvidenceUpload
 from cocdata.forms.merge import Edit, edit_between, overlap, reapply
-from cocdata.forms.times import PRECISION_LABELS, PRECISIONS, format_when, parse_when
+from cocdata.forms.times import (
+    PRECISION_LABELS,
+    PRECISIONS,
+    coarsening,
+    format_when,
+    parse_when,
+    settle_precision,
+)
 from cocdata.model import Case, Event, check_case, parse_case
 from cocdata.store import Store, StoredCase
 from cocdata.vocab import ONGOING, STATUSES, status_move_allowed
@@ -118,16 +125,20 @@ class EventPicker:
             "Choose “New event…” to add one.",
         )
         self.name = F.text(
-            "event.name", "Event name", "Its public name.", "Django* conference 2000"
+            "event.name", "Event name", "Its public name.", "e.g. PyCon Example 2026"
         )
         self.id = F.text(
             "event.id",
             "Event id",
             "Short id for files and reports: lowercase letters, digits and -. Leave it empty to make it from the name.",
-            "djangocon-2000",
+            "made from the name",
         )
-        self.start = F.text("event.start", "First day", "Like 2000-12-27.", "2000-12-27")
-        self.end = F.text("event.end", "Last day", "Like 2000-12-30.", "2000-12-30")
+        self.start = F.text(
+            "event.start", "First day", "Year-month-day, like 2000-12-27.", "YYYY-MM-DD"
+        )
+        self.end = F.text("event.end", "Last day", "Year-month-day, like 2000-12-30.", "YYYY-MM-DD")
+        # The hint shows the very id the form will make, as the name is typed.
+        self.name.observe(self._name_typed)
         self.attendees = F.text(
             "event.attendees",
             "Number of attendees (optional)",
@@ -145,6 +156,12 @@ class EventPicker:
     @property
     def fields(self) -> list[F.Field]:
         return [self.choice, *self.new_fields]
+
+    def _name_typed(self, _: object = None) -> None:
+        slug = slugify(self.name.value or "")
+        self.id.widget.placeholder = (
+            f"{slug} (made from the name)" if slug else "made from the name"
+        )
 
     @staticmethod
     def _default(events: list[Event], today: dt.date) -> str:
@@ -236,7 +253,15 @@ class PersonRow:
             f"Person {number}: name",
             "Name, or how they are known (a badge, a handle).",
         )
-        self.role = F.choice("person.role", f"Person {number}: role", roles, value=roles[0][1])
+        # No role until one is chosen: a default role is too easily saved unread
+        # (a reported person recorded as the reporter).
+        self.role = F.choice(
+            "person.role",
+            f"Person {number}: role",
+            roles,
+            "Target, reported person, witness, …",
+            blank="Choose a role",
+        )
         self.contact = F.text(
             "person.contact", f"Person {number}: contact (optional)", "E-mail, phone or handle."
         )
@@ -292,9 +317,6 @@ class PeopleEditor:
         row = PersonRow(len(self.rows) + 1, self.roles, self._remove)
         if values:
             row.load(values)
-        elif self.rows:
-            ids = [value for _, value in self.roles]
-            row.role.value = "witness" if "witness" in ids else ids[0]
         for field in row.fields:
             field.observe(self.on_change)
         self.rows.append(row)
@@ -397,7 +419,6 @@ class CaseForm:
             "report.made_by",
             "Who reported it",
             "The person who told you, by name or as they introduced themselves.",
-            "Person A",
         )
         self.anonymous = F.check(
             "report.anonymous", "Anonymous: they did not give a name", "Leave the name empty."
@@ -558,8 +579,13 @@ class CaseForm:
         )
         F.hide(self.new_button)
         self.new_button.on_click(lambda _: self.start_new())
-        self._precision_auto = True
+        # Set only by the user's own choice in the dropdown: then it is respected,
+        # otherwise the precision follows whatever the time's text says now.
+        self._precision_choice: str | None = None
         self._setting_precision = False
+        self.time_notice = F.html_widget("", "cocdata-time-notice")
+        self.time_notice.add_class("cocdata-notice")
+        F.hide(self.time_notice)
         self._made_at_typed = False
         self._setting_made_at = False
         self._started = False
@@ -627,6 +653,7 @@ class CaseForm:
                 F.row([self.received_by.box, self.made_at.box, self.made_where.box]),
                 F.heading("The incident"),
                 F.row([self.occurred_at.box, self.precision.box, self.approximate.box]),
+                self.time_notice,
                 self.occurred_where.box,
                 F.heading("Who was involved"),
                 F.help_line(
@@ -704,23 +731,47 @@ class CaseForm:
     def _now(self) -> dt.datetime:
         return (self.now or dt.datetime.now()).replace(second=0, microsecond=0)
 
-    def _time_typed(self, change: dict[str, Any]) -> None:
+    def _time_typed(self, _: object = None) -> None:
+        # Runs on every keystroke, but reads the whole text each time: what the
+        # precision shows depends only on the text as it stands, never on the
+        # order in which keystrokes arrived.
+        settled = self._settled()
+        if settled is not None and settled != self.precision.value:
+            self._set_precision(settled)
+        self._show_time_notice()
+
+    def _set_precision(self, precision: str) -> None:
+        self._setting_precision = True
         try:
-            _, found = parse_when(change["new"], self._now())
-        except ValueError:
-            return
-        current = self.precision.value
-        coarser = PRECISIONS.index(found) > PRECISIONS.index(current)
-        if self._precision_auto or coarser or current == "unknown":
-            self._setting_precision = True
-            try:
-                self.precision.value = found
-            finally:
-                self._setting_precision = False
+            self.precision.value = precision
+        finally:
+            self._setting_precision = False
 
     def _precision_chosen(self, _: object) -> None:
         if not self._setting_precision:
-            self._precision_auto = False
+            self._precision_choice = self.precision.value
+        self._show_time_notice()
+
+    def _show_time_notice(self) -> None:
+        """Say before the save when the stored time would differ from the typed one."""
+        note = coarsening(self.occurred_at.value, self.precision.value, self._now())
+        text_ = F.esc(note) if note else ""
+        if self.time_notice.value != text_:
+            self.time_notice.value = f"<span role='status'>{text_}</span>" if note else ""
+        F.hide(self.time_notice, not note)
+
+    def occurred_precision(self) -> str:
+        """The precision the incident time will be stored with (from the final text)."""
+        return self._settled() or self.precision.value
+
+    def _settled(self) -> str | None:
+        # The user's own choice, not the dropdown's value: the dropdown also shows
+        # what intermediate keystrokes implied ('2000-12' on the way to a minute).
+        choice = self._precision_choice
+        try:
+            return settle_precision(self.occurred_at.value, choice or "unknown", choice is not None)
+        except ValueError:
+            return None
 
     def _anonymous_changed(self, change: dict[str, Any]) -> None:
         if change["new"]:
@@ -744,8 +795,9 @@ class CaseForm:
         self.space.value = None
         self.ongoing.value = "no"
         self.status_field.value = "new"
-        self.precision.value = "unknown"
-        self._precision_auto = True
+        self._set_precision("unknown")
+        self._precision_choice = None
+        self._show_time_notice()
         self._made_at_typed = False
         self._started = False
         self.received_by.value = self.member
@@ -763,13 +815,7 @@ class CaseForm:
         self.made_at.value = format_when(r.made_at)
         self.made_where.value = r.made_where or ""
         self.channel.value = r.channel if r.channel in self.vocab.channels else self.channel.value
-        self._setting_precision = True
-        try:
-            self.occurred_at.value = format_when(o.at, o.precision)
-            self.precision.value = o.precision
-        finally:
-            self._setting_precision = False
-        self._precision_auto = False
+        self._show_occurred(o.at, o.precision)
         self.approximate.value = o.approximate
         self.occurred_where.value = o.where or ""
         self.space.value = o.space if o.space in self.vocab.spaces else None
@@ -798,11 +844,21 @@ class CaseForm:
         self.evidence.clear()
         self.board.clear()
 
+    def _show_occurred(self, at: dt.datetime | None, precision: str) -> None:
+        """Show a stored incident time; a precision its text cannot say (the hour) counts as chosen."""
+        shown = format_when(at, precision)
+        self._precision_choice = None
+        self.occurred_at.value = shown
+        self._precision_choice = None if parse_when(shown)[1] == precision else precision
+        self._set_precision(precision)
+        self._show_time_notice()
+
     # -- drafts ------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
         """Everything typed, as it is typed (for drafts)."""
         out = {f.path: f.value for f in self._simple_fields()}
+        out["occurred.precision_chosen"] = self._precision_choice
         out["event"] = self.event.values()
         out["people"] = self.people.values()
         out["evidence"] = self.evidence.values()
@@ -821,8 +877,11 @@ class CaseForm:
                 }:
                     continue
                 field.value = value
-            if "occurred.precision" in values:
-                self._precision_auto = False
+            # A draft's precision counts only when the user chose it; otherwise
+            # it follows the restored text (older drafts may hold a stale one).
+            chosen = values.get("occurred.precision_chosen")
+            self._precision_choice = chosen if chosen in PRECISIONS else None
+            self._time_typed()
             self.people.load(values.get("people") or [])
             self.evidence.load(values.get("evidence"))
 
@@ -916,17 +975,21 @@ class CaseForm:
         except ValueError as exc:
             problems.append(Problem("report.made_at", str(exc)))
         occurred_at: str | None = None
-        precision = self.precision.value
+        precision = self.occurred_precision()
         try:
             when, _ = parse_when(self.occurred_at.value, now)
             occurred_at = format_when(when) if when else None
-            if when is None:
-                precision = "unknown"
-            elif precision == "unknown":
-                precision = "minute"
         except ValueError as exc:
             problems.append(Problem("occurred.at", str(exc)))
         people, sources = self._people(made_by)
+        for i, person in enumerate(people):
+            if person["role"] is None:
+                problems.append(
+                    Problem(
+                        f"people.{i}.role",
+                        "choose this person's role (target, reported person, witness, …)",
+                    )
+                )
         data: dict[str, Any] = {
             **base,
             "case_id": self.stored.case_id if self.stored else None,
@@ -1086,12 +1149,7 @@ class CaseForm:
         Cheaper than ``load_case`` (no rows rebuilt), which keeps a save fast in the browser.
         """
         self.made_at.value = format_when(case.report.made_at)
-        self._setting_precision = True
-        try:
-            self.occurred_at.value = format_when(case.occurred.at, case.occurred.precision)
-            self.precision.value = case.occurred.precision
-        finally:
-            self._setting_precision = False
+        self._show_occurred(case.occurred.at, case.occurred.precision)
         codes = {_person_key(p.model_dump()): p.person for p in case.people}
         for row in self.people.rows:
             row.code = codes.get(_person_key(row.values()), row.code)
