@@ -53,7 +53,7 @@ CSS = """
 .cocdata-form .cocdata-field > .widget-textarea > textarea { width: 100%; flex: 1 1 100%; }
 .cocdata-form .cocdata-row { display: flex; flex-wrap: wrap; align-items: flex-start; }
 .cocdata-form .widget-html-content { line-height: 1.35; height: auto; }
-.cocdata-form .cocdata-help { color: #555; font-size: 12.5px; line-height: 1.3; white-space: normal; }
+.cocdata-form .cocdata-help, .cocdata-form .cocdata-passing-on { color: #555; font-size: 12.5px; line-height: 1.3; white-space: normal; }
 .cocdata-form .cocdata-error,
 .cocdata-form .cocdata-problems .widget-html-content { color: #b00020; font-weight: 600; line-height: 1.35; }
 .cocdata-form .cocdata-bad input, .cocdata-form .cocdata-bad textarea,

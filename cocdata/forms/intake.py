@@ -10,332 +10,34 @@ second and offered back when the form is opened again.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
 import secrets
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
 
-from cocdata import config
 from cocdata.errors import CocdataError, Conflict, InvalidRecord, Problem
 from cocdata.forms import fields as F
+from cocdata.forms.conflict import ConflictNotice, NewerWatch
+from cocdata.forms.declarations import PASSING_ON, REPORT_FIELDS, build_all
 from cocdata.forms.drafts import DEFAULT_DELAY_S, DraftKeeper, DraftOffer, drafts_for
+from cocdata.forms.events import NEW_EVENT, EventPicker, slugify
 from cocdata.forms.evidence import EvidenceUpload
-from cocdata.forms.merge import Edit, edit_between, overlap, reapply
+from cocdata.forms.labels import STATUS_LABELS
+from cocdata.forms.member import MemberBar
+from cocdata.forms.merge import Edit, edit_between, reapply
+from cocdata.forms.people_rows import PeopleEditor, row_key, same_people
 from cocdata.forms.times import (
-    PRECISION_LABELS,
     PRECISIONS,
     coarsening,
     format_when,
     parse_when,
     settle_precision,
 )
+from cocdata.forms.unavailable import FormUnavailable
 from cocdata.model import Case, Event, check_case, parse_case
 from cocdata.store import Store, StoredCase
-from cocdata.vocab import ONGOING, STATUSES, status_move_allowed
-
-NEW_EVENT = "__new_event__"
-ONGOING_LABELS = {
-    "no": "No, it was a single incident",
-    "yes": "Yes, it is ongoing harassment",
-    "maybe": "Maybe, or not known yet",
-}
-STATUS_LABELS = {
-    "new": "New: just recorded",
-    "acknowledged": "Acknowledged: the reporter was told we are on it",
-    "investigating": "Investigating: talking to people, gathering facts",
-    "decided": "Decided: the team decided what to do",
-    "closed": "Closed: nothing more to do",
-}
-PUBLIC_HINT = (
-    "This text will be published in the transparency report. Name no one, quote no one, "
-    "give no exact time or place: describe the kind of behaviour and what the team did."
-)
-
-
-def slugify(text: str) -> str:
-    """An event id from its name: 'PyCon DE 2024' -> 'pycon-de-2024'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60].strip("-")
-
-
-class MemberBar:
-    """Who is recording: shown on every form, changeable where there is no JupyterHub login."""
-
-    def __init__(
-        self, member: str | None, on_change: Callable[[str, str], None] | None = None
-    ) -> None:
-        self.member = config.team_member(member)
-        self.on_change = on_change
-        self.shown = F.html_widget("")
-        self.shown.add_class("cocdata-member")
-        self.name = F.text(
-            "member",
-            "Your name as a team member",
-            "Recorded on every save and timeline entry. Remembered on this computer.",
-        )
-        self.use = F.button("Use this name", "cocdata-member-use")
-        self.use.on_click(self._use)
-        self.editor = F.vbox([self.name.box, self.use], "cocdata-member-editor", hidden=True)
-        self.toggle = F.button("Not you?", "cocdata-member-toggle", tip="Change who is recording")
-        self.toggle.on_click(self._toggle)
-        hub = bool(os.environ.get("JUPYTERHUB_USER"))
-        parts: list[W.Widget] = [self.shown] + ([] if hub else [self.toggle])
-        self.widget = F.vbox([F.row(parts), self.editor])
-        self._render()
-
-    def _render(self) -> None:
-        self.shown.value = f"Recording as <b>{F.esc(self.member)}</b>"
-
-    def _toggle(self, _: object) -> None:
-        F.hide(self.editor, not F.is_hidden(self.editor))
-        self.name.value = self.member
-
-    def _use(self, _: object) -> None:
-        name = self.name.value.strip()
-        if not name:
-            self.name.show(["write your name, as the team knows you"])
-            return
-        self.name.clear()
-        try:
-            config.remember_team_member(name)
-        except OSError as exc:
-            self.name.show(
-                [f"could not remember the name on this computer ({exc}); it is used for now"]
-            )
-        old, self.member = self.member, name
-        F.hide(self.editor)
-        self._render()
-        if self.on_change and old != name:
-            self.on_change(name, old)
-
-
-class EventPicker:
-    """Choose the event from the store, or create one inline (id, name, dates, attendees)."""
-
-    def __init__(self, store: Store, today: dt.date, current: Event | None = None) -> None:
-        self.store = store
-        self.choice = F.choice(
-            "event",
-            "Event",
-            [("New event…", NEW_EVENT)],
-            "The conference, meetup or online space this report belongs to. "
-            "Choose “New event…” to add one.",
-        )
-        self.name = F.text(
-            "event.name", "Event name", "Its public name.", "e.g. PyCon Example 2026"
-        )
-        self.id = F.text(
-            "event.id",
-            "Event id",
-            "Short id for files and reports: lowercase letters, digits and -. Leave it empty to make it from the name.",
-            "made from the name",
-        )
-        self.start = F.text(
-            "event.start", "First day", "Year-month-day, like 2000-12-27.", "YYYY-MM-DD"
-        )
-        self.end = F.text("event.end", "Last day", "Year-month-day, like 2000-12-30.", "YYYY-MM-DD")
-        # The hint shows the very id the form will make, as the name is typed.
-        self.name.observe(self._name_typed)
-        self.attendees = F.text(
-            "event.attendees",
-            "Number of attendees (optional)",
-            "Lets reports give rates per attendee; can be added later.",
-        )
-        self.location = F.text("event.location", "Location (optional)", "City or venue.")
-        self.new_fields = [self.name, self.id, self.start, self.end, self.attendees, self.location]
-        self.new_box = F.vbox(
-            [F.row([f.box for f in self.new_fields])], "cocdata-new-event", hidden=True
-        )
-        self.widget = F.vbox([self.choice.box, self.new_box])
-        self.choice.observe(self._chosen)
-        self.refresh(current, today)
-
-    @property
-    def fields(self) -> list[F.Field]:
-        return [self.choice, *self.new_fields]
-
-    def _name_typed(self, _: object = None) -> None:
-        slug = slugify(self.name.value or "")
-        self.id.widget.placeholder = (
-            f"{slug} (made from the name)" if slug else "made from the name"
-        )
-
-    @staticmethod
-    def _default(events: list[Event], today: dt.date) -> str:
-        for event in events:
-            if event.start - dt.timedelta(days=1) <= today <= event.end + dt.timedelta(days=1):
-                return event.id
-        return events[0].id if events else NEW_EVENT
-
-    def refresh(self, current: Event | None = None, today: dt.date | None = None) -> None:
-        """Read the store's events again and select ``current`` (or the one on today)."""
-        self.known = self.store.events()
-        if current is not None:
-            self.known.setdefault(current.id, current)
-        events = sorted(self.known.values(), key=lambda e: (e.start, e.id), reverse=True)
-        options = [(f"{e.name} ({e.start} to {e.end})", e.id) for e in events]
-        self.choice.widget.options = [*options, ("New event…", NEW_EVENT)]
-        if current is not None:
-            self.choice.value = current.id
-        else:
-            self.choice.value = self._default(events, today or dt.date.today())
-        self._chosen()
-
-    def _chosen(self, _: object = None) -> None:
-        F.hide(self.new_box, self.choice.value != NEW_EVENT)
-
-    def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"choice": self.choice.value}
-        out.update({f.path: f.value for f in self.new_fields})
-        return out
-
-    def load(self, values: dict[str, Any]) -> None:
-        for f in self.new_fields:
-            if f.path in values:
-                f.value = values[f.path] or ""
-        choice = values.get("choice")
-        options = {v for _, v in self.choice.widget.options}
-        self.choice.value = choice if choice in options else NEW_EVENT
-        self._chosen()
-
-    def build(self, problems: list[Problem]) -> dict[str, Any] | None:
-        """The event as interchange data; problems with typed values go to ``problems``."""
-        chosen = self.choice.value
-        if chosen != NEW_EVENT:
-            return self.known[chosen].model_dump(mode="json")
-        data: dict[str, Any] = {
-            "id": self.id.value.strip() or slugify(self.name.value),
-            "name": self.name.value.strip(),
-            "location": self.location.value.strip() or None,
-        }
-        if not data["name"]:
-            problems.append(Problem("event.name", "write the event's name"))
-            data["id"] = data["id"] or "unnamed-event"  # the name's message says it all
-        for key, field in (("start", self.start), ("end", self.end)):
-            typed = field.value.strip()
-            try:
-                data[key] = dt.date.fromisoformat(typed).isoformat()
-            except ValueError:
-                what = "the first day" if key == "start" else "the last day"
-                problems.append(
-                    Problem(
-                        f"event.{key}",
-                        f"write {what} of the event like 2000-12-27"
-                        + (f" ({typed!r} is not a date)" if typed else ""),
-                    )
-                )
-                data[key] = None
-        typed = self.attendees.value.strip().replace(",", "").replace(" ", "")
-        if typed:
-            if typed.isdigit():
-                data["attendees"] = int(typed)
-            else:
-                problems.append(
-                    Problem("event.attendees", f"write a whole number, like 300 (got {typed!r})")
-                )
-        if data["id"] in self.known:
-            data["id_taken"] = True
-        return data
-
-
-class PersonRow:
-    """One person involved: name, role, contact; the stable person code is kept unseen."""
-
-    def __init__(
-        self, number: int, roles: list[tuple[str, str]], on_remove: Callable[[PersonRow], None]
-    ):
-        self.number = number
-        self.name = F.text(
-            "person.name",
-            f"Person {number}: name",
-            "Name, or how they are known (a badge, a handle).",
-        )
-        # No role until one is chosen: a default role is too easily saved unread
-        # (a reported person recorded as the reporter).
-        self.role = F.choice(
-            "person.role",
-            f"Person {number}: role",
-            roles,
-            "Target, reported person, witness, …",
-            blank="Choose a role",
-        )
-        self.contact = F.text(
-            "person.contact", f"Person {number}: contact (optional)", "E-mail, phone or handle."
-        )
-        self.code: str | None = None
-        self.remove = F.button(
-            f"Remove person {number}", "cocdata-person-remove", tip="Remove this person"
-        )
-        self.remove.on_click(lambda _: on_remove(self))
-        self.widget = F.row([self.name.box, self.role.box, self.contact.box, self.remove])
-        self.widget.add_class("cocdata-person-row")
-        self.widget.add_class(f"cocdata-person-{number}")
-
-    @property
-    def fields(self) -> list[F.Field]:
-        return [self.name, self.role, self.contact]
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "name": self.name.value,
-            "role": self.role.value,
-            "contact": self.contact.value,
-            "person": self.code,
-        }
-
-    def load(self, values: dict[str, Any]) -> None:
-        self.name.value = values.get("name") or ""
-        roles = {v for _, v in self.role.widget.options}
-        if values.get("role") in roles:
-            self.role.value = values["role"]
-        self.contact.value = values.get("contact") or ""
-        self.code = values.get("person")
-
-    def empty(self) -> bool:
-        return not self.name.value.strip() and not self.contact.value.strip()
-
-
-class PeopleEditor:
-    """The people involved, one row each, starting with the target and the reported person."""
-
-    def __init__(self, roles: list[tuple[str, str]], on_change: Callable[[object], None]) -> None:
-        self.roles = roles
-        self.on_change = on_change
-        self.rows: list[PersonRow] = []
-        self.add = F.button(
-            "Add a person", "cocdata-person-add", tip="Add a witness or someone else involved"
-        )
-        self.add.on_click(lambda _: self.add_row())
-        self.list = F.vbox()
-        self.widget = F.vbox([self.list, self.add])
-        self.widget.add_class("cocdata-people")
-
-    def add_row(self, values: dict[str, Any] | None = None) -> PersonRow:
-        row = PersonRow(len(self.rows) + 1, self.roles, self._remove)
-        if values:
-            row.load(values)
-        for field in row.fields:
-            field.observe(self.on_change)
-        self.rows.append(row)
-        self.list.children = tuple(r.widget for r in self.rows)
-        return row
-
-    def _remove(self, row: PersonRow) -> None:
-        values = [r.values() for r in self.rows if r is not row]
-        self.load(values)
-        self.on_change(None)
-
-    def load(self, people: list[dict[str, Any]]) -> None:
-        self.rows = []
-        self.list.children = ()
-        for values in people:
-            self.add_row(values)
-
-    def values(self) -> list[dict[str, Any]]:
-        return [r.values() for r in self.rows]
+from cocdata.vocab import STATUSES, status_move_allowed
 
 
 class CaseForm:
@@ -368,8 +70,9 @@ class CaseForm:
         self.member_bar = member_bar or MemberBar(member, self._member_changed)
         self.board = F.ProblemBoard()
         self.status = F.Status("cocdata-save-status")
-        self.conflict_box = F.vbox()
-        self.conflict_box.add_class("cocdata-conflict")
+        self.conflict = ConflictNotice()
+        self.conflict_box = self.conflict.widget
+        self.newer_watch = NewerWatch(store)
         self.pending_edit: tuple[Edit, int] | None = None
         self.mode = "intake" if stored is None else "case"
         default_id = (
@@ -414,129 +117,11 @@ class CaseForm:
     def _build_widgets(self, event: Event | None) -> None:
         v = self.vocab
         today = self._now().date()
-        self.event = EventPicker(self.store, today, event)
-        self.made_by = F.text(
-            "report.made_by",
-            "Who reported it",
-            "The person who told you, by name or as they introduced themselves.",
-        )
-        self.anonymous = F.check(
-            "report.anonymous", "Anonymous: they did not give a name", "Leave the name empty."
-        )
-        self.reporter_contact = F.text(
-            "reporter.contact",
-            "How to reach the reporter (optional)",
-            "E-mail, phone or handle, so the team can follow up.",
-        )
-        self.received_by = F.text(
-            "report.received_by",
-            "Who received it",
-            "Team members who took the report; separate names with commas.",
-        )
-        self.made_at = F.text(
-            "report.made_at",
-            "When it was reported",
-            "Now, unless you write it up later. Like 2000-12-29 09:00.",
-        )
-        self.made_where = F.text(
-            "report.made_where",
-            "Where it was reported",
-            "For example: at the registration desk.",
-        )
-        self.channel = F.choice(
-            "report.channel", "How it was reported", v.choices("channels"), value="verbal"
-        )
-        self.occurred_at = F.text(
-            "occurred.at",
-            "When it happened",
-            "As precisely as known: 2000-12-28 22:30, 2000-12-28, 2000-12, 'yesterday 22:30'. "
-            "Leave empty if unknown.",
-        )
-        self.precision = F.choice(
-            "occurred.precision",
-            "How precisely the time is known",
-            [(PRECISION_LABELS[p], p) for p in PRECISIONS],
-            value="unknown",
-        )
-        self.approximate = F.check(
-            "occurred.approximate",
-            "The time is approximate",
-            "Tick when they said 'around' or 'about'.",
-        )
-        self.occurred_where = F.text(
-            "occurred.where",
-            "Where it happened",
-            "For example: at the conference party.",
-        )
-        self.space = F.choice(
-            "occurred.space",
-            "Kind of space",
-            v.choices("spaces"),
-            "Used to count incidents by kind of space.",
-            blank="Not set yet",
-        )
-        self.reporter_is_target = F.check(
-            "reporter.is_target",
-            "The person who reported it was the target",
-            "The target is the person harmed or made uncomfortable.",
-        )
+        self.event = EventPicker(self.store, today, event, lambda: self.member)
+        # Every simple input comes from the one table of declarations.
+        for attr, field in build_all(REPORT_FIELDS, v).items():
+            setattr(self, attr, field)
         self.people = PeopleEditor(v.choices("roles"), self.drafts_touch)
-        self.description = F.area(
-            "description",
-            "What happened",
-            "In the reporter's words where you can: what was said or done, by whom, to whom. "
-            "Neutral; no judgement yet.",
-            rows=6,
-        )
-        self.categories = F.checkboxes(
-            "categories",
-            "Kind of behaviour",
-            v.choices("categories"),
-            "Tick every kind that applies; entries marked 'outside the code of conduct' are counted apart.",
-        )
-        self.safety_risk = F.check(
-            "safety_risk",
-            "There is a safety risk: someone may be in danger",
-            "Tell the team lead at once; consider venue security or the police.",
-        )
-        self.ongoing = F.choice(
-            "ongoing",
-            "Is this ongoing harassment?",
-            [(ONGOING_LABELS[o], o) for o in ONGOING],
-            "Ongoing harassment needs a plan to stop it, not only a decision about the past.",
-            value="no",
-        )
-        self.status_field = F.choice(
-            "status", "Status of the case", [(STATUS_LABELS[s], s) for s in STATUSES], value="new"
-        )
-        self.reported_to = F.text(
-            "decisions.reported_to",
-            "Reported onward to",
-            "Who else was told: the organisers, a foundation's CoC committee, the venue. Commas between names.",
-        )
-        self.organisers_must = F.area(
-            "decisions.organisers_must",
-            "What the organisers must do",
-            "Actions the organisers are asked to take, such as not publishing a talk video.",
-            rows=3,
-        )
-        self.transparency_include = F.check(
-            "transparency.include",
-            "Include in the transparency report",
-            "The public report counts cases and describes the ones included here.",
-        )
-        self.public_summary = F.area(
-            "transparency.summary",
-            "Public summary (will be published)",
-            PUBLIC_HINT,
-            rows=3,
-        )
-        self.public_summary.box.add_class("cocdata-public-hint")
-        self.forwarded_to = F.text(
-            "forwarded_to",
-            "Report forwarded to",
-            "Where this written report was sent, for example a foundation's CoC committee.",
-        )
         self.evidence = EvidenceUpload(self.store, lambda: self.member, on_change=self.drafts_touch)
         self.board.register(
             *self.event.fields,
@@ -608,6 +193,15 @@ class CaseForm:
                 finally:
                     self._setting_made_at = False
         self.drafts.touch(change)
+        self._check_newer()
+
+    def _check_newer(self, force: bool = False) -> None:
+        """While the user edits a saved case, say when someone saved a newer revision of it."""
+        if self.stored is None or self.pending_edit is not None:
+            return
+        found = self.newer_watch.newer(self.stored.case_id, self.stored.rev, force)
+        if found is not None:
+            self.conflict.newer(*found, self.member, self.load_newest)
 
     def _made_at_changed(self, _: object) -> None:
         if not self._setting_made_at and not self.drafts.is_paused:
@@ -676,6 +270,7 @@ class CaseForm:
                 F.row([self.safety_risk.box, self.ongoing.box]),
                 F.heading("Decisions"),
                 self.status_field.box,
+                F.help_line(PASSING_ON, "cocdata-passing-on"),
                 self.reported_to.box,
                 self.organisers_must.box,
                 F.heading("Transparency report"),
@@ -800,7 +395,8 @@ class CaseForm:
         self._show_time_notice()
         self._made_at_typed = False
         self._started = False
-        self.received_by.value = self.member
+        # Never the computer's account name unless the user confirmed it.
+        self.received_by.value = self.member if self.member_bar.confirmed else ""
         self.made_at.value = format_when(self._now())
         self.people.load([{"role": "target"}, {"role": "reported"}])
         self.evidence.clear()
@@ -949,7 +545,8 @@ class CaseForm:
                 Problem(
                     "event.id",
                     f"there is already an event {event['id']!r}; choose it in the Event list "
-                    "above or give the new event another id",
+                    "above (to correct it, click “Correct this event”) or give the new event "
+                    "another id",
                 )
             )
         anonymous = bool(self.anonymous.value)
@@ -1034,7 +631,7 @@ class CaseForm:
             self.board.fields[f"people.{i}"] = source[0]
             self.board.fields[f"people.{i}.role"] = source[1]
             self.board.fields[f"people.{i}.contact"] = source[2]
-        if base.get("people") and _same_people(base["people"], people):
+        if base.get("people") and same_people(base["people"], people):
             data["people"] = base["people"]
         case, structural = parse_case(data)
         if self.event.choice.value == NEW_EVENT:
@@ -1098,6 +695,17 @@ class CaseForm:
         """Save a new revision; show every problem next to its field when there are any."""
         self.board.clear()
         self.status.clear()
+        unnamed = self.member_bar.problem()
+        if unnamed:
+            self.board.message(unnamed)
+            return None
+        if self.event.edited and self.event.save_edit() is None:
+            # A correction of the event is saved first, or nothing is.
+            self.board.message(
+                "Nothing was saved: the corrected event has problems (shown under the event). "
+                "Correct them, or click Cancel there to keep the event as it was."
+            )
+            return None
         case, problems = self.build()
         if case is None:
             self.board.show(problems)
@@ -1150,9 +758,9 @@ class CaseForm:
         """
         self.made_at.value = format_when(case.report.made_at)
         self._show_occurred(case.occurred.at, case.occurred.precision)
-        codes = {_person_key(p.model_dump()): p.person for p in case.people}
+        codes = {row_key(p.model_dump()): p.person for p in case.people}
         for row in self.people.rows:
-            row.code = codes.get(_person_key(row.values()), row.code)
+            row.code = codes.get(row_key(row.values()), row.code)
         made_by = case.report.made_by
         self._folded = {
             "reporter": next(
@@ -1205,31 +813,7 @@ class CaseForm:
         base = self.stored.case if self.stored else None
         edit = edit_between(base, case)
         self.pending_edit = (edit, exc.head_rev)
-        theirs = [str(c) for c in exc.seen]
-        changed_by_them = [f for c in exc.seen for f in c.changed]
-        clash = overlap(edit, changed_by_them)
-        lines = "".join(f"<li>{F.esc(t)}</li>" for t in theirs)
-        mine = ", ".join(edit.describe()) or "nothing"
-        clash_text = (
-            f"<p>Both of you changed: {F.esc(', '.join(clash))}. Re-applying puts your values there.</p>"
-            if clash
-            else ""
-        )
-        note = F.html_widget(
-            "<div role='alert'><b>Not saved: someone else saved this case while you edited it.</b>"
-            f"<ul>{lines}</ul><p>Your changes: {F.esc(mine)}.</p>{clash_text}"
-            "<p>Apply your changes on top of the newest version, or load the newest version "
-            "and leave yours (your draft stays kept until you choose).</p></div>"
-        )
-        apply_button = F.button(
-            "Apply my changes to the newest version", "cocdata-reapply", "warning"
-        )
-        load_button = F.button("Load the newest version, drop mine", "cocdata-load-newest")
-        apply_button.on_click(lambda _: self.reapply())
-        load_button.on_click(lambda _: self.load_newest())
-        box = F.vbox([note, F.row([apply_button, load_button], "cocdata-buttons")])
-        box.add_class("cocdata-notice")
-        self.conflict_box.children = (box,)
+        self.conflict.show(exc, edit, self.member, self.reapply, self.load_newest)
         self.drafts.flush()
 
     def reapply(self) -> StoredCase | None:
@@ -1283,34 +867,6 @@ def _covered(problem: Problem, known: list[Problem]) -> bool:
         if other.field.startswith(problem.field + "."):
             return True
     return False
-
-
-def _person_key(person: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(person.get(k) or "").strip() for k in ("name", "role", "contact"))
-
-
-def _same_people(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
-    def key(p: dict[str, Any]) -> tuple[str, ...]:
-        return (*_person_key(p), str(p.get("person") or ""))
-
-    return sorted(map(key, a)) == sorted(map(key, b))
-
-
-class FormUnavailable:
-    """Stands in for a form that cannot open (no store, a locked store): says why and what to do."""
-
-    def __init__(self, error: CocdataError) -> None:
-        self.error = error
-        message = F.esc(error.message)
-        hint = f"<p>{F.esc(error.hint)}</p>" if error.hint else ""
-        self.widget = F.vbox(
-            [
-                F.style_tag(),
-                F.html_widget(f"<div role='alert'><p><b>{message}</b></p>{hint}</div>"),
-            ],
-            "cocdata-form",
-        )
-        self.widget.add_class("cocdata-unavailable")
 
 
 def intake_form(

@@ -257,8 +257,8 @@ def test_conflict_shows_their_change_and_reapplies_mine(
     assert mine.save() is None
     assert store.head_rev(guide_case.case_id) == 2, "a refused save writes nothing"
     shown = mine.conflict_box.children[0].children[0].value
-    assert "revision 2 by Response Team Member C" in shown
-    assert ("Both of you changed" in shown) is overlap
+    assert "Revision 2, saved by Response Team Member C" in shown
+    assert ("Changed on both sides" in shown) is overlap
     assert mine.values()[next(iter(my_change)).replace("_", "_")] is not None
 
     saved = mine.reapply()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import getpass
 from collections.abc import Callable
 
+import pytest
+
 from cocdata.forms.casework import CaseWorkspace
+from cocdata.forms.fields import is_hidden
 from cocdata.forms.intake import NEW_EVENT, CaseForm, slugify
 from cocdata.store import Store, StoredCase
 from cocdata.summary import case_text
+from tests.forms.conftest import NOW
 from tests.forms.test_forms_intake import type_guide_report, upload
 
 Form = Callable[..., CaseForm]
@@ -75,3 +81,134 @@ def test_evidence_shows_what_was_chosen_and_its_note_everywhere(
     assert "e-mail from Person B, 30 December" in work.summary.value
     assert adder.upload.upload.value == ()
     assert "e-mail from Person B, 30 December" in case_text(stored, store.vocab)
+
+
+def test_a_conflict_speaks_the_forms_labels_and_knows_it_was_you(
+    store: Store, make_form: Form, guide_case: StoredCase
+) -> None:
+    here = make_form(stored=guide_case)
+    there = make_form(stored=guide_case, draft_id="another-window")
+    there.organisers_must.value = "Do not publish the talk video."
+    assert there.save() is not None
+    here.made_where.value = "at the registration desk"
+    here.organisers_must.value = "Ask the venue to check the cameras."
+    assert here.save() is None
+    shown = here.conflict.text
+    assert "saved by you (in another window)" in shown
+    assert "What the organisers must do" in shown and "Where it was reported" in shown
+    assert "decisions.organisers_must" not in shown and "report.made_where" not in shown
+    assert "someone else" not in shown
+
+
+def test_the_page_that_saved_first_learns_of_a_newer_revision(
+    store: Store, make_form: Form, guide_case: StoredCase
+) -> None:
+    first = make_form(stored=guide_case)
+    first.made_where.value = "at the desk"
+    assert first.save() is not None
+    other = make_form(stored=store.get(guide_case.case_id), member="Response Team Member C")
+    other.description.value = "Corrected description."
+    assert other.save() is not None
+    first.newer_watch.every_s = 0
+    first.occurred_where.value = "At the party"  # first goes on typing
+    assert "cocdata-newer" in first.conflict.widget.children[0]._dom_classes
+    assert "A newer revision (3)" in first.conflict.text
+    assert "Response Team Member C" in first.conflict.text
+    first.conflict.widget.children[0].children[1].children[0].click()
+    assert first.stored.rev == 3 and first.description.value == "Corrected description."
+
+
+@pytest.fixture
+def account_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No name given anywhere; the computer's account is root."""
+    monkeypatch.setattr(getpass, "getuser", lambda: "root")
+
+
+def test_outside_jupyterhub_the_first_save_asks_for_the_name(
+    store: Store, account_root: None
+) -> None:
+    form = CaseForm(store, None, now=NOW, autosave_delay=None)
+    assert not form.member_bar.confirmed
+    assert not is_hidden(form.member_bar.editor)
+    assert "Who is recording?" in form.member_bar.shown.value
+    assert form.received_by.value == "", "the account name is not put in as a receiver"
+    type_guide_report(form)
+    assert form.save() is None
+    assert "write your name as a team member" in form.board.text
+    assert store.load_all() == []
+    form.member_bar.name.value = "Response Team Member Q"
+    form.member_bar.use.click()
+    assert form.received_by.value == "Response Team Member Q"
+    saved = form.save()
+    assert saved is not None and saved.saved_by == "Response Team Member Q"
+    again = CaseForm(store, None, now=NOW, autosave_delay=None)
+    assert again.member_bar.confirmed and again.member == "Response Team Member Q"
+
+
+def test_an_account_name_is_recorded_only_when_confirmed(
+    store: Store, account_root: None, make_workspace: Workspace, guide_case: StoredCase
+) -> None:
+    work = CaseWorkspace(store, None, autosave_delay=None)
+    work.open(guide_case.case_id)
+    work.composer.kind.value = "note"
+    work.composer.text.value = "Called the reporter back."
+    assert work.composer.add() is None
+    assert "write your name as a team member" in work.composer.board.text
+    assert store.head_rev(guide_case.case_id) == guide_case.rev
+    work.member_bar.keep.click()
+    saved = work.composer.add()
+    assert saved is not None and saved.saved_by == "root"
+
+
+def test_an_event_is_corrected_as_a_new_version(
+    store: Store, make_form: Form, guide_case: StoredCase
+) -> None:
+    form = make_form()
+    picker = form.event
+    assert picker.choice.value == "djangocon-2000"
+    assert not is_hidden(picker.edit_button)
+    picker.edit_button.click()
+    assert not is_hidden(picker.new_box) and picker.id.widget.disabled
+    assert picker.attendees.value == "300"
+    picker.attendees.value = "350"
+    picker.organiser.value = "Django* conference organisers and friends"
+    picker.end.value = "2000-12-26"  # before the first day
+    assert picker.save_edit() is None
+    assert "ends" in picker.end.error_text or "ends" in picker.board.text
+    assert store.event("djangocon-2000").attendees == 300, "nothing written"
+    picker.end.value = "2000-12-31"
+    saved = picker.save_edit()
+    assert saved is not None
+    event = store.event("djangocon-2000")
+    assert (event.attendees, event.end.isoformat()) == (350, "2000-12-31")
+    assert event.organiser == "Django* conference organisers and friends"
+    assert "saved as a new version" in picker.status.text
+    assert is_hidden(picker.new_box)
+    assert "2000-12-31" in picker.choice.widget.label
+
+
+def test_saving_a_case_saves_an_open_event_correction_first(
+    store: Store, make_form: Form, guide_case: StoredCase
+) -> None:
+    form = make_form(stored=guide_case)
+    form.event.edit_button.click()
+    form.event.attendees.value = "310"
+    saved = form.save()
+    assert saved is not None
+    assert store.event("djangocon-2000").attendees == 310
+    assert saved.case.event.attendees == 310
+
+
+def test_the_event_list_defaults_to_the_most_recent_started_event(
+    store: Store, make_form: Form, guide_case: StoredCase
+) -> None:
+    from cocdata.model import Event
+
+    store.save_event(
+        Event(id="pycon-2026", name="PyCon 2026", start="2026-05-01", end="2026-05-03")
+    )
+    store.save_event(
+        Event(id="pycon-2027", name="PyCon 2027", start="2027-05-01", end="2027-05-03")
+    )
+    form = make_form(now=dt.datetime(2026, 12, 1, 10, 0))
+    assert form.event.choice.value == "pycon-2026"
