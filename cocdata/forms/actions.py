@@ -10,7 +10,7 @@ from cocdata.forms import fields as F
 from cocdata.forms.evidence import EvidenceUpload
 from cocdata.forms.labels import STATUS_LABELS
 from cocdata.forms.session import CaseSession
-from cocdata.forms.times import format_when, parse_when
+from cocdata.forms.times import far_from_event, format_when, parse_when
 from cocdata.model import Case, check_case
 from cocdata.store import StoredCase
 from cocdata.vocab import STATUSES, status_move_allowed
@@ -36,11 +36,15 @@ class ActionComposer:
         self.at = F.text("action.at", "When", "Like 2000-12-29 10:00, or 'now'. Empty if planned.")
         self.by = F.text("action.by", "By (team members)", "Separate names with commas.")
         self.board.register(self.kind, self.text, self.at, self.by)
+        self.date_notice = F.html_widget("", "cocdata-date-notice")
+        self.date_notice.add_class("cocdata-notice")
+        self.at.observe(self.check_date)
         self.button = F.button("Record action", "cocdata-add-action", "success", icon="plus")
         self.button.on_click(lambda _: self.add())
         self.widget = F.vbox(
             [
                 F.row([self.kind.box, self.at.box, self.by.box]),
+                self.date_notice,
                 self.text.box,
                 self.board.summary,
                 F.row([self.button], "cocdata-buttons"),
@@ -49,11 +53,29 @@ class ActionComposer:
         self.widget.add_class("cocdata-action-composer")
         self.clear()
 
-    def clear(self) -> None:
+    def clear(self, keep_time: bool = False) -> None:
+        """Empty the composer; after a recorded action its time stays (the next is often the same)."""
         self.text.value = ""
-        self.at.value = "now"
+        if not keep_time:
+            self.at.value = "now"
         self.by.value = self.session.member()
         self.board.clear()
+        self.check_date()
+
+    def check_date(self, _: object = None) -> None:
+        """Warn (never refuse) when the action's date lies far outside the event's days."""
+        stored = self.session.stored
+        note = None
+        if stored is not None:
+            try:
+                when, _precision = parse_when(self.at.value, self.now())
+            except ValueError:
+                when = None
+            note = far_from_event(
+                "The action's date", when, stored.case.event.start, stored.case.event.end
+            )
+        self.date_notice.value = F.esc(note or "")
+        F.hide(self.date_notice, not note)
 
     def add(self) -> StoredCase | None:
         stored = self.session.stored
@@ -94,7 +116,10 @@ class ActionComposer:
             return None
         label = self.kind.widget.label
         return self.session.save(
-            case, f"Action '{label}' recorded.", self.board, done=lambda _: self.clear()
+            case,
+            f"Action '{label}' recorded.",
+            self.board,
+            done=lambda _: self.clear(keep_time=True),
         )
 
 

@@ -85,6 +85,9 @@ def summary_html(stored: StoredCase, store: Store) -> str:
     return f"<h3>{F.esc(head)}</h3><dl>{''.join(parts)}</dl>"
 
 
+HEADS = ("When", "What", "By", "With", "Text", "Details")
+
+
 def timeline_html(case: Case, store: Store) -> str:
     """The timeline as a table, oldest first; every piece of record text is escaped."""
     v = store.vocab
@@ -110,6 +113,13 @@ def timeline_html(case: Case, store: Store) -> str:
             entry.text or "",
             "; ".join(details),
         ]
-        rows.append("<tr>" + "".join(f"<td>{F.esc(c)}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("When", "What", "By", "With", "Text", "Details"))
+        # Each cell names its column, so a phone shows the rows as cards (see the CSS).
+        rows.append(
+            "<tr>"
+            + "".join(
+                f"<td data-label='{h}'>{F.esc(c)}</td>" for h, c in zip(HEADS, cells, strict=True)
+            )
+            + "</tr>"
+        )
+    head = "".join(f"<th>{h}</th>" for h in HEADS)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -29,7 +29,8 @@ from cocdata.forms.timeline import TimelineComposer
 from cocdata.forms.unavailable import FormUnavailable
 from cocdata.store import Store, StoredCase
 
-# What each kind of timeline entry asks for: label of each field, or None to hide it.
+# The position of "Edit fields" among the tabs.
+EDIT_TAB = 3
 
 
 class CaseWorkspace:
@@ -79,6 +80,12 @@ class CaseWorkspace:
             ),
         )
         self.tabs.add_class("cocdata-case-tabs")
+        self.waiting_note = F.html_widget("")
+        self.waiting_go = F.button("Go to Edit fields", "cocdata-edit-waiting-go")
+        self.waiting_go.on_click(lambda _: setattr(self.tabs, "selected_index", EDIT_TAB))
+        self.waiting = F.row([self.waiting_note, self.waiting_go], "cocdata-edit-waiting")
+        self.waiting.add_class("cocdata-notice")
+        F.hide(self.waiting)
         self.case_box = F.vbox(
             [
                 self.summary,
@@ -87,6 +94,7 @@ class CaseWorkspace:
                 self.session.conflict,
                 self.session.board.summary,
                 self.session.status.widget,
+                self.waiting,
                 self.tabs,
                 F.heading("Revisions"),
                 self.history,
@@ -136,7 +144,19 @@ class CaseWorkspace:
         )
         self.editor.save_button.description = "Save changes"
         self.editor_box.children = (self.editor.widget,)
+        self.show_waiting()
         return stored
+
+    def show_waiting(self) -> None:
+        """Say, outside the Edit fields tab, that an unsaved edit of the fields waits there."""
+        editor = self.editor
+        waits = editor is not None and (bool(editor.offer.pending) or editor.drafts.dirty)
+        if waits:
+            self.waiting_note.value = F.esc(
+                "An unsaved edit of this case's fields waits in the Edit fields tab: "
+                "restore and save it there, or discard it."
+            )
+        F.hide(self.waiting, not waits)
 
     def _edited(self, stored: StoredCase) -> None:
         self.session.stored = stored
@@ -152,6 +172,7 @@ class CaseWorkspace:
         self.timeline.value = timeline_html(stored.case, self.store)
         self.history.value = self._history_html(stored.case_id)
         self.status_changer.opened(stored)
+        self.actions.check_date()
         editor = self.editor
         if (
             editor is not None
@@ -161,6 +182,7 @@ class CaseWorkspace:
         ):
             editor.reload(stored)
         self.finder.update(stored)
+        self.show_waiting()
 
     def _history_html(self, case_id: str) -> str:
         try:

@@ -74,6 +74,40 @@ CSS = """
 .cocdata-form .cocdata-timeline td, .cocdata-form .cocdata-timeline th {
   border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top; text-align: left;
 }
+.cocdata-form .cocdata-timeline { overflow-x: auto; max-width: 100%; }
+.cocdata-form .cocdata-actionbar {
+  position: sticky; bottom: 0; z-index: 20; background: #fff; border-top: 1px solid #ddd;
+  padding: 6px 0; margin: 6px 0 0 0;
+}
+.cocdata-form, .cocdata-form .widget-box, .cocdata-form .widget-tab,
+.cocdata-form .widget-tab > .widget-tab-contents, .cocdata-form .jupyter-widget-Collapse-contents,
+.cocdata-form .widget-accordion { overflow: visible !important; }
+.cocdata-form .widget-tab > .lm-TabBar { height: auto !important; overflow: visible; }
+.cocdata-form .widget-tab > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
+.cocdata-form .widget-tab > .lm-TabBar .lm-TabBar-tab {
+  flex: 1 1 auto !important; min-width: 0 !important; max-width: none !important;
+  white-space: normal; height: auto; min-height: 32px; line-height: 1.3; padding: 6px 10px;
+}
+.cocdata-form .widget-tab > .lm-TabBar .lm-TabBar-tabLabel { overflow: visible; white-space: normal; text-overflow: clip; }
+@media (max-width: 640px) {
+  .cocdata-form input[type=text], .cocdata-form input:not([type]), .cocdata-form select,
+  .cocdata-form textarea, .cocdata-form button, .cocdata-form .jupyter-button {
+    min-height: 44px !important; height: auto !important; font-size: 16px;
+  }
+  .cocdata-form .widget-checkbox, .cocdata-form .widget-checkbox label { min-height: 44px; align-items: center; }
+  .cocdata-form .widget-checkbox label { display: flex; gap: 8px; }
+  .cocdata-form input[type=checkbox] { width: 24px; height: 24px; margin: 10px 0; }
+  .cocdata-form .widget-tab > .lm-TabBar .lm-TabBar-tab { min-height: 44px; flex-basis: 40% !important; }
+  .cocdata-form .cocdata-row > .cocdata-field { min-width: 0; flex: 1 1 100%; }
+  .cocdata-form .widget-select > select { min-height: 88px !important; }
+  .cocdata-form .cocdata-timeline table, .cocdata-form .cocdata-timeline tbody,
+  .cocdata-form .cocdata-timeline tr, .cocdata-form .cocdata-timeline td { display: block; width: 100%; box-sizing: border-box; }
+  .cocdata-form .cocdata-timeline thead { display: none; }
+  .cocdata-form .cocdata-timeline tr { border-bottom: 2px solid #bbb; padding: 4px 0; }
+  .cocdata-form .cocdata-timeline td { border: 0; padding: 2px 4px; overflow-wrap: anywhere; }
+  .cocdata-form .cocdata-timeline td::before { content: attr(data-label) ": "; font-weight: 600; }
+  .cocdata-form .cocdata-timeline td:empty { display: none; }
+}
 .cocdata-form .cocdata-summary dt { font-weight: 600; }
 .cocdata-form .cocdata-summary dd { margin: 0 0 4px 12px; white-space: pre-wrap; }
 </style>

@@ -30,6 +30,7 @@ from cocdata.forms.people_rows import PeopleEditor, row_key, same_people
 from cocdata.forms.times import (
     PRECISIONS,
     coarsening,
+    far_from_event,
     format_when,
     parse_when,
     settle_precision,
@@ -174,6 +175,17 @@ class CaseForm:
         self._made_at_typed = False
         self._setting_made_at = False
         self._started = False
+        self.date_notice = F.html_widget("", "cocdata-date-notice")
+        self.date_notice.add_class("cocdata-notice")
+        F.hide(self.date_notice)
+        for watched in (
+            self.made_at,
+            self.occurred_at,
+            self.event.choice,
+            self.event.start,
+            self.event.end,
+        ):
+            watched.observe(self._check_dates)
         self.made_at.observe(self._made_at_changed)
         self.occurred_at.observe(self._time_typed)
         self.precision.observe(self._precision_chosen)
@@ -248,6 +260,7 @@ class CaseForm:
                 F.heading("The incident"),
                 F.row([self.occurred_at.box, self.precision.box, self.approximate.box]),
                 self.time_notice,
+                self.date_notice,
                 self.occurred_where.box,
                 F.heading("Who was involved"),
                 F.help_line(
@@ -289,6 +302,9 @@ class CaseForm:
         self.more.selected_index = None if self.stored is None else 0
         self.more.add_class("cocdata-more")
         buttons = F.row([self.save_button, self.new_button], "cocdata-buttons")
+        # Save stays on screen however long the form: the bar is the form's last
+        # child and sticks to the window's foot while the form is in view.
+        bar = F.vbox([buttons, self.status.widget, self.drafts.status.widget], "cocdata-actionbar")
         form = F.vbox(
             [
                 F.style_tag(),
@@ -298,10 +314,8 @@ class CaseForm:
                 quick,
                 self.board.summary,
                 self.conflict_box,
-                buttons,
-                self.status.widget,
-                self.drafts.status.widget,
                 self.more,
+                bar,
             ],
         )
         form.add_class("cocdata-form")
@@ -354,6 +368,39 @@ class CaseForm:
         if self.time_notice.value != text_:
             self.time_notice.value = f"<span role='status'>{text_}</span>" if note else ""
         F.hide(self.time_notice, not note)
+
+    def _event_days(self) -> tuple[dt.date, dt.date] | None:
+        chosen = self.event.chosen_event()
+        if chosen is not None and not self.event.editing:
+            return chosen.start, chosen.end
+        try:
+            return (
+                dt.date.fromisoformat(self.event.start.value.strip()),
+                dt.date.fromisoformat(self.event.end.value.strip()),
+            )
+        except ValueError:
+            return None
+
+    def _check_dates(self, _: object = None) -> None:
+        """Warn (never refuse) when a date lies far outside the event's days."""
+        days = self._event_days()
+        notes: list[str] = []
+        if days is not None:
+            for what, field in (
+                ("The report date", self.made_at),
+                ("The incident date", self.occurred_at),
+            ):
+                try:
+                    when, _precision = parse_when(field.value, self._now())
+                except ValueError:
+                    continue
+                note = far_from_event(what, when, *days)
+                if note:
+                    notes.append(note)
+        html_ = "<br>".join(F.esc(n) for n in notes)
+        if self.date_notice.value != html_:
+            self.date_notice.value = html_
+        F.hide(self.date_notice, not notes)
 
     def occurred_precision(self) -> str:
         """The precision the incident time will be stored with (from the final text)."""

@@ -147,3 +147,23 @@ def _truncate(when: dt.datetime, precision: str) -> dt.datetime:
     if precision == "month":
         return when.replace(day=1, hour=0, minute=0, second=0)
     return when
+
+
+# How far from an event's days a date may lie before the form asks to check it:
+# reports come in weeks later, case work goes on for months.
+BEFORE_EVENT = dt.timedelta(days=30)
+AFTER_EVENT = dt.timedelta(days=180)
+
+
+def far_from_event(what: str, when: dt.datetime | None, start: dt.date, end: dt.date) -> str | None:
+    """A warning when ``when`` lies far outside the event's days (a mistyped year, the wrong event)."""
+    if when is None:
+        return None
+    day = when.date()
+    if start - BEFORE_EVENT <= day <= end + AFTER_EVENT:
+        return None
+    side = "before the event began" if day < start else "after the event ended"
+    return (
+        f"{what} ({day.isoformat()}) is long {side} ({start.isoformat()} to {end.isoformat()}). "
+        "Check the year, or choose the right event; you can still save it as it is."
+    )

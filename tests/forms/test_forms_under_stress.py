@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import time
 from collections.abc import Callable
 
 import pytest
 
+from cocdata.examples import guide_example
+from cocdata.forms.case_html import timeline_html
 from cocdata.forms.casework import CaseWorkspace
 from cocdata.forms.fields import is_hidden
 from cocdata.forms.intake import NEW_EVENT, CaseForm, slugify
@@ -212,3 +215,97 @@ def test_the_event_list_defaults_to_the_most_recent_started_event(
     )
     form = make_form(now=dt.datetime(2026, 12, 1, 10, 0))
     assert form.event.choice.value == "pycon-2026"
+
+
+def test_drafts_are_grouped_newest_first_and_older_ones_can_go(
+    store: Store, make_form: Form
+) -> None:
+    for i in range(3):
+        if i:
+            time.sleep(1.1)  # drafts are dated to the second
+        form = make_form()
+        form.made_by.value = f"Person {i}"
+    offer = make_form().offer
+    assert len(offer.pending) == 3
+    first_line = offer.widget.children[0].children[0].value
+    assert "Person 2" in first_line, "the newest first"
+    assert is_hidden(offer.older) and "Show 2 older drafts" in offer.more.description
+    offer.more.click()
+    assert not is_hidden(offer.older) and len(offer.older.children) == 2
+    offer.drop_older.click()
+    assert offer.pending == [offer.pending[0]] and len(store.drafts()) == 1
+
+
+def test_the_case_view_says_an_unsaved_edit_waits_in_edit_fields(
+    store: Store, make_workspace: Workspace, guide_case: StoredCase
+) -> None:
+    first = make_workspace()
+    first.open(guide_case.case_id)
+    assert is_hidden(first.waiting)
+    first.editor.description.value = "An edit left unsaved."
+    again = make_workspace()
+    again.open(guide_case.case_id)
+    assert not is_hidden(again.waiting)
+    assert "waits in the Edit fields tab" in again.waiting_note.value
+    again.waiting_go.click()
+    assert again.tabs.selected_index == 3
+
+
+@pytest.mark.parametrize(
+    ("made_at", "warned"),
+    [("2000-12-29 09:00", False), ("2026-12-01 09:00", True), ("2001-09-01 09:00", True)],
+)
+def test_a_report_date_far_from_the_event_is_questioned_not_refused(
+    store: Store, make_form: Form, guide_case: StoredCase, made_at: str, warned: bool
+) -> None:
+    form = make_form()
+    type_guide_report(form)
+    form.event.choice.value = "djangocon-2000"
+    form.made_at.value = made_at
+    assert (not is_hidden(form.date_notice)) is warned
+    if warned:
+        assert "Check the year, or choose the right event" in form.date_notice.value
+    assert form.save() is not None, "a warning never stops the save"
+
+
+def test_an_action_keeps_its_time_and_questions_a_far_date(
+    store: Store, make_workspace: Workspace, guide_case: StoredCase
+) -> None:
+    work = make_workspace()
+    work.open(guide_case.case_id)
+    actions = work.actions
+    actions.at.value = "2026-12-01 10:00"
+    assert not is_hidden(actions.date_notice)
+    actions.at.value = "2000-12-29 11:00"
+    assert is_hidden(actions.date_notice)
+    actions.kind.value = "conversation"
+    actions.text.value = "Talked to Person B."
+    assert actions.add() is not None
+    assert actions.at.value == "2000-12-29 11:00", "the last chosen time stays"
+
+
+def test_the_places_for_passing_a_case_on_say_which_is_which(
+    make_workspace: Workspace, guide_case: StoredCase
+) -> None:
+    work = make_workspace()
+    work.open(guide_case.case_id)
+    form = work.editor
+    assert form.reported_to.label == "Decided to report it to"
+    assert form.forwarded_to.label == "Written report sent to"
+    details = form.more.children[0].children
+    guide = [w.value for w in details if "cocdata-passing-on" in w._dom_classes]
+    assert guide and "Referred onward" in guide[0] and "Forwarded to another body" in guide[0]
+    assert "Written report sent to" in work.actions.text.help_text
+    assert "Decided to report it to" in work.summary.value
+    assert "Written report sent to" in work.summary.value
+
+
+def test_save_sits_in_a_sticky_bar_and_the_timeline_reflows(
+    store: Store, make_form: Form, guide_case: StoredCase
+) -> None:
+    form = make_form()
+    bar = form.widget.children[-1]
+    assert "cocdata-actionbar" in bar._dom_classes
+    assert form.save_button in bar.children[0].children
+    html = timeline_html(guide_example(), store)
+    assert "data-label='Details'" in html and "data-label='When'" in html
