@@ -6,6 +6,7 @@ from cocdata.errors import CocdataError
 from cocdata.forms import fields as F
 from cocdata.forms.evidence import human_size
 from cocdata.forms.labels import STATUS_LABELS
+from cocdata.forms.templating import render
 from cocdata.forms.times import format_when
 from cocdata.model import Case
 from cocdata.store import Store, StoredCase
@@ -26,9 +27,8 @@ def summary_html(stored: StoredCase, store: Store) -> str:
     case, v = stored.case, store.vocab
     r, o = case.report, case.occurred
 
-    def item(term: str, value: object) -> str:
-        text = value if isinstance(value, str) else ("" if value is None else str(value))
-        return f"<dt>{F.esc(term)}</dt><dd>{F.esc(text) or '—'}</dd>"
+    def item(term: str, value: object) -> tuple[str, str]:
+        return term, value if isinstance(value, str) else ("" if value is None else str(value))
 
     people = "; ".join(
         f"{v.label('roles', p.role).split(' (')[0]}: {p.name or 'no name'}"
@@ -82,7 +82,7 @@ def summary_html(stored: StoredCase, store: Store) -> str:
         f"Case {stored.case_id}, revision {stored.rev}, saved by {stored.saved_by} "
         f"at {stored.saved_at:%Y-%m-%d %H:%M}"
     )
-    return f"<h3>{F.esc(head)}</h3><dl>{''.join(parts)}</dl>"
+    return render("case_summary.html.j2", head=head, items=parts)
 
 
 HEADS = ("When", "What", "By", "With", "Text", "Details")

@@ -100,6 +100,9 @@ class EventPicker:
         self.edit_buttons = F.row([self.save_button, self.cancel_button], "cocdata-buttons")
         self.board = F.ProblemBoard()
         self.board.register(*self.new_fields)
+        # Its own class: "cocdata-problems" is the report's list of problems.
+        self.board.summary.remove_class("cocdata-problems")
+        self.board.summary.add_class("cocdata-event-problems")
         self.status = F.Status("cocdata-event-status")
         self.new_box = F.vbox(
             [

@@ -24,95 +24,6 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from cocdata.errors import Problem
 
-# Labels above inputs, rows that wrap on a tablet-width window, visible errors.
-CSS = """
-<style>
-.cocdata-hidden { display: none !important; }
-.cocdata-form { max-width: 980px; }
-.cocdata-form .cocdata-field { margin: 2px 10px 8px 0; flex: 0 0 auto; max-width: 100%; box-sizing: border-box; }
-.cocdata-form .widget-inline-hbox, .cocdata-form .widget-textarea { max-width: 100%; }
-.cocdata-form .widget-input, .cocdata-form textarea, .cocdata-form select { box-sizing: border-box; }
-.cocdata-form .cocdata-field > .jupyter-widgets { margin-left: 0; margin-right: 0; }
-.cocdata-form .cocdata-field > .widget-select { flex-wrap: wrap; width: 100%; height: auto; }
-.cocdata-form .cocdata-field > .widget-select > .widget-label { width: 100% !important; text-align: left; font-weight: 600; }
-.cocdata-form .cocdata-field > .widget-select > select { width: 100%; flex: 1 1 100%; }
-.cocdata-form .cocdata-row > .cocdata-field { min-width: 240px; flex: 1 1 280px; }
-.cocdata-form .cocdata-row > .cocdata-field.cocdata-wide { flex: 1 1 100%; }
-.cocdata-form .cocdata-field > .widget-inline-hbox { height: auto; }
-.cocdata-form .cocdata-field > .widget-inline-hbox,
-.cocdata-form .cocdata-field > .widget-textarea { flex-wrap: wrap; width: 100%; }
-.cocdata-form .cocdata-field > .widget-inline-hbox > .widget-label,
-.cocdata-form .cocdata-field > .widget-textarea > .widget-label {
-  width: 100% !important; max-width: 100%; text-align: left; font-weight: 600;
-  white-space: normal; line-height: 1.3; height: auto; min-height: 18px; margin-bottom: 2px;
-}
-.cocdata-form .cocdata-field input, .cocdata-form .cocdata-field select,
-.cocdata-form .cocdata-field textarea { font-size: 15px; }
-.cocdata-form .cocdata-field > .widget-inline-hbox > input,
-.cocdata-form .cocdata-field > .widget-inline-hbox > select,
-.cocdata-form .cocdata-field > .widget-textarea > textarea { width: 100%; flex: 1 1 100%; }
-.cocdata-form .cocdata-row { display: flex; flex-wrap: wrap; align-items: flex-start; }
-.cocdata-form .widget-html-content { line-height: 1.35; height: auto; }
-.cocdata-form .cocdata-help, .cocdata-form .cocdata-passing-on { color: #555; font-size: 12.5px; line-height: 1.3; white-space: normal; }
-.cocdata-form .cocdata-error,
-.cocdata-form .cocdata-problems .widget-html-content { color: #b00020; font-weight: 600; line-height: 1.35; }
-.cocdata-form .cocdata-bad input, .cocdata-form .cocdata-bad textarea,
-.cocdata-form .cocdata-bad select {
-  border: 2px solid #b00020 !important; box-shadow: 0 0 0 1px #b00020 !important; background-color: #fff5f5 !important;
-}
-.cocdata-form .cocdata-bad > .cocdata-field-title, .cocdata-form .cocdata-bad .widget-label { color: #b00020 !important; }
-.cocdata-form .cocdata-bad.cocdata-field { border-left: 4px solid #b00020; padding-left: 6px; }
-.cocdata-form .cocdata-ok .widget-html-content { color: #1b5e20; font-weight: 600; }
-.cocdata-form .cocdata-notice { background: #fff8e1; border: 1px solid #f0c36d; padding: 4px 8px; margin: 4px 0; }
-.cocdata-form .cocdata-heading .widget-html-content { font-size: 16px; font-weight: 700; margin-top: 8px; }
-.cocdata-form .cocdata-public-hint .cocdata-help { color: #7a4a00; font-weight: 600; }
-.cocdata-form .cocdata-buttons { display: flex; flex-wrap: wrap; gap: 8px; margin: 6px 0; }
-.cocdata-form .cocdata-buttons .jupyter-button { margin: 0; }
-.cocdata-form .widget-checkbox { height: auto; min-height: 28px; }
-.cocdata-form .widget-checkbox label { white-space: normal; }
-.cocdata-form .cocdata-timeline table { border-collapse: collapse; width: 100%; }
-.cocdata-form .cocdata-timeline td, .cocdata-form .cocdata-timeline th {
-  border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top; text-align: left;
-}
-.cocdata-form .cocdata-timeline { overflow-x: auto; max-width: 100%; }
-.cocdata-form .cocdata-actionbar {
-  position: sticky; bottom: 0; z-index: 20; background: #fff; border-top: 1px solid #ddd;
-  padding: 6px 0; margin: 6px 0 0 0;
-}
-.cocdata-form, .cocdata-form .widget-box, .cocdata-form .widget-tab,
-.cocdata-form .widget-tab > .widget-tab-contents, .cocdata-form .jupyter-widget-Collapse-contents,
-.cocdata-form .widget-accordion { overflow: visible !important; }
-.cocdata-form .widget-tab > .lm-TabBar { height: auto !important; overflow: visible; }
-.cocdata-form .widget-tab > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
-.cocdata-form .widget-tab > .lm-TabBar .lm-TabBar-tab {
-  flex: 1 1 auto !important; min-width: 0 !important; max-width: none !important;
-  white-space: normal; height: auto; min-height: 32px; line-height: 1.3; padding: 6px 10px;
-}
-.cocdata-form .widget-tab > .lm-TabBar .lm-TabBar-tabLabel { overflow: visible; white-space: normal; text-overflow: clip; }
-@media (max-width: 640px) {
-  .cocdata-form input[type=text], .cocdata-form input:not([type]), .cocdata-form select,
-  .cocdata-form textarea, .cocdata-form button, .cocdata-form .jupyter-button {
-    min-height: 44px !important; height: auto !important; font-size: 16px;
-  }
-  .cocdata-form .widget-checkbox, .cocdata-form .widget-checkbox label { min-height: 44px; align-items: center; }
-  .cocdata-form .widget-checkbox label { display: flex; gap: 8px; }
-  .cocdata-form input[type=checkbox] { width: 24px; height: 24px; margin: 10px 0; }
-  .cocdata-form .widget-tab > .lm-TabBar .lm-TabBar-tab { min-height: 44px; flex-basis: 40% !important; }
-  .cocdata-form .cocdata-row > .cocdata-field { min-width: 0; flex: 1 1 100%; }
-  .cocdata-form .widget-select > select { min-height: 88px !important; }
-  .cocdata-form .cocdata-timeline table, .cocdata-form .cocdata-timeline tbody,
-  .cocdata-form .cocdata-timeline tr, .cocdata-form .cocdata-timeline td { display: block; width: 100%; box-sizing: border-box; }
-  .cocdata-form .cocdata-timeline thead { display: none; }
-  .cocdata-form .cocdata-timeline tr { border-bottom: 2px solid #bbb; padding: 4px 0; }
-  .cocdata-form .cocdata-timeline td { border: 0; padding: 2px 4px; overflow-wrap: anywhere; }
-  .cocdata-form .cocdata-timeline td::before { content: attr(data-label) ": "; font-weight: 600; }
-  .cocdata-form .cocdata-timeline td:empty { display: none; }
-}
-.cocdata-form .cocdata-summary dt { font-weight: 600; }
-.cocdata-form .cocdata-summary dd { margin: 0 0 4px 12px; white-space: pre-wrap; }
-</style>
-"""
-
 _SHARED: dict[str, Any] = {}
 
 
@@ -221,7 +132,9 @@ def row(children: Sequence[W.Widget], css: str | None = None) -> W.Box:
 
 def style_tag() -> W.HTML:
     """The form's style sheet as a widget (place it once in each form)."""
-    widget = html_widget(CSS, "cocdata-style")
+    from cocdata.forms.templating import style_sheet
+
+    widget = html_widget(style_sheet(), "cocdata-style")
     hide(widget)
     return widget
 

@@ -24,9 +24,10 @@ from cocdata.forms.drafts import DEFAULT_DELAY_S, DraftKeeper, DraftOffer, draft
 from cocdata.forms.events import NEW_EVENT, EventPicker, slugify
 from cocdata.forms.evidence import EvidenceUpload
 from cocdata.forms.labels import STATUS_LABELS
+from cocdata.forms.mapping import case_data, form_values, row_key
 from cocdata.forms.member import MemberBar
 from cocdata.forms.merge import Edit, edit_between, reapply
-from cocdata.forms.people_rows import PeopleEditor, row_key, same_people
+from cocdata.forms.people_rows import PeopleEditor
 from cocdata.forms.times import (
     PRECISIONS,
     coarsening,
@@ -75,6 +76,8 @@ class CaseForm:
         self.conflict_box = self.conflict.widget
         self.newer_watch = NewerWatch(store)
         self.pending_edit: tuple[Edit, int] | None = None
+        # The reporter's and target's own entries, shown as "Who reported it" and a tick box.
+        self._folded: dict[str, Any] = {"reporter": None, "target": None}
         self.mode = "intake" if stored is None else "case"
         default_id = (
             f"intake-{secrets.token_hex(4)}" if stored is None else f"case-{stored.case_id}"
@@ -451,39 +454,26 @@ class CaseForm:
 
     def load_case(self, case: Case) -> None:
         """Show a saved case in the form."""
+        values = form_values(case)
+        special = {
+            "occurred.at",
+            "occurred.precision",
+            "report.channel",
+            "occurred.space",
+            "status",
+        }
+        for field in self._simple_fields():
+            if field.path in values and field.path not in special:
+                field.value = values[field.path]
         r, o = case.report, case.occurred
-        self.made_by.value = r.made_by or ""
-        self.anonymous.value = r.made_by is None
-        self.received_by.value = F.join_names(r.received_by)
-        self.made_at.value = format_when(r.made_at)
-        self.made_where.value = r.made_where or ""
         self.channel.value = r.channel if r.channel in self.vocab.channels else self.channel.value
-        self._show_occurred(o.at, o.precision)
-        self.approximate.value = o.approximate
-        self.occurred_where.value = o.where or ""
         self.space.value = o.space if o.space in self.vocab.spaces else None
-        people = [p.model_dump() for p in case.people]
-        reporter = next(
-            (p for p in people if p["role"] == "reporter" and p["name"] == r.made_by and r.made_by),
-            None,
-        )
-        target = next((p for p in people if p["role"] == "target" and p["name"] == r.made_by), None)
-        self.reporter_contact.value = (reporter or {}).get("contact") or ""
-        self.reporter_is_target.value = target is not None
-        self._folded = {"reporter": reporter, "target": target}
-        self.people.load([p for p in people if p is not reporter and p is not target])
-        self.description.value = case.description or ""
-        self.categories.value = case.categories
-        self.safety_risk.value = case.safety_risk
-        self.ongoing.value = case.ongoing
+        self._show_occurred(o.at, o.precision)
+        self._folded = values["folded"]
+        self.people.load(values["people"])
         allowed = [s for s in STATUSES if status_move_allowed(case.status, s)]
         self.status_field.widget.options = [(STATUS_LABELS[s], s) for s in allowed]
         self.status_field.value = case.status
-        self.reported_to.value = F.join_names(case.decisions.reported_to)
-        self.organisers_must.value = case.decisions.organisers_must or ""
-        self.transparency_include.value = case.transparency.include
-        self.public_summary.value = case.transparency.summary or ""
-        self.forwarded_to.value = F.join_names(case.forwarded_to)
         self.evidence.clear()
         self.board.clear()
 
@@ -580,7 +570,6 @@ class CaseForm:
     def build(self) -> tuple[Case | None, list[Problem]]:
         """The case as the form stands, or every problem with what is typed."""
         problems: list[Problem] = []
-        now = self._now()
         base: dict[str, Any] = self.stored.case.to_dict() if self.stored else {}
         event = self.event.build(problems)
         if (
@@ -596,91 +585,19 @@ class CaseForm:
                     "another id",
                 )
             )
-        anonymous = bool(self.anonymous.value)
-        made_by = None if anonymous else (self.made_by.value.strip() or None)
-        if not anonymous and made_by is None:
-            problems.append(
-                Problem(
-                    "report.made_by",
-                    "write who made the report, or tick 'Anonymous' if they gave no name",
-                )
-            )
-        made_at: str | None = None
-        try:
-            when, _ = parse_when(self.made_at.value, now)
-            if when is None:
-                problems.append(
-                    Problem(
-                        "report.made_at", "write when the report was made, like 2000-12-29 09:00"
-                    )
-                )
-            else:
-                made_at = format_when(when)
-        except ValueError as exc:
-            problems.append(Problem("report.made_at", str(exc)))
-        occurred_at: str | None = None
-        precision = self.occurred_precision()
-        try:
-            when, _ = parse_when(self.occurred_at.value, now)
-            occurred_at = format_when(when) if when else None
-        except ValueError as exc:
-            problems.append(Problem("occurred.at", str(exc)))
-        people, sources = self._people(made_by)
-        for i, person in enumerate(people):
-            if person["role"] is None:
-                problems.append(
-                    Problem(
-                        f"people.{i}.role",
-                        "choose this person's role (target, reported person, witness, …)",
-                    )
-                )
-        data: dict[str, Any] = {
-            **base,
-            "case_id": self.stored.case_id if self.stored else None,
-            "event": event,
-            "report": {
-                "channel": self.channel.value,
-                "made_by": made_by,
-                "made_at": made_at,
-                "made_where": self.made_where.value,
-                "received_by": F.split_names(self.received_by.value),
-            },
-            "occurred": {
-                "at": occurred_at,
-                "precision": precision,
-                "approximate": bool(self.approximate.value),
-                "where": self.occurred_where.value,
-                "space": self.space.value,
-            },
-            "people": people,
-            "description": self.description.value,
-            "categories": self.categories.value,
-            "safety_risk": bool(self.safety_risk.value),
-            "ongoing": self.ongoing.value,
-            "status": self.status_field.value,
-            "decisions": {
-                "reported_to": F.split_names(self.reported_to.value),
-                "organisers_must": self.organisers_must.value,
-            },
-            "transparency": {
-                "include": bool(self.transparency_include.value),
-                "summary": self.public_summary.value,
-            },
-            "forwarded_to": F.split_names(self.forwarded_to.value),
-            "evidence": [*base.get("evidence", []), *self.evidence.values()],
-        }
-        if self.stored is None and not (self.description.value or "").strip():
-            problems.append(
-                Problem("description", "write what happened, in the reporter's words where you can")
-            )
-        self.board.unregister_prefix("people")
-        for i, source in enumerate(sources):
-            self.board.fields[f"people.{i}"] = source[0]
-            self.board.fields[f"people.{i}.role"] = source[1]
-            self.board.fields[f"people.{i}.contact"] = source[2]
-        if base.get("people") and same_people(base["people"], people):
-            data["people"] = base["people"]
-        case, structural = parse_case(data)
+        values = {**self.values(), "folded": self._folded}
+        mapped = case_data(
+            values,
+            event=event,
+            precision=self.occurred_precision(),
+            now=self._now(),
+            base=base,
+            case_id=self.stored.case_id if self.stored else None,
+            evidence=self.evidence.values(),
+        )
+        problems += mapped.problems
+        self._register_people(mapped.sources)
+        case, structural = parse_case(mapped.data)
         if self.event.choice.value == NEW_EVENT:
             # Whole-event problems (the dates) belong next to the last day.
             structural = [
@@ -691,52 +608,20 @@ class CaseForm:
             problems += [p for p in check_case(case, self.vocab) if not _covered(p, problems)]
         return (case if not problems else None), problems
 
-    def _people(
-        self, made_by: str | None
-    ) -> tuple[list[dict[str, Any]], list[tuple[F.Field, F.Field, F.Field]]]:
-        folded = getattr(self, "_folded", {"reporter": None, "target": None})
-        people: list[dict[str, Any]] = []
-        sources: list[tuple[F.Field, F.Field, F.Field]] = []
-        reporter_fields = (self.made_by, self.made_by, self.reporter_contact)
-        contact = self.reporter_contact.value.strip() or None
-        if made_by is not None:
-            kept = folded.get("reporter") or {}
-            people.append(
-                {
-                    "name": made_by,
-                    "role": "reporter",
-                    "contact": contact,
-                    "person": kept.get("person"),
-                }
-            )
-            sources.append(reporter_fields)
-        if self.reporter_is_target.value:
-            kept = folded.get("target") or {}
-            people.append(
-                {
-                    "name": made_by,
-                    "role": "target",
-                    "contact": kept.get("contact"),
-                    "person": kept.get("person"),
-                }
-            )
-            sources.append(
-                (self.reporter_is_target, self.reporter_is_target, self.reporter_contact)
-            )
-        for row in self.people.rows:
-            if row.empty():
-                continue
-            values = row.values()
-            people.append(
-                {
-                    "name": values["name"],
-                    "role": values["role"],
-                    "contact": values["contact"],
-                    "person": values["person"],
-                }
-            )
-            sources.append((row.name, row.role, row.contact))
-        return people, sources
+    def _register_people(self, sources: list[tuple[Any, ...]]) -> None:
+        """Problems of person i show next to the inputs that person came from."""
+        self.board.unregister_prefix("people")
+        for i, source in enumerate(sources):
+            if source[0] == "reporter":
+                fields = (self.made_by, self.made_by, self.reporter_contact)
+            elif source[0] == "target":
+                fields = (self.reporter_is_target, self.reporter_is_target, self.reporter_contact)
+            else:
+                row = self.people.rows[source[1]]
+                fields = (row.name, row.role, row.contact)
+            self.board.fields[f"people.{i}"] = fields[0]
+            self.board.fields[f"people.{i}.role"] = fields[1]
+            self.board.fields[f"people.{i}.contact"] = fields[2]
 
     def save(self) -> StoredCase | None:
         """Save a new revision; show every problem next to its field when there are any."""

@@ -103,14 +103,3 @@ class PeopleEditor:
 
     def values(self) -> list[dict[str, Any]]:
         return [r.values() for r in self.rows]
-
-
-def row_key(person: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(person.get(k) or "").strip() for k in ("name", "role", "contact"))
-
-
-def same_people(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
-    def key(p: dict[str, Any]) -> tuple[str, ...]:
-        return (*row_key(p), str(p.get("person") or ""))
-
-    return sorted(map(key, a)) == sorted(map(key, b))

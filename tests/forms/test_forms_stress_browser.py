@@ -212,3 +212,5 @@ def test_report_form_marks_fields_asks_for_roles_counts_files_and_corrects_event
     assert [e.name for e in case.evidence] == ["chat.txt"]
     if screen.viewport_name == "phone":
         assert screen.evaluate(OVERFLOW) <= 1
+        field_input(screen, "cocdata-f-description").scroll_into_view_if_needed()
+        assert screen.evaluate(IN_VIEW, "button.cocdata-save"), "Save stays reachable"
