@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from cocdata.errors import CocdataError, Conflict, InvalidRecord
 from cocdata.forms import fields as F
-from cocdata.forms.conflict import ConflictNotice
+from cocdata.forms.conflict import ConflictNotice, NewerWatch
 from cocdata.forms.merge import edit_between, reapply
 from cocdata.model import Case
 from cocdata.store import Store, StoredCase
@@ -35,6 +35,7 @@ class CaseSession:
         self.board = F.ProblemBoard()
         self.status = F.Status("cocdata-case-status")
         self.notice = ConflictNotice()
+        self.newer_watch = NewerWatch(store)
         self.conflict = self.notice.widget
         self._pending: tuple[Case, Case, str, Callable[[StoredCase], None] | None] | None = None
 
@@ -44,6 +45,15 @@ class CaseSession:
         self._pending = None
         self._notify()
         return self.stored
+
+    def check_newer(self, force: bool = False) -> None:
+        """While the user types an addition, say when someone saved a newer revision."""
+        if self.stored is None or self._pending is not None:
+            return
+        found = self.newer_watch.newer(self.stored.case_id, self.stored.rev, force)
+        if found is not None:
+            case_id = self.stored.case_id
+            self.notice.newer(*found, self.member(), lambda: self.load(case_id))
 
     def _notify(self) -> None:
         assert self.stored is not None

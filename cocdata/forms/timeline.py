@@ -152,6 +152,8 @@ class TimelineComposer:
 
     def touch(self, change: object = None) -> None:
         self.drafts.touch(change)
+        if not self.drafts.is_paused:
+            self.session.check_newer()
 
     def _kind_changed(self) -> None:
         labels = ENTRY_FIELDS.get(self.kind.value, ENTRY_FIELDS["note"])

@@ -309,3 +309,19 @@ def test_save_sits_in_a_sticky_bar_and_the_timeline_reflows(
     assert form.save_button in bar.children[0].children
     html = timeline_html(guide_example(), store)
     assert "data-label='Details'" in html and "data-label='When'" in html
+
+
+def test_the_case_view_learns_of_a_newer_revision_while_typing(
+    store: Store, make_workspace: Workspace, guide_case: StoredCase
+) -> None:
+    mine = make_workspace()
+    mine.open(guide_case.case_id)
+    theirs = make_workspace(member="Response Team Member C")
+    theirs.open(guide_case.case_id)
+    theirs.composer.kind.value = "note"
+    theirs.composer.text.value = "Called the reporter back."
+    assert theirs.composer.add() is not None
+    mine.session.newer_watch.every_s = 0
+    mine.composer.text.value = "Met Person B."
+    assert "A newer revision (2)" in mine.session.notice.text
+    assert "Response Team Member C" in mine.session.notice.text
