@@ -138,6 +138,7 @@ def case_text(stored: StoredCase, vocab: Vocabularies, retention: str | None = N
         out += ["", "Evidence:"]
         out += [
             f"  - {e.name} ({e.media_type}, {e.size} bytes, sha256 {e.sha256})"
+            + (f" — {e.note}" if e.note else "")
             for e in case.evidence
         ]
     return "\n".join(out)

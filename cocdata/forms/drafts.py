@@ -18,7 +18,7 @@ from typing import Any
 import ipywidgets as W
 
 from cocdata.errors import CocdataError
-from cocdata.forms.fields import Status, button, esc, html_widget, row, vbox
+from cocdata.forms.fields import Status, button, esc, hide, html_widget, is_hidden, row, vbox
 from cocdata.forms.times import describe_saved_at
 from cocdata.store import Store
 
@@ -145,11 +145,15 @@ def drafts_for(
         if any(data.get(k) != v for k, v in match.items()):
             continue
         out.append(draft)
-    return out
+    return sorted(out, key=lambda d: str(d.get("updated_at") or ""), reverse=True)
 
 
 class DraftOffer:
-    """A notice offering drafts back: one line each, with Restore and Discard."""
+    """A notice offering drafts back, newest first: one line each, with Restore and Discard.
+
+    Only the newest shows at first; older ones (abandoned forms pile up) wait
+    behind "Show N older drafts", with one button to discard them all.
+    """
 
     def __init__(
         self,
@@ -164,6 +168,14 @@ class DraftOffer:
         self.widget = vbox()
         self.widget.add_class("cocdata-draft-offer")
         self.rows: dict[str, W.Widget] = {}
+        self.older = vbox(css="cocdata-draft-older", hidden=True)
+        self.more = button("", "cocdata-draft-more", tip="Show the older drafts")
+        self.more.on_click(lambda _: self._toggle_older())
+        self.drop_older = button(
+            "Discard the older drafts", "cocdata-draft-discard-older", tip="Delete them for good"
+        )
+        self.drop_older.on_click(lambda _: self.discard_older())
+        self.older_bar = row([self.more, self.drop_older], "cocdata-buttons")
         for draft in drafts:
             self._add(draft)
         self._refresh()
@@ -199,8 +211,27 @@ class DraftOffer:
         self.rows.pop(draft_id, None)
         self._refresh()
 
+    def _toggle_older(self) -> None:
+        hide(self.older, not is_hidden(self.older))
+        self._refresh()
+
+    def discard_older(self) -> None:
+        """Delete every draft but the newest."""
+        for draft_id in self.pending[1:]:
+            self.store.discard_draft(draft_id)
+            self.rows.pop(draft_id, None)
+        self._refresh()
+
     def _refresh(self) -> None:
-        self.widget.children = tuple(self.rows.values())
+        lines = list(self.rows.values())
+        self.older.children = tuple(lines[1:])
+        count = len(lines) - 1
+        if count <= 0:
+            self.widget.children = tuple(lines)
+            return
+        shown = "Hide" if not is_hidden(self.older) else "Show"
+        self.more.description = f"{shown} {count} older draft{'s' if count != 1 else ''}"
+        self.widget.children = (lines[0], self.older_bar, self.older)
 
     @property
     def pending(self) -> list[str]:

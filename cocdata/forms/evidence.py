@@ -42,8 +42,11 @@ class EvidenceUpload:
         help_text: str = "",
         limit: int = MAX_EVIDENCE_BYTES,
         on_change: Callable[[], None] | None = None,
+        pending: str = "Attached on the next save:",
     ) -> None:
         self.store = store
+        self.label = label
+        self.pending = pending
         self.member = member
         self.limit = limit
         self.on_change = on_change
@@ -78,7 +81,8 @@ class EvidenceUpload:
         if not files:
             return
         self.add_files(files)
-        self.upload.value = ()
+        # The picker's own count follows its value: keep the value, so the
+        # button reads "Attach files (1)" after a file was chosen.
 
     def add_files(self, files: Any) -> list[Evidence]:
         """Keep uploaded files (ipywidgets 8 ``FileUpload.value`` entries) in the store."""
@@ -126,7 +130,7 @@ class EvidenceUpload:
             + "</li>"
             for e in self.items
         )
-        self.listing.value = f"<div>Attached on the next save:<ul>{lines}</ul></div>"
+        self.listing.value = f"<div>{esc(self.pending)}<ul>{lines}</ul></div>"
 
     def values(self) -> list[dict[str, Any]]:
         return [e.model_dump(mode="json") for e in self.items]
@@ -138,6 +142,7 @@ class EvidenceUpload:
 
     def clear(self) -> None:
         self.items = []
+        self.upload.value = ()
         self.note.value = ""
         self.field.clear()
         self._render()

@@ -24,57 +24,6 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from cocdata.errors import Problem
 
-# Labels above inputs, rows that wrap on a tablet-width window, visible errors.
-CSS = """
-<style>
-.cocdata-hidden { display: none !important; }
-.cocdata-form { max-width: 980px; }
-.cocdata-form .cocdata-field { margin: 2px 10px 8px 0; flex: 0 0 auto; max-width: 100%; box-sizing: border-box; }
-.cocdata-form .widget-inline-hbox, .cocdata-form .widget-textarea { max-width: 100%; }
-.cocdata-form .widget-input, .cocdata-form textarea, .cocdata-form select { box-sizing: border-box; }
-.cocdata-form .cocdata-field > .jupyter-widgets { margin-left: 0; margin-right: 0; }
-.cocdata-form .cocdata-field > .widget-select { flex-wrap: wrap; width: 100%; height: auto; }
-.cocdata-form .cocdata-field > .widget-select > .widget-label { width: 100% !important; text-align: left; font-weight: 600; }
-.cocdata-form .cocdata-field > .widget-select > select { width: 100%; flex: 1 1 100%; }
-.cocdata-form .cocdata-row > .cocdata-field { min-width: 240px; flex: 1 1 280px; }
-.cocdata-form .cocdata-row > .cocdata-field.cocdata-wide { flex: 1 1 100%; }
-.cocdata-form .cocdata-field > .widget-inline-hbox { height: auto; }
-.cocdata-form .cocdata-field > .widget-inline-hbox,
-.cocdata-form .cocdata-field > .widget-textarea { flex-wrap: wrap; width: 100%; }
-.cocdata-form .cocdata-field > .widget-inline-hbox > .widget-label,
-.cocdata-form .cocdata-field > .widget-textarea > .widget-label {
-  width: 100% !important; max-width: 100%; text-align: left; font-weight: 600;
-  white-space: normal; line-height: 1.3; height: auto; min-height: 18px; margin-bottom: 2px;
-}
-.cocdata-form .cocdata-field input, .cocdata-form .cocdata-field select,
-.cocdata-form .cocdata-field textarea { font-size: 15px; }
-.cocdata-form .cocdata-field > .widget-inline-hbox > input,
-.cocdata-form .cocdata-field > .widget-inline-hbox > select,
-.cocdata-form .cocdata-field > .widget-textarea > textarea { width: 100%; flex: 1 1 100%; }
-.cocdata-form .cocdata-row { display: flex; flex-wrap: wrap; align-items: flex-start; }
-.cocdata-form .widget-html-content { line-height: 1.35; height: auto; }
-.cocdata-form .cocdata-help { color: #555; font-size: 12.5px; line-height: 1.3; white-space: normal; }
-.cocdata-form .cocdata-error,
-.cocdata-form .cocdata-problems .widget-html-content { color: #b00020; font-weight: 600; line-height: 1.35; }
-.cocdata-form .cocdata-bad input, .cocdata-form .cocdata-bad textarea,
-.cocdata-form .cocdata-bad select { outline: 2px solid #b00020; }
-.cocdata-form .cocdata-ok .widget-html-content { color: #1b5e20; font-weight: 600; }
-.cocdata-form .cocdata-notice { background: #fff8e1; border: 1px solid #f0c36d; padding: 4px 8px; margin: 4px 0; }
-.cocdata-form .cocdata-heading .widget-html-content { font-size: 16px; font-weight: 700; margin-top: 8px; }
-.cocdata-form .cocdata-public-hint .cocdata-help { color: #7a4a00; font-weight: 600; }
-.cocdata-form .cocdata-buttons { display: flex; flex-wrap: wrap; gap: 8px; margin: 6px 0; }
-.cocdata-form .cocdata-buttons .jupyter-button { margin: 0; }
-.cocdata-form .widget-checkbox { height: auto; min-height: 28px; }
-.cocdata-form .widget-checkbox label { white-space: normal; }
-.cocdata-form .cocdata-timeline table { border-collapse: collapse; width: 100%; }
-.cocdata-form .cocdata-timeline td, .cocdata-form .cocdata-timeline th {
-  border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top; text-align: left;
-}
-.cocdata-form .cocdata-summary dt { font-weight: 600; }
-.cocdata-form .cocdata-summary dd { margin: 0 0 4px 12px; white-space: pre-wrap; }
-</style>
-"""
-
 _SHARED: dict[str, Any] = {}
 
 
@@ -183,7 +132,9 @@ def row(children: Sequence[W.Widget], css: str | None = None) -> W.Box:
 
 def style_tag() -> W.HTML:
     """The form's style sheet as a widget (place it once in each form)."""
-    widget = html_widget(CSS, "cocdata-style")
+    from cocdata.forms.templating import style_sheet
+
+    widget = html_widget(style_sheet(), "cocdata-style")
     hide(widget)
     return widget
 
@@ -275,6 +226,12 @@ class Field:
 
     def observe(self, callback: Callable[[dict[str, Any]], None]) -> None:
         self.widget.observe(callback, names="value")
+
+    def focus(self) -> None:
+        """Put the keyboard focus on the input (the first one to correct, after a refused save)."""
+        focus = getattr(self.widget, "focus", None)
+        if focus is not None:
+            focus()
 
 
 def text(
@@ -378,6 +335,9 @@ class MultiChoice(Field):
         for box in self.boxes.values():
             box.observe(callback, names="value")
 
+    def focus(self) -> None:
+        next(iter(self.boxes.values())).focus()
+
 
 class ProblemBoard:
     """Shows a save's problems: each next to its field, and all of them in one list.
@@ -392,6 +352,7 @@ class ProblemBoard:
         self.summary = html_widget("", "cocdata-problems")
         hide(self.summary)
         self.shown: list[Field] = []
+        self.focused: Field | None = None
 
     def register(self, *fields: Field) -> None:
         for field in fields:
@@ -437,14 +398,26 @@ class ProblemBoard:
         for field, messages in by_field.values():
             field.show(messages)
             self.shown.append(field)
+        self._focus_first()
         count = len(problems)
         head = head or (
             f"{count} {'problem' if count == 1 else 'problems'}; nothing was saved. "
-            "Correct the fields marked in red and save again (what you typed is still here):"
+            "Correct the fields marked in red (the cursor is in the first one) and save again; "
+            "what you typed is still here:"
         )
         items = "".join(f"<li>{esc(line)}</li>" for line in lines)
         self.summary.value = f"<div role='alert'>{esc(head)}<ul>{items}</ul></div>"
         hide(self.summary, False)
+
+    def _focus_first(self) -> None:
+        # The first marked field in the form's order, so the user lands where to start.
+        order: dict[int, int] = {}
+        for i, known in enumerate(self.fields.values()):
+            order.setdefault(id(known), i)
+        marked = sorted(self.shown, key=lambda f: order.get(id(f), len(order)))
+        self.focused = marked[0] if marked else None
+        if self.focused is not None:
+            self.focused.focus()
 
     def message(self, text_: str) -> None:
         """One message that belongs to no field (a busy store, a full disk, ...)."""

@@ -10,313 +10,38 @@ second and offered back when the form is opened again.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
 import secrets
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
 
-from cocdata import config
-from cocdata.errors import CocdataError, Conflict, InvalidRecord, Problem
+from cocdata.errors import CocdataError, Problem
 from cocdata.forms import fields as F
-from cocdata.forms.drafts import DEFAULT_DELAY_S, DraftKeeper, DraftOffer, drafts_for
+from cocdata.forms.conflict import ConflictNotice, NewerWatch
+from cocdata.forms.declarations import REPORT_FIELDS, build_all
+from cocdata.forms.drafts import DEFAULT_DELAY_S, DraftKeeper, DraftOffer
+from cocdata.forms.events import NEW_EVENT, EventPicker, slugify
 from cocdata.forms.evidence import EvidenceUpload
-from cocdata.forms.merge import Edit, edit_between, overlap, reapply
-from cocdata.forms.times import PRECISION_LABELS, PRECISIONS, format_when, parse_when
+from cocdata.forms.labels import STATUS_LABELS
+from cocdata.forms.mapping import case_data, form_values
+from cocdata.forms.member import MemberBar
+from cocdata.forms.merge import Edit
+from cocdata.forms.people_rows import PeopleEditor
+from cocdata.forms.report_drafts import ReportDrafts
+from cocdata.forms.report_layout import ReportLayout
+from cocdata.forms.report_saves import ReportSaves
+from cocdata.forms.report_times import ReportTimes
+from cocdata.forms.times import (
+    format_when,
+)
+from cocdata.forms.unavailable import FormUnavailable
 from cocdata.model import Case, Event, check_case, parse_case
 from cocdata.store import Store, StoredCase
-from cocdata.vocab import ONGOING, STATUSES, status_move_allowed
-
-NEW_EVENT = "__new_event__"
-ONGOING_LABELS = {
-    "no": "No, it was a single incident",
-    "yes": "Yes, it is ongoing harassment",
-    "maybe": "Maybe, or not known yet",
-}
-STATUS_LABELS = {
-    "new": "New: just recorded",
-    "acknowledged": "Acknowledged: the reporter was told we are on it",
-    "investigating": "Investigating: talking to people, gathering facts",
-    "decided": "Decided: the team decided what to do",
-    "closed": "Closed: nothing more to do",
-}
-PUBLIC_HINT = (
-    "This text will be published in the transparency report. Name no one, quote no one, "
-    "give no exact time or place: describe the kind of behaviour and what the team did."
-)
+from cocdata.vocab import STATUSES, status_move_allowed
 
 
-def slugify(text: str) -> str:
-    """An event id from its name: 'PyCon DE 2024' -> 'pycon-de-2024'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60].strip("-")
-
-
-class MemberBar:
-    """Who is recording: shown on every form, changeable where there is no JupyterHub login."""
-
-    def __init__(
-        self, member: str | None, on_change: Callable[[str, str], None] | None = None
-    ) -> None:
-        self.member = config.team_member(member)
-        self.on_change = on_change
-        self.shown = F.html_widget("")
-        self.shown.add_class("cocdata-member")
-        self.name = F.text(
-            "member",
-            "Your name as a team member",
-            "Recorded on every save and timeline entry. Remembered on this computer.",
-        )
-        self.use = F.button("Use this name", "cocdata-member-use")
-        self.use.on_click(self._use)
-        self.editor = F.vbox([self.name.box, self.use], "cocdata-member-editor", hidden=True)
-        self.toggle = F.button("Not you?", "cocdata-member-toggle", tip="Change who is recording")
-        self.toggle.on_click(self._toggle)
-        hub = bool(os.environ.get("JUPYTERHUB_USER"))
-        parts: list[W.Widget] = [self.shown] + ([] if hub else [self.toggle])
-        self.widget = F.vbox([F.row(parts), self.editor])
-        self._render()
-
-    def _render(self) -> None:
-        self.shown.value = f"Recording as <b>{F.esc(self.member)}</b>"
-
-    def _toggle(self, _: object) -> None:
-        F.hide(self.editor, not F.is_hidden(self.editor))
-        self.name.value = self.member
-
-    def _use(self, _: object) -> None:
-        name = self.name.value.strip()
-        if not name:
-            self.name.show(["write your name, as the team knows you"])
-            return
-        self.name.clear()
-        try:
-            config.remember_team_member(name)
-        except OSError as exc:
-            self.name.show(
-                [f"could not remember the name on this computer ({exc}); it is used for now"]
-            )
-        old, self.member = self.member, name
-        F.hide(self.editor)
-        self._render()
-        if self.on_change and old != name:
-            self.on_change(name, old)
-
-
-class EventPicker:
-    """Choose the event from the store, or create one inline (id, name, dates, attendees)."""
-
-    def __init__(self, store: Store, today: dt.date, current: Event | None = None) -> None:
-        self.store = store
-        self.choice = F.choice(
-            "event",
-            "Event",
-            [("New event…", NEW_EVENT)],
-            "The conference, meetup or online space this report belongs to. "
-            "Choose “New event…” to add one.",
-        )
-        self.name = F.text(
-            "event.name", "Event name", "Its public name.", "Django* conference 2000"
-        )
-        self.id = F.text(
-            "event.id",
-            "Event id",
-            "Short id for files and reports: lowercase letters, digits and -. Leave it empty to make it from the name.",
-            "djangocon-2000",
-        )
-        self.start = F.text("event.start", "First day", "Like 2000-12-27.", "2000-12-27")
-        self.end = F.text("event.end", "Last day", "Like 2000-12-30.", "2000-12-30")
-        self.attendees = F.text(
-            "event.attendees",
-            "Number of attendees (optional)",
-            "Lets reports give rates per attendee; can be added later.",
-        )
-        self.location = F.text("event.location", "Location (optional)", "City or venue.")
-        self.new_fields = [self.name, self.id, self.start, self.end, self.attendees, self.location]
-        self.new_box = F.vbox(
-            [F.row([f.box for f in self.new_fields])], "cocdata-new-event", hidden=True
-        )
-        self.widget = F.vbox([self.choice.box, self.new_box])
-        self.choice.observe(self._chosen)
-        self.refresh(current, today)
-
-    @property
-    def fields(self) -> list[F.Field]:
-        return [self.choice, *self.new_fields]
-
-    @staticmethod
-    def _default(events: list[Event], today: dt.date) -> str:
-        for event in events:
-            if event.start - dt.timedelta(days=1) <= today <= event.end + dt.timedelta(days=1):
-                return event.id
-        return events[0].id if events else NEW_EVENT
-
-    def refresh(self, current: Event | None = None, today: dt.date | None = None) -> None:
-        """Read the store's events again and select ``current`` (or the one on today)."""
-        self.known = self.store.events()
-        if current is not None:
-            self.known.setdefault(current.id, current)
-        events = sorted(self.known.values(), key=lambda e: (e.start, e.id), reverse=True)
-        options = [(f"{e.name} ({e.start} to {e.end})", e.id) for e in events]
-        self.choice.widget.options = [*options, ("New event…", NEW_EVENT)]
-        if current is not None:
-            self.choice.value = current.id
-        else:
-            self.choice.value = self._default(events, today or dt.date.today())
-        self._chosen()
-
-    def _chosen(self, _: object = None) -> None:
-        F.hide(self.new_box, self.choice.value != NEW_EVENT)
-
-    def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"choice": self.choice.value}
-        out.update({f.path: f.value for f in self.new_fields})
-        return out
-
-    def load(self, values: dict[str, Any]) -> None:
-        for f in self.new_fields:
-            if f.path in values:
-                f.value = values[f.path] or ""
-        choice = values.get("choice")
-        options = {v for _, v in self.choice.widget.options}
-        self.choice.value = choice if choice in options else NEW_EVENT
-        self._chosen()
-
-    def build(self, problems: list[Problem]) -> dict[str, Any] | None:
-        """The event as interchange data; problems with typed values go to ``problems``."""
-        chosen = self.choice.value
-        if chosen != NEW_EVENT:
-            return self.known[chosen].model_dump(mode="json")
-        data: dict[str, Any] = {
-            "id": self.id.value.strip() or slugify(self.name.value),
-            "name": self.name.value.strip(),
-            "location": self.location.value.strip() or None,
-        }
-        if not data["name"]:
-            problems.append(Problem("event.name", "write the event's name"))
-            data["id"] = data["id"] or "unnamed-event"  # the name's message says it all
-        for key, field in (("start", self.start), ("end", self.end)):
-            typed = field.value.strip()
-            try:
-                data[key] = dt.date.fromisoformat(typed).isoformat()
-            except ValueError:
-                what = "the first day" if key == "start" else "the last day"
-                problems.append(
-                    Problem(
-                        f"event.{key}",
-                        f"write {what} of the event like 2000-12-27"
-                        + (f" ({typed!r} is not a date)" if typed else ""),
-                    )
-                )
-                data[key] = None
-        typed = self.attendees.value.strip().replace(",", "").replace(" ", "")
-        if typed:
-            if typed.isdigit():
-                data["attendees"] = int(typed)
-            else:
-                problems.append(
-                    Problem("event.attendees", f"write a whole number, like 300 (got {typed!r})")
-                )
-        if data["id"] in self.known:
-            data["id_taken"] = True
-        return data
-
-
-class PersonRow:
-    """One person involved: name, role, contact; the stable person code is kept unseen."""
-
-    def __init__(
-        self, number: int, roles: list[tuple[str, str]], on_remove: Callable[[PersonRow], None]
-    ):
-        self.number = number
-        self.name = F.text(
-            "person.name",
-            f"Person {number}: name",
-            "Name, or how they are known (a badge, a handle).",
-        )
-        self.role = F.choice("person.role", f"Person {number}: role", roles, value=roles[0][1])
-        self.contact = F.text(
-            "person.contact", f"Person {number}: contact (optional)", "E-mail, phone or handle."
-        )
-        self.code: str | None = None
-        self.remove = F.button(
-            f"Remove person {number}", "cocdata-person-remove", tip="Remove this person"
-        )
-        self.remove.on_click(lambda _: on_remove(self))
-        self.widget = F.row([self.name.box, self.role.box, self.contact.box, self.remove])
-        self.widget.add_class("cocdata-person-row")
-        self.widget.add_class(f"cocdata-person-{number}")
-
-    @property
-    def fields(self) -> list[F.Field]:
-        return [self.name, self.role, self.contact]
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "name": self.name.value,
-            "role": self.role.value,
-            "contact": self.contact.value,
-            "person": self.code,
-        }
-
-    def load(self, values: dict[str, Any]) -> None:
-        self.name.value = values.get("name") or ""
-        roles = {v for _, v in self.role.widget.options}
-        if values.get("role") in roles:
-            self.role.value = values["role"]
-        self.contact.value = values.get("contact") or ""
-        self.code = values.get("person")
-
-    def empty(self) -> bool:
-        return not self.name.value.strip() and not self.contact.value.strip()
-
-
-class PeopleEditor:
-    """The people involved, one row each, starting with the target and the reported person."""
-
-    def __init__(self, roles: list[tuple[str, str]], on_change: Callable[[object], None]) -> None:
-        self.roles = roles
-        self.on_change = on_change
-        self.rows: list[PersonRow] = []
-        self.add = F.button(
-            "Add a person", "cocdata-person-add", tip="Add a witness or someone else involved"
-        )
-        self.add.on_click(lambda _: self.add_row())
-        self.list = F.vbox()
-        self.widget = F.vbox([self.list, self.add])
-        self.widget.add_class("cocdata-people")
-
-    def add_row(self, values: dict[str, Any] | None = None) -> PersonRow:
-        row = PersonRow(len(self.rows) + 1, self.roles, self._remove)
-        if values:
-            row.load(values)
-        elif self.rows:
-            ids = [value for _, value in self.roles]
-            row.role.value = "witness" if "witness" in ids else ids[0]
-        for field in row.fields:
-            field.observe(self.on_change)
-        self.rows.append(row)
-        self.list.children = tuple(r.widget for r in self.rows)
-        return row
-
-    def _remove(self, row: PersonRow) -> None:
-        values = [r.values() for r in self.rows if r is not row]
-        self.load(values)
-        self.on_change(None)
-
-    def load(self, people: list[dict[str, Any]]) -> None:
-        self.rows = []
-        self.list.children = ()
-        for values in people:
-            self.add_row(values)
-
-    def values(self) -> list[dict[str, Any]]:
-        return [r.values() for r in self.rows]
-
-
-class CaseForm:
+class CaseForm(ReportLayout, ReportTimes, ReportDrafts, ReportSaves):
     """A report form: quick capture first, every other item of the guide under "More details".
 
     ``stored`` opens a saved case for editing (saves go on top of its revision).
@@ -346,9 +71,12 @@ class CaseForm:
         self.member_bar = member_bar or MemberBar(member, self._member_changed)
         self.board = F.ProblemBoard()
         self.status = F.Status("cocdata-save-status")
-        self.conflict_box = F.vbox()
-        self.conflict_box.add_class("cocdata-conflict")
+        self.conflict = ConflictNotice()
+        self.conflict_box = self.conflict.widget
+        self.newer_watch = NewerWatch(store)
         self.pending_edit: tuple[Edit, int] | None = None
+        # The reporter's and target's own entries, shown as "Who reported it" and a tick box.
+        self._folded: dict[str, Any] = {"reporter": None, "target": None}
         self.mode = "intake" if stored is None else "case"
         default_id = (
             f"intake-{secrets.token_hex(4)}" if stored is None else f"case-{stored.case_id}"
@@ -392,130 +120,11 @@ class CaseForm:
     def _build_widgets(self, event: Event | None) -> None:
         v = self.vocab
         today = self._now().date()
-        self.event = EventPicker(self.store, today, event)
-        self.made_by = F.text(
-            "report.made_by",
-            "Who reported it",
-            "The person who told you, by name or as they introduced themselves.",
-            "Person A",
-        )
-        self.anonymous = F.check(
-            "report.anonymous", "Anonymous: they did not give a name", "Leave the name empty."
-        )
-        self.reporter_contact = F.text(
-            "reporter.contact",
-            "How to reach the reporter (optional)",
-            "E-mail, phone or handle, so the team can follow up.",
-        )
-        self.received_by = F.text(
-            "report.received_by",
-            "Who received it",
-            "Team members who took the report; separate names with commas.",
-        )
-        self.made_at = F.text(
-            "report.made_at",
-            "When it was reported",
-            "Now, unless you write it up later. Like 2000-12-29 09:00.",
-        )
-        self.made_where = F.text(
-            "report.made_where",
-            "Where it was reported",
-            "For example: at the registration desk.",
-        )
-        self.channel = F.choice(
-            "report.channel", "How it was reported", v.choices("channels"), value="verbal"
-        )
-        self.occurred_at = F.text(
-            "occurred.at",
-            "When it happened",
-            "As precisely as known: 2000-12-28 22:30, 2000-12-28, 2000-12, 'yesterday 22:30'. "
-            "Leave empty if unknown.",
-        )
-        self.precision = F.choice(
-            "occurred.precision",
-            "How precisely the time is known",
-            [(PRECISION_LABELS[p], p) for p in PRECISIONS],
-            value="unknown",
-        )
-        self.approximate = F.check(
-            "occurred.approximate",
-            "The time is approximate",
-            "Tick when they said 'around' or 'about'.",
-        )
-        self.occurred_where = F.text(
-            "occurred.where",
-            "Where it happened",
-            "For example: at the conference party.",
-        )
-        self.space = F.choice(
-            "occurred.space",
-            "Kind of space",
-            v.choices("spaces"),
-            "Used to count incidents by kind of space.",
-            blank="Not set yet",
-        )
-        self.reporter_is_target = F.check(
-            "reporter.is_target",
-            "The person who reported it was the target",
-            "The target is the person harmed or made uncomfortable.",
-        )
+        self.event = EventPicker(self.store, today, event, lambda: self.member)
+        # Every simple input comes from the one table of declarations.
+        for attr, field in build_all(REPORT_FIELDS, v).items():
+            setattr(self, attr, field)
         self.people = PeopleEditor(v.choices("roles"), self.drafts_touch)
-        self.description = F.area(
-            "description",
-            "What happened",
-            "In the reporter's words where you can: what was said or done, by whom, to whom. "
-            "Neutral; no judgement yet.",
-            rows=6,
-        )
-        self.categories = F.checkboxes(
-            "categories",
-            "Kind of behaviour",
-            v.choices("categories"),
-            "Tick every kind that applies; entries marked 'outside the code of conduct' are counted apart.",
-        )
-        self.safety_risk = F.check(
-            "safety_risk",
-            "There is a safety risk: someone may be in danger",
-            "Tell the team lead at once; consider venue security or the police.",
-        )
-        self.ongoing = F.choice(
-            "ongoing",
-            "Is this ongoing harassment?",
-            [(ONGOING_LABELS[o], o) for o in ONGOING],
-            "Ongoing harassment needs a plan to stop it, not only a decision about the past.",
-            value="no",
-        )
-        self.status_field = F.choice(
-            "status", "Status of the case", [(STATUS_LABELS[s], s) for s in STATUSES], value="new"
-        )
-        self.reported_to = F.text(
-            "decisions.reported_to",
-            "Reported onward to",
-            "Who else was told: the organisers, a foundation's CoC committee, the venue. Commas between names.",
-        )
-        self.organisers_must = F.area(
-            "decisions.organisers_must",
-            "What the organisers must do",
-            "Actions the organisers are asked to take, such as not publishing a talk video.",
-            rows=3,
-        )
-        self.transparency_include = F.check(
-            "transparency.include",
-            "Include in the transparency report",
-            "The public report counts cases and describes the ones included here.",
-        )
-        self.public_summary = F.area(
-            "transparency.summary",
-            "Public summary (will be published)",
-            PUBLIC_HINT,
-            rows=3,
-        )
-        self.public_summary.box.add_class("cocdata-public-hint")
-        self.forwarded_to = F.text(
-            "forwarded_to",
-            "Report forwarded to",
-            "Where this written report was sent, for example a foundation's CoC committee.",
-        )
         self.evidence = EvidenceUpload(self.store, lambda: self.member, on_change=self.drafts_touch)
         self.board.register(
             *self.event.fields,
@@ -558,11 +167,27 @@ class CaseForm:
         )
         F.hide(self.new_button)
         self.new_button.on_click(lambda _: self.start_new())
-        self._precision_auto = True
+        # Set only by the user's own choice in the dropdown: then it is respected,
+        # otherwise the precision follows whatever the time's text says now.
+        self._precision_choice: str | None = None
         self._setting_precision = False
+        self.time_notice = F.html_widget("", "cocdata-time-notice")
+        self.time_notice.add_class("cocdata-notice")
+        F.hide(self.time_notice)
         self._made_at_typed = False
         self._setting_made_at = False
         self._started = False
+        self.date_notice = F.html_widget("", "cocdata-date-notice")
+        self.date_notice.add_class("cocdata-notice")
+        F.hide(self.date_notice)
+        for watched in (
+            self.made_at,
+            self.occurred_at,
+            self.event.choice,
+            self.event.start,
+            self.event.end,
+        ):
+            watched.observe(self._check_dates)
         self.made_at.observe(self._made_at_changed)
         self.occurred_at.observe(self._time_typed)
         self.precision.observe(self._precision_chosen)
@@ -582,117 +207,19 @@ class CaseForm:
                 finally:
                     self._setting_made_at = False
         self.drafts.touch(change)
+        self._check_newer()
+
+    def _check_newer(self, force: bool = False) -> None:
+        """While the user edits a saved case, say when someone saved a newer revision of it."""
+        if self.stored is None or self.pending_edit is not None:
+            return
+        found = self.newer_watch.newer(self.stored.case_id, self.stored.rev, force)
+        if found is not None:
+            self.conflict.newer(*found, self.member, self.load_newest)
 
     def _made_at_changed(self, _: object) -> None:
         if not self._setting_made_at and not self.drafts.is_paused:
             self._made_at_typed = True
-
-    def _simple_fields(self) -> list[F.Field]:
-        return [
-            self.made_by,
-            self.anonymous,
-            self.reporter_contact,
-            self.received_by,
-            self.made_at,
-            self.made_where,
-            self.channel,
-            self.occurred_at,
-            self.precision,
-            self.approximate,
-            self.occurred_where,
-            self.space,
-            self.reporter_is_target,
-            self.description,
-            self.categories,
-            self.safety_risk,
-            self.ongoing,
-            self.status_field,
-            self.reported_to,
-            self.organisers_must,
-            self.transparency_include,
-            self.public_summary,
-            self.forwarded_to,
-            self.evidence.note,
-        ]
-
-    def _layout(self) -> W.VBox:
-        self.title = F.html_widget("")
-        self.title.add_class("cocdata-title")
-        self._render_title()
-        quick = F.vbox(
-            [
-                self.event.widget,
-                F.heading("The report"),
-                F.row([self.made_by.box, self.anonymous.box]),
-                F.row([self.received_by.box, self.made_at.box, self.made_where.box]),
-                F.heading("The incident"),
-                F.row([self.occurred_at.box, self.precision.box, self.approximate.box]),
-                self.occurred_where.box,
-                F.heading("Who was involved"),
-                F.help_line(
-                    "Start with the target: the person harmed or made uncomfortable. Then the person "
-                    "whose behaviour is reported. Add witnesses with 'Add a person'."
-                ),
-                self.reporter_is_target.box,
-                self.people.widget,
-                self.description.box,
-            ]
-        )
-        quick.add_class("cocdata-quick")
-        details = F.vbox(
-            [
-                F.heading("The report"),
-                F.row([self.channel.box, self.reporter_contact.box]),
-                F.heading("The incident"),
-                self.space.box,
-                self.categories.box,
-                F.row([self.safety_risk.box, self.ongoing.box]),
-                F.heading("Decisions"),
-                self.status_field.box,
-                self.reported_to.box,
-                self.organisers_must.box,
-                F.heading("Transparency report"),
-                self.transparency_include.box,
-                self.public_summary.box,
-                self.forwarded_to.box,
-                F.heading("Evidence"),
-                self.evidence.widget,
-                F.row([self.save_bottom], "cocdata-buttons"),
-            ]
-        )
-        details.add_class("cocdata-details")
-        self.more = W.Accordion(
-            children=[details], titles=("More details (can be filled in later)",)
-        )
-        self.more.selected_index = None if self.stored is None else 0
-        self.more.add_class("cocdata-more")
-        buttons = F.row([self.save_button, self.new_button], "cocdata-buttons")
-        form = F.vbox(
-            [
-                F.style_tag(),
-                self.title,
-                *([self.member_bar.widget] if self.own_member_bar else []),
-                self.offer.widget,
-                quick,
-                self.board.summary,
-                self.conflict_box,
-                buttons,
-                self.status.widget,
-                self.drafts.status.widget,
-                self.more,
-            ],
-        )
-        form.add_class("cocdata-form")
-        form.add_class("cocdata-case-form" if self.stored else "cocdata-intake")
-        return form
-
-    def _render_title(self) -> None:
-        # A new report has its heading in the notebook; a saved one shows its code name.
-        if self.stored is None:
-            self.title.value = ""
-            return
-        text = f"Case {self.stored.case_id} (revision {self.stored.rev})"
-        self.title.value = f"<h3 style='margin:4px 0'>{F.esc(text)}</h3>"
 
     def _ipython_display_(self) -> None:  # pragma: no cover - used in notebooks
         from IPython.display import display
@@ -703,24 +230,6 @@ class CaseForm:
 
     def _now(self) -> dt.datetime:
         return (self.now or dt.datetime.now()).replace(second=0, microsecond=0)
-
-    def _time_typed(self, change: dict[str, Any]) -> None:
-        try:
-            _, found = parse_when(change["new"], self._now())
-        except ValueError:
-            return
-        current = self.precision.value
-        coarser = PRECISIONS.index(found) > PRECISIONS.index(current)
-        if self._precision_auto or coarser or current == "unknown":
-            self._setting_precision = True
-            try:
-                self.precision.value = found
-            finally:
-                self._setting_precision = False
-
-    def _precision_chosen(self, _: object) -> None:
-        if not self._setting_precision:
-            self._precision_auto = False
 
     def _anonymous_changed(self, change: dict[str, Any]) -> None:
         if change["new"]:
@@ -744,11 +253,13 @@ class CaseForm:
         self.space.value = None
         self.ongoing.value = "no"
         self.status_field.value = "new"
-        self.precision.value = "unknown"
-        self._precision_auto = True
+        self._set_precision("unknown")
+        self._precision_choice = None
+        self._show_time_notice()
         self._made_at_typed = False
         self._started = False
-        self.received_by.value = self.member
+        # Never the computer's account name unless the user confirmed it.
+        self.received_by.value = self.member if self.member_bar.confirmed else ""
         self.made_at.value = format_when(self._now())
         self.people.load([{"role": "target"}, {"role": "reported"}])
         self.evidence.clear()
@@ -756,129 +267,36 @@ class CaseForm:
 
     def load_case(self, case: Case) -> None:
         """Show a saved case in the form."""
+        values = form_values(case)
+        special = {
+            "occurred.at",
+            "occurred.precision",
+            "report.channel",
+            "occurred.space",
+            "status",
+        }
+        for field in self._simple_fields():
+            if field.path in values and field.path not in special:
+                field.value = values[field.path]
         r, o = case.report, case.occurred
-        self.made_by.value = r.made_by or ""
-        self.anonymous.value = r.made_by is None
-        self.received_by.value = F.join_names(r.received_by)
-        self.made_at.value = format_when(r.made_at)
-        self.made_where.value = r.made_where or ""
         self.channel.value = r.channel if r.channel in self.vocab.channels else self.channel.value
-        self._setting_precision = True
-        try:
-            self.occurred_at.value = format_when(o.at, o.precision)
-            self.precision.value = o.precision
-        finally:
-            self._setting_precision = False
-        self._precision_auto = False
-        self.approximate.value = o.approximate
-        self.occurred_where.value = o.where or ""
         self.space.value = o.space if o.space in self.vocab.spaces else None
-        people = [p.model_dump() for p in case.people]
-        reporter = next(
-            (p for p in people if p["role"] == "reporter" and p["name"] == r.made_by and r.made_by),
-            None,
-        )
-        target = next((p for p in people if p["role"] == "target" and p["name"] == r.made_by), None)
-        self.reporter_contact.value = (reporter or {}).get("contact") or ""
-        self.reporter_is_target.value = target is not None
-        self._folded = {"reporter": reporter, "target": target}
-        self.people.load([p for p in people if p is not reporter and p is not target])
-        self.description.value = case.description or ""
-        self.categories.value = case.categories
-        self.safety_risk.value = case.safety_risk
-        self.ongoing.value = case.ongoing
+        self._show_occurred(o.at, o.precision)
+        self._folded = values["folded"]
+        self.people.load(values["people"])
         allowed = [s for s in STATUSES if status_move_allowed(case.status, s)]
         self.status_field.widget.options = [(STATUS_LABELS[s], s) for s in allowed]
         self.status_field.value = case.status
-        self.reported_to.value = F.join_names(case.decisions.reported_to)
-        self.organisers_must.value = case.decisions.organisers_must or ""
-        self.transparency_include.value = case.transparency.include
-        self.public_summary.value = case.transparency.summary or ""
-        self.forwarded_to.value = F.join_names(case.forwarded_to)
         self.evidence.clear()
         self.board.clear()
 
     # -- drafts ------------------------------------------------------------
-
-    def values(self) -> dict[str, Any]:
-        """Everything typed, as it is typed (for drafts)."""
-        out = {f.path: f.value for f in self._simple_fields()}
-        out["event"] = self.event.values()
-        out["people"] = self.people.values()
-        out["evidence"] = self.evidence.values()
-        return out
-
-    def load_values(self, values: dict[str, Any]) -> None:
-        """Put typed values back (from a draft), exactly as they were."""
-        with self.drafts.paused():
-            self.event.load(values.get("event") or {})
-            for field in self._simple_fields():
-                if field.path not in values:
-                    continue
-                value = values[field.path]
-                if isinstance(field.widget, W.Dropdown) and value not in {
-                    v for _, v in field.widget.options
-                }:
-                    continue
-                field.value = value
-            if "occurred.precision" in values:
-                self._precision_auto = False
-            self.people.load(values.get("people") or [])
-            self.evidence.load(values.get("evidence"))
-
-    def _draft_data(self) -> dict[str, Any] | None:
-        values = self.values()
-        summary = " — ".join(
-            x
-            for x in (
-                values.get("report.made_by"),
-                (values.get("description") or "")[:60],
-            )
-            if x
-        )
-        return {
-            "form": self.mode,
-            "case_id": self.stored.case_id if self.stored else None,
-            "base_rev": self.stored.rev if self.stored else None,
-            "summary": summary,
-            "values": values,
-        }
-
-    def _offerable_drafts(self) -> list[dict[str, Any]]:
-        if self.stored is None:
-            return drafts_for(self.store, "intake", self.member)
-        return [
-            d
-            for d in drafts_for(self.store, "case", self.member, case_id=self.stored.case_id)
-            if d["draft_id"] == self.drafts.draft_id
-        ]
-
-    def restore_draft(self, draft: dict[str, Any]) -> None:
-        """Take a kept draft back into the form; it becomes this form's draft."""
-        data = draft.get("data") or {}
-        self._made_at_typed = self._started = True  # the draft's times are the report's
-        case_id, base_rev = data.get("case_id"), data.get("base_rev")
-        if case_id and (self.stored is None or self.stored.case_id != case_id):
-            try:
-                self.stored = self.store.get(case_id, base_rev)
-            except CocdataError:
-                self.stored = None
-        if self.stored is None and case_id is None:
-            self.mode = "intake"
-        self.drafts.draft_id = draft["draft_id"]
-        self.load_values(data.get("values") or {})
-        self._render_title()
-        self.status.note(
-            "Draft restored. Check it and save" + (" the report." if self.stored is None else ".")
-        )
-        self.drafts.touch()
 
     # -- saving ------------------------------------------------------------
 
     def build(self) -> tuple[Case | None, list[Problem]]:
         """The case as the form stands, or every problem with what is typed."""
         problems: list[Problem] = []
-        now = self._now()
         base: dict[str, Any] = self.stored.case.to_dict() if self.stored else {}
         event = self.event.build(problems)
         if (
@@ -890,90 +308,23 @@ class CaseForm:
                 Problem(
                     "event.id",
                     f"there is already an event {event['id']!r}; choose it in the Event list "
-                    "above or give the new event another id",
+                    "above (to correct it, click “Correct this event”) or give the new event "
+                    "another id",
                 )
             )
-        anonymous = bool(self.anonymous.value)
-        made_by = None if anonymous else (self.made_by.value.strip() or None)
-        if not anonymous and made_by is None:
-            problems.append(
-                Problem(
-                    "report.made_by",
-                    "write who made the report, or tick 'Anonymous' if they gave no name",
-                )
-            )
-        made_at: str | None = None
-        try:
-            when, _ = parse_when(self.made_at.value, now)
-            if when is None:
-                problems.append(
-                    Problem(
-                        "report.made_at", "write when the report was made, like 2000-12-29 09:00"
-                    )
-                )
-            else:
-                made_at = format_when(when)
-        except ValueError as exc:
-            problems.append(Problem("report.made_at", str(exc)))
-        occurred_at: str | None = None
-        precision = self.precision.value
-        try:
-            when, _ = parse_when(self.occurred_at.value, now)
-            occurred_at = format_when(when) if when else None
-            if when is None:
-                precision = "unknown"
-            elif precision == "unknown":
-                precision = "minute"
-        except ValueError as exc:
-            problems.append(Problem("occurred.at", str(exc)))
-        people, sources = self._people(made_by)
-        data: dict[str, Any] = {
-            **base,
-            "case_id": self.stored.case_id if self.stored else None,
-            "event": event,
-            "report": {
-                "channel": self.channel.value,
-                "made_by": made_by,
-                "made_at": made_at,
-                "made_where": self.made_where.value,
-                "received_by": F.split_names(self.received_by.value),
-            },
-            "occurred": {
-                "at": occurred_at,
-                "precision": precision,
-                "approximate": bool(self.approximate.value),
-                "where": self.occurred_where.value,
-                "space": self.space.value,
-            },
-            "people": people,
-            "description": self.description.value,
-            "categories": self.categories.value,
-            "safety_risk": bool(self.safety_risk.value),
-            "ongoing": self.ongoing.value,
-            "status": self.status_field.value,
-            "decisions": {
-                "reported_to": F.split_names(self.reported_to.value),
-                "organisers_must": self.organisers_must.value,
-            },
-            "transparency": {
-                "include": bool(self.transparency_include.value),
-                "summary": self.public_summary.value,
-            },
-            "forwarded_to": F.split_names(self.forwarded_to.value),
-            "evidence": [*base.get("evidence", []), *self.evidence.values()],
-        }
-        if self.stored is None and not (self.description.value or "").strip():
-            problems.append(
-                Problem("description", "write what happened, in the reporter's words where you can")
-            )
-        self.board.unregister_prefix("people")
-        for i, source in enumerate(sources):
-            self.board.fields[f"people.{i}"] = source[0]
-            self.board.fields[f"people.{i}.role"] = source[1]
-            self.board.fields[f"people.{i}.contact"] = source[2]
-        if base.get("people") and _same_people(base["people"], people):
-            data["people"] = base["people"]
-        case, structural = parse_case(data)
+        values = {**self.values(), "folded": self._folded}
+        mapped = case_data(
+            values,
+            event=event,
+            precision=self.occurred_precision(),
+            now=self._now(),
+            base=base,
+            case_id=self.stored.case_id if self.stored else None,
+            evidence=self.evidence.values(),
+        )
+        problems += mapped.problems
+        self._register_people(mapped.sources)
+        case, structural = parse_case(mapped.data)
         if self.event.choice.value == NEW_EVENT:
             # Whole-event problems (the dates) belong next to the last day.
             structural = [
@@ -984,237 +335,22 @@ class CaseForm:
             problems += [p for p in check_case(case, self.vocab) if not _covered(p, problems)]
         return (case if not problems else None), problems
 
-    def _people(
-        self, made_by: str | None
-    ) -> tuple[list[dict[str, Any]], list[tuple[F.Field, F.Field, F.Field]]]:
-        folded = getattr(self, "_folded", {"reporter": None, "target": None})
-        people: list[dict[str, Any]] = []
-        sources: list[tuple[F.Field, F.Field, F.Field]] = []
-        reporter_fields = (self.made_by, self.made_by, self.reporter_contact)
-        contact = self.reporter_contact.value.strip() or None
-        if made_by is not None:
-            kept = folded.get("reporter") or {}
-            people.append(
-                {
-                    "name": made_by,
-                    "role": "reporter",
-                    "contact": contact,
-                    "person": kept.get("person"),
-                }
-            )
-            sources.append(reporter_fields)
-        if self.reporter_is_target.value:
-            kept = folded.get("target") or {}
-            people.append(
-                {
-                    "name": made_by,
-                    "role": "target",
-                    "contact": kept.get("contact"),
-                    "person": kept.get("person"),
-                }
-            )
-            sources.append(
-                (self.reporter_is_target, self.reporter_is_target, self.reporter_contact)
-            )
-        for row in self.people.rows:
-            if row.empty():
-                continue
-            values = row.values()
-            people.append(
-                {
-                    "name": values["name"],
-                    "role": values["role"],
-                    "contact": values["contact"],
-                    "person": values["person"],
-                }
-            )
-            sources.append((row.name, row.role, row.contact))
-        return people, sources
-
-    def save(self) -> StoredCase | None:
-        """Save a new revision; show every problem next to its field when there are any."""
-        self.board.clear()
-        self.status.clear()
-        case, problems = self.build()
-        if case is None:
-            self.board.show(problems)
-            return None
-        return self._store(case, self.stored.rev if self.stored else None)
-
-    def _store(self, case: Case, base_rev: int | None) -> StoredCase | None:
-        try:
-            stored = self.store.save(case, by=self.member, base_rev=base_rev)
-        except Conflict as exc:
-            self._show_conflict(exc, case)
-            return None
-        except InvalidRecord as exc:
-            self.board.show(exc.problems)
-            return None
-        except CocdataError as exc:
-            self.board.message(str(exc))
-            return None
-        self._saved(stored)
-        return stored
-
-    def _saved(self, stored: StoredCase) -> None:
-        first = self.stored is None
-        merged = self.pending_edit is not None
-        self.stored = stored
-        self.conflict_box.children = ()
-        self.pending_edit = None
-        self.drafts.discard()
-        with self.drafts.paused():
-            if self.event.choice.value != stored.case.event.id:
-                self.event.refresh(stored.case.event)
-            if merged:
-                self.load_case(stored.case)  # the newest revision plus this edit
+    def _register_people(self, sources: list[tuple[Any, ...]]) -> None:
+        """Problems of person i show next to the inputs that person came from."""
+        self.board.unregister_prefix("people")
+        for i, source in enumerate(sources):
+            if source[0] == "reporter":
+                fields = (self.made_by, self.made_by, self.reporter_contact)
+            elif source[0] == "target":
+                fields = (self.reporter_is_target, self.reporter_is_target, self.reporter_contact)
             else:
-                self._sync_saved(stored.case)
-        self._render_title()
-        F.hide(self.new_button, False)
-        what = "Saved as case" if first else "Saved case"
-        self.status.ok(
-            f"{what} {stored.case_id} (revision {stored.rev}) at {stored.saved_at:%H:%M:%S} "
-            f"by {stored.saved_by}. Add details below and save again, or start a new report."
-        )
-        if self.on_saved:
-            self.on_saved(stored)
-
-    def _sync_saved(self, case: Case) -> None:
-        """After a save of what is on screen: show times as stored, keep the new person codes.
-
-        Cheaper than ``load_case`` (no rows rebuilt), which keeps a save fast in the browser.
-        """
-        self.made_at.value = format_when(case.report.made_at)
-        self._setting_precision = True
-        try:
-            self.occurred_at.value = format_when(case.occurred.at, case.occurred.precision)
-            self.precision.value = case.occurred.precision
-        finally:
-            self._setting_precision = False
-        codes = {_person_key(p.model_dump()): p.person for p in case.people}
-        for row in self.people.rows:
-            row.code = codes.get(_person_key(row.values()), row.code)
-        made_by = case.report.made_by
-        self._folded = {
-            "reporter": next(
-                (
-                    p.model_dump()
-                    for p in case.people
-                    if p.role == "reporter" and made_by and p.name == made_by
-                ),
-                None,
-            ),
-            "target": next(
-                (p.model_dump() for p in case.people if p.role == "target" and p.name == made_by),
-                None,
-            ),
-        }
-        allowed = [(STATUS_LABELS[s], s) for s in STATUSES if status_move_allowed(case.status, s)]
-        if list(self.status_field.widget.options) != allowed:
-            self.status_field.widget.options = allowed
-            self.status_field.value = case.status
-        self.evidence.clear()
-        self.board.clear()
-
-    def start_new(self) -> None:
-        """Clear the form for the next report (the saved one stays in the store)."""
-        self.drafts.flush()
-        self.stored = None
-        self.mode = "intake"
-        self._folded = {"reporter": None, "target": None}
-        self.drafts.draft_id = f"intake-{secrets.token_hex(4)}"
-        with self.drafts.paused():
-            self.event.refresh(self._last_event(), self._now().date())
-            for field in self.event.new_fields:
-                field.value = ""
-            self.reset()
-            self.status_field.widget.options = [(STATUS_LABELS[s], s) for s in STATUSES]
-            self.status_field.value = "new"
-        F.hide(self.new_button)
-        self.conflict_box.children = ()
-        self.status.clear()
-        self._render_title()
-
-    def _last_event(self) -> Event | None:
-        if self.event.choice.value in self.event.known:
-            return self.event.known[self.event.choice.value]
-        return None
+                row = self.people.rows[source[1]]
+                fields = (row.name, row.role, row.contact)
+            self.board.fields[f"people.{i}"] = fields[0]
+            self.board.fields[f"people.{i}.role"] = fields[1]
+            self.board.fields[f"people.{i}.contact"] = fields[2]
 
     # -- conflicts ---------------------------------------------------------
-
-    def _show_conflict(self, exc: Conflict, case: Case) -> None:
-        base = self.stored.case if self.stored else None
-        edit = edit_between(base, case)
-        self.pending_edit = (edit, exc.head_rev)
-        theirs = [str(c) for c in exc.seen]
-        changed_by_them = [f for c in exc.seen for f in c.changed]
-        clash = overlap(edit, changed_by_them)
-        lines = "".join(f"<li>{F.esc(t)}</li>" for t in theirs)
-        mine = ", ".join(edit.describe()) or "nothing"
-        clash_text = (
-            f"<p>Both of you changed: {F.esc(', '.join(clash))}. Re-applying puts your values there.</p>"
-            if clash
-            else ""
-        )
-        note = F.html_widget(
-            "<div role='alert'><b>Not saved: someone else saved this case while you edited it.</b>"
-            f"<ul>{lines}</ul><p>Your changes: {F.esc(mine)}.</p>{clash_text}"
-            "<p>Apply your changes on top of the newest version, or load the newest version "
-            "and leave yours (your draft stays kept until you choose).</p></div>"
-        )
-        apply_button = F.button(
-            "Apply my changes to the newest version", "cocdata-reapply", "warning"
-        )
-        load_button = F.button("Load the newest version, drop mine", "cocdata-load-newest")
-        apply_button.on_click(lambda _: self.reapply())
-        load_button.on_click(lambda _: self.load_newest())
-        box = F.vbox([note, F.row([apply_button, load_button], "cocdata-buttons")])
-        box.add_class("cocdata-notice")
-        self.conflict_box.children = (box,)
-        self.drafts.flush()
-
-    def reapply(self) -> StoredCase | None:
-        """Reload the newest revision, put the user's edit on top of it and save."""
-        if self.pending_edit is None or self.stored is None:
-            return None
-        edit, _ = self.pending_edit
-        newest = self.store.get(self.stored.case_id)
-        try:
-            merged = reapply(edit, newest.case)
-        except ValueError as exc:
-            self.board.message(
-                f"Your changes no longer fit the newest version ({exc}); reload and apply them by hand."
-            )
-            return None
-        problems = check_case(merged, self.vocab)
-        if problems:
-            self.board.show(problems)
-            return None
-        self.stored = newest
-        return self._store(merged, newest.rev)
-
-    def load_newest(self) -> None:
-        """Show the newest revision and drop the user's unsaved edit."""
-        if self.stored is None:
-            return
-        newest = self.store.get(self.stored.case_id)
-        self.stored = newest
-        self.pending_edit = None
-        self.conflict_box.children = ()
-        self.drafts.discard()
-        with self.drafts.paused():
-            self.load_case(newest.case)
-        self._render_title()
-        self.status.note(f"Showing revision {newest.rev}, saved by {newest.saved_by}.")
-
-    def reload(self, stored: StoredCase) -> None:
-        """Show another saved revision (after a save elsewhere in the case view)."""
-        self.stored = stored
-        self.conflict_box.children = ()
-        with self.drafts.paused():
-            self.load_case(stored.case)
-        self._render_title()
 
 
 def _covered(problem: Problem, known: list[Problem]) -> bool:
@@ -1225,34 +361,6 @@ def _covered(problem: Problem, known: list[Problem]) -> bool:
         if other.field.startswith(problem.field + "."):
             return True
     return False
-
-
-def _person_key(person: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(person.get(k) or "").strip() for k in ("name", "role", "contact"))
-
-
-def _same_people(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
-    def key(p: dict[str, Any]) -> tuple[str, ...]:
-        return (*_person_key(p), str(p.get("person") or ""))
-
-    return sorted(map(key, a)) == sorted(map(key, b))
-
-
-class FormUnavailable:
-    """Stands in for a form that cannot open (no store, a locked store): says why and what to do."""
-
-    def __init__(self, error: CocdataError) -> None:
-        self.error = error
-        message = F.esc(error.message)
-        hint = f"<p>{F.esc(error.hint)}</p>" if error.hint else ""
-        self.widget = F.vbox(
-            [
-                F.style_tag(),
-                F.html_widget(f"<div role='alert'><p><b>{message}</b></p>{hint}</div>"),
-            ],
-            "cocdata-form",
-        )
-        self.widget.add_class("cocdata-unavailable")
 
 
 def intake_form(

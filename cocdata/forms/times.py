@@ -87,3 +87,83 @@ def describe_saved_at(when: dt.datetime | str, now: dt.datetime | None = None) -
     if when.year == now.year:
         return when.strftime("%d %b %H:%M").lstrip("0")
     return when.strftime("%d %b %Y %H:%M").lstrip("0")
+
+
+def finer(a: str, b: str) -> bool:
+    """True when precision ``a`` says more than precision ``b`` ('minute' is finer than 'day')."""
+    return PRECISIONS.index(a) < PRECISIONS.index(b)
+
+
+def settle_precision(typed: str, chosen: str, explicit: bool) -> str:
+    """The precision a typed time is stored with.
+
+    It follows the final text, never the keystrokes on the way there: '2000-12'
+    on the way to '2000-12-28 22:30' must not stick. A precision the user chose
+    by hand is respected when it is coarser than the text (they know the
+    22:30 is a guess), but a time can never be stored finer than it was typed.
+    Raises ``ValueError`` for text that is not a time, like ``parse_when``.
+    """
+    _, found = parse_when(typed)
+    # "Unknown" beside a typed time means the dropdown was not looked at: the
+    # text wins rather than the time being thrown away.
+    if found == "unknown" or not explicit or chosen == "unknown" or finer(chosen, found):
+        return found
+    return chosen
+
+
+def coarsening(typed: str, precision: str, now: dt.datetime | None = None) -> str | None:
+    """What the user is told when ``precision`` drops part of the typed time; None when nothing is.
+
+    Compares the time as typed with the time as it will be stored, so the
+    message speaks before the save, not after.
+    """
+    try:
+        when, found = parse_when(typed, now)
+    except ValueError:
+        return None
+    if when is None or precision == "unknown" or not finer(found, precision):
+        return None
+    stored = _truncate(when, precision)
+    if stored == when:
+        return None
+    shown = {
+        "hour": stored.strftime("%Y-%m-%d around %H:00"),
+        "day": stored.strftime("%Y-%m-%d"),
+        "month": stored.strftime("%Y-%m"),
+    }[precision]
+    return (
+        f"This will be stored as {shown} ({PRECISION_LABELS[precision].lower()}), "
+        f"not as {format_when(when, found)} as typed. Choose “{PRECISION_LABELS[found]}” "
+        "to keep the time you typed."
+    )
+
+
+def _truncate(when: dt.datetime, precision: str) -> dt.datetime:
+    # Mirrors Occurrence's own truncation, so the message matches what is stored.
+    if precision == "hour":
+        return when.replace(minute=0, second=0)
+    if precision == "day":
+        return when.replace(hour=0, minute=0, second=0)
+    if precision == "month":
+        return when.replace(day=1, hour=0, minute=0, second=0)
+    return when
+
+
+# How far from an event's days a date may lie before the form asks to check it:
+# reports come in weeks later, case work goes on for months.
+BEFORE_EVENT = dt.timedelta(days=30)
+AFTER_EVENT = dt.timedelta(days=180)
+
+
+def far_from_event(what: str, when: dt.datetime | None, start: dt.date, end: dt.date) -> str | None:
+    """A warning when ``when`` lies far outside the event's days (a mistyped year, the wrong event)."""
+    if when is None:
+        return None
+    day = when.date()
+    if start - BEFORE_EVENT <= day <= end + AFTER_EVENT:
+        return None
+    side = "before the event began" if day < start else "after the event ended"
+    return (
+        f"{what} ({day.isoformat()}) is long {side} ({start.isoformat()} to {end.isoformat()}). "
+        "Check the year, or choose the right event; you can still save it as it is."
+    )

@@ -8,13 +8,10 @@ from typing import Any
 
 import pytest
 
-from cocdata.forms.casework import (
-    ENTRY_FIELDS,
-    CaseWorkspace,
-    summary_html,
-    timeline_html,
-)
+from cocdata.forms.case_html import summary_html, timeline_html
+from cocdata.forms.casework import CaseWorkspace
 from cocdata.forms.fields import is_hidden
+from cocdata.forms.timeline import ENTRY_FIELDS
 from cocdata.store import Store, StoredCase
 from tests.forms.conftest import MEMBER
 from tests.forms.test_forms_intake import upload
@@ -263,7 +260,7 @@ def test_two_team_members_adding_at_once(
     mine.composer.add_button.click()
     assert store.head_rev(guide_case.case_id) == 2, "a refused save writes nothing"
     shown = mine.session.conflict.children[0].children[0].value
-    assert "revision 2 by Response Team Member C" in shown and "timeline (+1)" in shown
+    assert "Revision 2, saved by Response Team Member C" in shown and "Timeline (+1)" in shown
 
     saved = mine.session.reapply()
     assert saved is not None and saved.rev == 3
