@@ -32,8 +32,6 @@ How each is counted:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
 
@@ -102,10 +100,6 @@ YEARLY_COLUMNS = (
     NO_ACTION,
     NO_OUTCOME,
 )
-
-
-def _names_foundation(recipients: Iterable[str], words: tuple[str, ...]) -> bool:
-    return any(word in r.casefold() for r in recipients for word in words)
 
 
 def case_outcomes(
