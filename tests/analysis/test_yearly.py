@@ -87,6 +87,28 @@ def test_foundation_words_decide_who_acted(frames: Frames) -> None:
     assert one_row(table, case_id="case-three")["acted_by"] == yearly.LOCAL
 
 
+@pytest.mark.parametrize(
+    ("recipient", "word", "acted_by"),
+    [
+        ("Fundación Ejemplo", "fundacion", yearly.FOUNDATION),
+        ("the PSF  WORKING   GROUP", "Working Group", yearly.FOUNDATION),
+        ("Ｂｏａｒｄ of Directors", "board", yearly.FOUNDATION),
+        ("C++ Council", "c++ council", yearly.FOUNDATION),
+        ("Local venue staff", "c++", yearly.LOCAL),
+    ],
+)
+def test_foundation_words_match_folded_recipients(
+    frames: Frames, recipient: str, word: str, acted_by: str
+) -> None:
+    cases = frames.cases.copy()
+    three = cases["case_id"] == "case-three"
+    for column in ("reported_to", "forwarded_to"):
+        cases.loc[three, column] = pd.Series([[recipient]], index=cases.index[three])
+    changed = dataclasses.replace(frames, cases=cases)
+    table = analysis.case_outcomes(changed, foundation_words=(word,))
+    assert one_row(table, case_id="case-three")["acted_by"] == acted_by
+
+
 def test_uncoded_reported_people_count_one_each(frames: Frames) -> None:
     people = frames.people.copy()
     people.loc[people["person"] == "p-bob", "person"] = None
