@@ -1,7 +1,7 @@
 """The per-case internal report: its sections, and the jobs that render it.
 
-The template ``notebooks/templates/case_report.ipynb`` takes a store and a
-case id, calls :func:`load`, and shows one section per cell, in the order
+The template ``case_report.ipynb`` (in ``cocdata/reports/templates/notebooks/``)
+takes a store and a case id, calls :func:`load`, and shows one section per cell, in the order
 of the guide's template: a CONFIDENTIAL banner; **Report**, **When**,
 **Where**, **What happened** and **Actions taken**; then people and roles,
 the full timeline, decisions and forwarding, evidence, and the revision
