@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cocdata.model import Occurrence, Person
+from cocdata.names import fold_name
 from cocdata.reports.present import (
     Block,
     chart,
@@ -62,13 +63,18 @@ class _Namer:
 
     def __init__(self, view: CaseView) -> None:
         self.hide = "names" in view.redact
-        self.codes: dict[str, str] = {}
+        # Keyed by the folded name (cocdata.names), so that "PERSON  B" typed in a
+        # timeline entry is the same person as "Person B" in the people list.
+        self._folded: dict[str, str] = {}
+        spellings: set[str] = set()
         for p in view.case.people:
-            if p.name:
-                self.codes.setdefault(p.name, p.person or "a person involved")
-        pattern = "|".join(re.escape(n) for n in sorted(self.codes, key=len, reverse=True))
+            if p.name and fold_name(p.name):
+                self._folded.setdefault(fold_name(p.name), p.person or "a person involved")
+                spellings |= {p.name, fold_name(p.name)}
+        # Any spacing, line breaks included, between the words of a name.
+        words = [r"\s+".join(map(re.escape, s.split())) for s in spellings]
+        pattern = "|".join(sorted(words, key=len, reverse=True))
         self._pattern = re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) if pattern else None
-        self._folded = {n.casefold(): c for n, c in self.codes.items()}
 
     def person(self, p: Person) -> str:
         if self.hide:
@@ -78,7 +84,7 @@ class _Namer:
     def name(self, name: str | None) -> str | None:
         if name is None or not self.hide:
             return name
-        return self._folded.get(name.casefold(), name)
+        return self._folded.get(fold_name(name), name)
 
     def names(self, items: Sequence[str]) -> list[str]:
         return [self.name(n) or n for n in items]
@@ -87,7 +93,11 @@ class _Namer:
         """Free text with the case's people's names replaced by code names, when redacting."""
         if value is None or not self.hide or self._pattern is None:
             return value
-        return self._pattern.sub(lambda m: self._folded[m.group(0).casefold()], value)
+        # A match whose folding differs from every known spelling still names
+        # someone: leave the name out rather than show it.
+        return self._pattern.sub(
+            lambda m: self._folded.get(fold_name(m.group(0)), "a person involved"), value
+        )
 
 
 def _redacted(part: str) -> Block:
