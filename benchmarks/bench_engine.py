@@ -3,7 +3,7 @@
     python benchmarks/bench_engine.py [--reports 12] [--runs 3] [--workers 2] [--template T]
 
 Renders N reports of one template (by default the per-case internal report,
-``notebooks/templates/case_report.ipynb``, for N cases of a demo store;
+``case_report.ipynb`` of ``cocdata.reports.notebooks``, for N cases of a demo store;
 ``--template`` takes any template whose parameters are those of the test
 fixture ``tests/templates/summary.ipynb``) in several ways, each
 timed as a whole batch, median of ``--runs``:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +41,80 @@ def notebook(path: Path, outputs: list[dict], count: int | None) -> None:
 def test_committed_notebooks_carry_no_outputs():
     result = run_check(ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def _readme_test_command() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [c for c in re.findall(r"```bash\n(.*?)\n```", readme, re.S) if "pytest" in c]
+    assert len(commands) == 1, commands
+    return commands[0]
+
+
+def test_ci_runs_the_readme_test_command_exactly():
+    command = _readme_test_command()
+    assert "pip install -e '.[dev]'" in command
+    assert f'TEST_COMMAND="{command}"' in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _fake_tools(folder: Path, log: Path, pytest_exit: int) -> None:
+    """apt-get, npm, pip and pytest that only write down how they were run."""
+    folder.mkdir()
+    for name in ("apt-get", "npm", "pip"):
+        (folder / name).write_text(f'#!/bin/sh\necho "{name} $*" >> "{log}"\n')
+    (folder / "pytest").write_text(
+        f"#!{sys.executable}\n"
+        "import os, signal, stat\n"
+        "ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN\n"
+        "stdin = 'null' if os.path.samestat(os.fstat(0), os.stat('/dev/null')) else 'other'\n"
+        f"with open({str(log)!r}, 'a') as f:\n"
+        "    f.write(f'pytest sigint-ignored={ignored} stdin={stdin}\\n')\n"
+        f"raise SystemExit({pytest_exit})\n"
+    )
+    for tool in folder.iterdir():
+        tool.chmod(tool.stat().st_mode | stat.S_IXUSR)
+
+
+def _ignore_sigint_close_stdin() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.close(0)
+
+
+@pytest.mark.parametrize("pytest_exit", [0, 1, 5])
+def test_ci_run_ends_with_the_tests_status_and_gives_them_sigint_and_no_stdin(
+    tmp_path: Path, pytest_exit: int
+) -> None:
+    log = tmp_path / "log"
+    _fake_tools(tmp_path / "bin", log, pytest_exit)
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "run")],
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=_ignore_sigint_close_stdin,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == pytest_exit, result.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines == [
+        "npm install -g configurable-http-proxy",
+        "apt-get update",
+        "apt-get install -y chromium poppler-utils",
+        "pip install -e .[dev]",
+        "pytest sigint-ignored=False stdin=null",
+    ]
+
+
+def test_default_signals_reports_a_command_it_cannot_start():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / ".ci" / "default_signals.py"), "no-such-command-here"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "cannot run no-such-command-here" in result.stderr
 
 
 def test_ci_runs_the_same_notebook_check():

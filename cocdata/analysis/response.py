@@ -46,13 +46,6 @@ STAGES = {
 }
 """Measured durations, column name -> label, in the order of a case's life."""
 
-CLOSURE_SOURCES = {
-    "status_change": "status change saved",
-    "last_step": "last recorded step (case entered already closed)",
-    "unknown": "not known (entered closed, no dated step)",
-    "open": "still open",
-}
-
 AGE_BANDS = (
     ("under a week", 7),
     ("1–4 weeks", 28),

@@ -22,7 +22,8 @@ How each is counted:
 - **foundation-level or local** (``FOUNDATION_RULE``): a case counts as an
   action by the foundation-level team when it names a foundation-level body
   (a reported-to or forwarded-to recipient containing one of
-  ``FOUNDATION_WORDS``) *and* has a foundation-level action: referred onward,
+  ``FOUNDATION_WORDS``, both folded by ``cocdata.names.fold_name``, so
+  accents, case and spacing do not matter) *and* has a foundation-level action: referred onward,
   suspension or ban. Passing a case on for information only, as the guide's
   example does "in case similar event occur in the future", leaves the
   action with the local event team. Any other case with an outcome of
@@ -32,12 +33,13 @@ How each is counted:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
 
 import numpy as np
 import pandas as pd
 
 from cocdata.analysis.tidy import explode_list, isin, lookup
+from cocdata.names import fold_name
 from cocdata.tables import Frames
 
 NOT_A_VIOLATION = "not a violation"
@@ -104,10 +106,6 @@ YEARLY_COLUMNS = (
 )
 
 
-def _names_foundation(recipients: Iterable[str], words: tuple[str, ...]) -> bool:
-    return any(word in r.casefold() for r in recipients for word in words)
-
-
 def case_outcomes(
     frames: Frames, foundation_words: tuple[str, ...] = FOUNDATION_WORDS
 ) -> pd.DataFrame:
@@ -126,7 +124,9 @@ def case_outcomes(
     case_rank = lookup(best_rank, cases["case_id"])
     severity = np.array((*OUTCOME_SEVERITY, NO_OUTCOME), dtype=object)
     case_outcome = severity[case_rank.fillna(len(OUTCOME_SEVERITY)).astype("int64").to_numpy()]
-    words = tuple(w.casefold() for w in foundation_words)
+    # Recipients are typed by hand ("Fundación …", "WORKING  GROUP"): compare them
+    # folded the one way cocdata folds names, and the words as plain text, not patterns.
+    words = [re.escape(fold_name(w)) for w in foundation_words if fold_name(w)]
     recipients = pd.concat(
         [
             explode_list(cases, "reported_to", ["case_id"]).rename(columns={"reported_to": "to"}),
@@ -135,7 +135,7 @@ def case_outcomes(
         ignore_index=True,
     )
     to_foundation = recipients.loc[
-        recipients["to"].astype("str").str.casefold().str.contains("|".join(words), regex=True)
+        recipients["to"].astype("str").map(fold_name).str.contains("|".join(words), regex=True)
         if words
         else np.zeros(len(recipients), dtype=bool),
         "case_id",

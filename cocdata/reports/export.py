@@ -20,9 +20,6 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).with_name("templates")
 """Folder of cocdata's nbconvert templates."""
 
-TEXT_FORMATS = ("html", "md", "ipynb")
-"""Formats rendered to text (and shown to ``before_write``); a PDF is printed from the HTML."""
-
 PLOTLY_MARKER = "<!-- cocdata: plotly.js is inlined here -->"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 CHART_CLASS = 'class="plotly-graph-div"'

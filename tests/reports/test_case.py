@@ -222,6 +222,28 @@ def test_names_redaction_uses_person_code_names_in_free_text(rich_store: Store) 
     assert "Person A" not in "\n".join(texts.values())
 
 
+def test_names_redaction_finds_names_typed_with_other_case_and_spacing(store: Store) -> None:
+    from cocdata.model import TimelineEntry
+
+    current = store.get(GUIDE_CASE_ID)
+    entry = TimelineEntry(
+        at="2000-12-30T12:00",
+        by=["Response Team Member A"],
+        kind="email-sent",
+        with_=["PERSON  B"],
+        text="Wrote to person\nb and to PERSON   A.",
+    )
+    edited = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
+    store.save(edited, by="team-member-b", base_rev=current.rev)
+    view = report.load(store.root, GUIDE_CASE_ID, ["names"])
+    code_b = next(p.person for p in view.case.people if p.name == "Person B")
+    timeline = section_texts(view)["Timeline"]
+    with_b = sum("Person B" in e.with_ for e in current.case.timeline)
+    assert timeline.count(f"With: {code_b}") == with_b + 1
+    assert f"Wrote to {code_b} and to" in timeline
+    assert re.search(r"person\s+[ab]\b", timeline, re.IGNORECASE) is None
+
+
 def test_unknown_redaction_is_refused_with_the_choices(store: Store) -> None:
     with pytest.raises(ReportFailed, match="Choose from: names, contacts"):
         report.load(store.root, GUIDE_CASE_ID, ["addresses"])
