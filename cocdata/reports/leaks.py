@@ -60,12 +60,12 @@ import hashlib
 import html as _html
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cocdata.errors import LeakFound
+from cocdata.reports.disguises import Phones, fold, phone_number, variants
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,14 +142,6 @@ _ATTRIBUTE = re.compile(
 )
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def fold(text: str) -> str:
-    """Lower case, accents and compatibility forms dropped; spacing and line breaks kept."""
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return text.casefold()
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -240,6 +232,7 @@ class LeakGuard:
         """Needles left out because they are the report's own words (see the module docstring)."""
         self._first: dict[str, list[Needle]] = {}
         self._single: dict[str, Needle] = {}
+        self._phones: Phones[Needle] = Phones()
         self._ready = False
 
     # -- gathering ---------------------------------------------------------
@@ -268,15 +261,20 @@ class LeakGuard:
             and len(digits) >= len(re.sub(r"\s", "", value)) - 4
         ):
             # A phone number, whatever its spacing or punctuation.
-            self._put(kind, (digits,), source)
+            needle = self._put(kind, (digits,), source)
+            number = phone_number(value)
+            if number is not None:
+                # ... and in every national and international form.
+                self._phones.add(number, needle)
 
-    def _put(self, kind: str, found: tuple[str, ...], source: Source) -> None:
+    def _put(self, kind: str, found: tuple[str, ...], source: Source) -> Needle:
         needle = self._needles.get(found)
         if needle is None:
             needle = self._needles[found] = Needle(kind, found)
         if len(needle.sources) < 50 and source not in needle.sources:
             needle.sources.append(source)
         self._ready = False
+        return needle
 
     def add_time(self, event_id: str, value: Any, source: Source) -> None:
         """Hold an exact time of one of the event's cases."""
@@ -358,8 +356,11 @@ class LeakGuard:
             return len(word) < MIN_WORD or word in self.allowed_words or word in TITLES
         return found in self._allowed_runs
 
-    def _scan(self, text: str, singles: bool) -> dict[tuple[str, ...], Needle]:
-        """The needles in ``text`` (already folded); one-word ones only if ``singles``.
+    def _scan(
+        self, text: str, singles: bool, only: str | None = None
+    ) -> dict[tuple[str, ...], Needle]:
+        """The needles in ``text`` (already folded); one-word ones only if ``singles``,
+        and only needles of kind ``only`` if given.
 
         A word inside a longer needle found there (the surname of a full
         name) is not a finding of its own.
@@ -370,6 +371,8 @@ class LeakGuard:
         for i, (_, _, word) in enumerate(tokens):
             for needle in self._first.get(word, ()):
                 n = len(needle.words)
+                if only is not None and needle.kind != only:
+                    continue
                 if i + n > len(tokens):
                     continue
                 if all(
@@ -382,9 +385,23 @@ class LeakGuard:
         if singles:
             for i, (_, _, word) in enumerate(tokens):
                 needle = self._single.get(word)
-                if needle is not None and i not in covered:
+                if needle is not None and i not in covered and only in (None, needle.kind):
                     hits[needle.words] = needle
         return hits
+
+    def _scan_all(self, surface: str, singles: bool) -> list[Needle]:
+        """The needles in a folded surface, plainly written or in disguise (see
+        :mod:`cocdata.reports.disguises`)."""
+        hits = self._scan(surface, singles)
+        if singles:
+            shown, unmasked = variants(surface)
+            if shown != surface:
+                hits.update(self._scan(shown, singles))
+            if unmasked != shown:
+                hits.update(self._scan(unmasked, singles, only=CONTACT))
+            for needle in self._phones.find(surface):
+                hits[needle.words] = needle
+        return list(hits.values())
 
     def _scan_times(self, text: str, event_id: str) -> list[tuple[Minute, list[Source]]]:
         times = self._times.get(event_id)
@@ -410,13 +427,17 @@ class LeakGuard:
             entry = seen.setdefault((key, where), (kind, tuple(sources), set()))
             entry[2].add(fmt)
 
-        folded_summaries = {cid: fold(s) for cid, s in (summaries or {}).items() if s}
+        folded_summaries = {
+            cid: "\n".join(dict.fromkeys((fold(s), *variants(fold(s)))))
+            for cid, s in (summaries or {}).items()
+            if s
+        }
         for fmt, text in texts.items():
             if fmt not in ("html", "md"):
                 continue
             noted: set[str] = set()  # each needle once per format, where it shows most plainly
             for where, surface, singles in _surfaces(fmt, text):
-                for needle in self._scan(surface, singles).values():
+                for needle in self._scan_all(surface, singles):
                     if needle.key not in noted:
                         noted.add(needle.key)
                         place = _in_summary(self, needle.words, folded_summaries) or where

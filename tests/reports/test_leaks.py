@@ -337,3 +337,135 @@ def test_the_fixture_case_parts_are_findings_of_their_own(guard: LeakGuard) -> N
 
 def test_fixture_cases_are_valid() -> None:
     assert fixture_case("case-one").case_id == "case-one"
+
+
+# -- disguises: what a pasted text brings along ---------------------------------------
+
+STORED_NAME = "Zéphyrine Quillfeather"
+STORED_EMAIL = "zq1987@example.org"
+STORED_PHONE = "+44 20 7946 0958"
+
+
+@pytest.fixture(scope="module")
+def disguise_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A store whose one case names Zéphyrine Quillfeather, with her e-mail and phone."""
+    store = Store.init(tmp_path_factory.mktemp("disguises") / "store")
+    case = fixture_case("case-one")
+    data = case.model_dump(mode="json", by_alias=True)
+    data["people"] = [
+        {"name": STORED_NAME, "role": "reported", "contact": STORED_EMAIL},
+        {"name": "Ann Lee", "role": "witness", "contact": STORED_PHONE},
+    ]
+    data["timeline"][0]["with"] = [STORED_NAME]
+    data["actions"] = [{**a, "text": "done"} for a in data["actions"]]
+    data["description"] = "What happened."
+    store.save(type(case).model_validate(data), by="Team Member")
+    return store
+
+
+@pytest.fixture(scope="module")
+def disguise_guard(disguise_store: Store) -> LeakGuard:
+    return leak_guard(disguise_store)
+
+
+DISGUISES = [
+    # The ones that were published.
+    ("Zéphyrine Quill\u200bfeather", "zero-width space"),
+    ("Quill\u00adfeather", "soft hyphen"),
+    ("Quill\x00feather", "NUL"),
+    ("Quillf\u0435ather", "Cyrillic e"),
+    ("Quill-feather", "hyphen"),
+    ("Quill-\nfeather", "hyphen and line break"),
+    ("Quill*feather*", "Markdown emphasis"),
+    ("Q u i l l f e a t h e r", "spaced-out letters"),
+    ("zq1987[at]example.org", "[at]"),
+    ("020 7946 0958", "national phone"),
+    ("0044 20 7946 0958", "00 international phone"),
+    ("+442079460958", "E.164 phone"),
+    # More of the same kind.
+    ("Quill\u200dfeather", "zero-width joiner"),
+    ("Quill\u2060feather", "word joiner"),
+    ("Quill\ufefffeather", "byte order mark"),
+    ("Quill\u202efeather", "right-to-left override"),
+    ("Ｑｕｉｌｌｆｅａｔｈｅｒ", "full-width letters"),
+    ("𝐐𝐮𝐢𝐥𝐥𝐟𝐞𝐚𝐭𝐡𝐞𝐫", "mathematical bold letters"),
+    ("Qu\u0456llfeather", "Cyrillic i"),
+    ("Quillfe\u0430th\u0435r", "two Cyrillic letters"),
+    ("Z\u0435phyrin\u0435 Quillf\u0435ath\u0435r", "Cyrillic e in the full name"),
+    ("Quill\nfeather", "line break"),
+    ("Quill<em>feather</em>", "inline HTML"),
+    ("`Quill`feather", "Markdown code"),
+    ("Quill_feather_", "Markdown underscore emphasis"),
+    ("Quill~~feather~~", "Markdown strike-through"),
+    ("[Quillfeather](https://example.org/p)", "Markdown link"),
+    ("Q.u.i.l.l.f.e.a.t.h.e.r", "letters set apart by dots"),
+    ("Q-u-i-l-l-f-e-a-t-h-e-r", "letters set apart by hyphens"),
+    ("Z e p h y r i n e  Q u i l l f e a t h e r", "spaced-out full name"),
+    ("zq1987 (at) example (dot) org", "(at) and (dot)"),
+    ("zq1987 at example dot org", "at and dot in words"),
+    ("ZQ1987 AT EXAMPLE DOT ORG", "at and dot in capitals"),
+    ("zq1987{at}example{dot}org", "{at} and {dot}"),
+    ("zq1987@example[.]org", "[.]"),
+    ("zq1987＠example．org", "full-width @ and dot"),
+    ("zq1987\u00ad@example.org", "soft hyphen in an address"),
+    ("+44 (0)20 7946 0958", "international with (0)"),
+    ("(020) 7946-0958", "area code in brackets"),
+    ("020-7946-0958", "hyphens"),
+    ("+44.20.7946.0958", "dots"),
+    ("44 20 7946 0958", "country code without +"),
+    ("011 44 20 7946 0958", "dialled from North America"),
+    ("０２０ ７９４６ ０９５８", "full-width digits"),
+    ("0 2 0 7 9 4 6 0 9 5 8", "spaced-out digits"),
+]
+
+
+@pytest.mark.parametrize(("written", "disguise"), DISGUISES, ids=[d for _, d in DISGUISES])
+def test_a_disguised_name_email_or_phone_is_caught(
+    disguise_guard: LeakGuard, written: str, disguise: str
+) -> None:
+    texts = page(f"An attendee spoke to {written} about it.")
+    found = disguise_guard.findings(EVENT["id"], texts)
+    assert found, disguise
+    assert {s.case_id for f in found for s in f.sources} == {"case-one"}
+    assert {f.kind for f in found} <= {NAME, PART, CONTACT}
+    # Seen whichever form is published.
+    for fmt in ("html", "md"):
+        assert disguise_guard.findings(EVENT["id"], {fmt: texts[fmt]}), (disguise, fmt)
+
+
+INNOCENT = [
+    "This annual report names no one.",  # "Ann" is a whole word only
+    "The quill and the feather.",
+    "A talk on quillfeathers.",
+    "Call the venue on +44 20 7946 0000.",
+    "Contact the team at example dot org.",
+    "The meeting was at 20:30 on 7 December.",
+    "Version 1.2.3 of the app; rooms A B C.",
+    "Follow-up by e-mail, in co-operation with the venue.",
+    "Спасибо всем, кто пришёл.",
+    "Reports received: 20, of which 7 were decided in 46 days.",
+    "See the code of conduct at https://example.org/coc.",
+]
+
+
+@pytest.mark.parametrize("written", INNOCENT)
+def test_ordinary_text_is_not_taken_for_a_disguise(disguise_guard: LeakGuard, written: str) -> None:
+    assert disguise_guard.findings(EVENT["id"], page(written)) == []
+
+
+def test_a_disguised_name_in_a_summary_names_that_summary(disguise_guard: LeakGuard) -> None:
+    summary = "An attendee spoke to Quill\u00adf\u0435ather about it."
+    found = disguise_guard.findings(EVENT["id"], page(summary), {"case-one": summary})
+    assert {f.where for f in found} == {"the public summary of case case-one"}
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Quillf\u0435ather", "quillfeather"),
+        ("\u0391nn", "ann"),  # Greek capital alpha
+        ("Zé\u200bphyrine", "zephyrine"),
+    ],
+)
+def test_fold_reads_look_alike_letters_as_latin(text: str, folded: str) -> None:
+    assert fold(text) == folded
