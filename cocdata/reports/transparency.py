@@ -50,10 +50,12 @@ import pyarrow as pa
 from cocdata.errors import NotFound, ReportFailed
 from cocdata.reports.disclosure import (
     DEFAULT_MIN_COUNT,
+    Group,
     Shown,
     all_withheld,
     check_min_count,
     protect,
+    protect_page,
     show,
 )
 from cocdata.reports.present import Block, chart, field_list, heading, table, text
@@ -314,7 +316,13 @@ class Published:
 
 
 def publish(counts: Tally, k: int) -> Published:
-    """Apply small-count suppression with threshold ``k`` to every count of ``counts``."""
+    """Apply small-count suppression with threshold ``k`` to every count of ``counts``.
+
+    Each table is protected on its own first; then every figure of the page
+    is checked together (:func:`cocdata.reports.disclosure.protect_page`),
+    so that no hidden count can be worked out from the totals, the other
+    tables or their sums.
+    """
     k = check_min_count(k)
     total = show(counts.total, k)
     split = protect({"within": counts.within, "outside": counts.outside}, k, counts.total)
@@ -324,16 +332,44 @@ def publish(counts: Tally, k: int) -> Published:
         **dict(zip(counts.outside_kinds["category"], counts.outside_kinds["label"], strict=True)),
         **dict(zip(counts.actions["action"], counts.actions["label"], strict=True)),
     }
+    tables = {
+        "coc": (_series(counts.coc, "category"), counts.within, "within"),
+        "out": (_series(counts.outside_kinds, "category"), counts.outside, "outside"),
+        "act": (_series(counts.actions, "action"), counts.decided, "decided"),
+    }
+    cells: dict[str, int] = {
+        "total": counts.total,
+        "within": counts.within,
+        "outside": counts.outside,
+        "open": counts.open,
+        "decided": counts.decided,
+    }
+    shown: dict[str, Shown] = {"total": total, **split, **progress}
+    groups = [
+        Group("total", ("within", "outside")),
+        Group("total", ("open", "decided")),
+    ]
+    for prefix, (series, of, total_key) in tables.items():
+        protected = protect(series, k, of)
+        keys = tuple(f"{prefix}:{key}" for key in series)
+        cells.update(zip(keys, series.values(), strict=True))
+        shown.update(zip(keys, protected.values(), strict=True))
+        groups += [Group(total_key, keys), Group("total", keys, sums=False)]
+    shown = protect_page(cells, shown, groups, k, keep=("total",))
+
+    def table_of(prefix: str) -> dict[str, Shown]:
+        return {key: shown[f"{prefix}:{key}"] for key in tables[prefix][0]}
+
     return Published(
         min_count=k,
-        total=total,
-        within=split["within"],
-        outside=split["outside"],
-        open=progress["open"],
-        decided=progress["decided"],
-        coc=protect(_series(counts.coc, "category"), k, counts.within),
-        outside_kinds=protect(_series(counts.outside_kinds, "category"), k, counts.outside),
-        actions=protect(_series(counts.actions, "action"), k, counts.decided),
+        total=shown["total"],
+        within=shown["within"],
+        outside=shown["outside"],
+        open=shown["open"],
+        decided=shown["decided"],
+        coc=table_of("coc"),
+        outside_kinds=table_of("out"),
+        actions=table_of("act"),
         labels=labels,
     )
 
