@@ -65,15 +65,6 @@ REPORT_NAME = "report"
 MANIFEST = "manifest.json"
 INDEX = "index"
 
-INDEX_TEXT = (
-    "Transparency reports Reports to the Code of Conduct response teams of our events, and what "
-    "the teams did about them. Each report is anonymised; counts below a threshold are shown as "
-    "fewer than the threshold. Event Dates Reports Under the code of conduct Outside the code of "
-    "conduct Still open Described Report All events not available yet at least html md pdf "
-    "not available Published an earlier report not updated yet"
-    "Transparency report"
-)
-
 # Statuses of one event in an outcome.
 WRITTEN = "written"
 UNCHANGED = "unchanged"
@@ -177,7 +168,17 @@ def _code_digest() -> str:
     here = Path(__file__).parent
     files = [
         template_path(TRANSPARENCY),
-        *(here / name for name in ("transparency.py", "disclosure.py", "present.py", "leaks.py")),
+        *(
+            here / name
+            for name in (
+                "transparency.py",
+                "disclosure.py",
+                "present.py",
+                "leaks.py",
+                "disguises.py",
+                "wording.py",
+            )
+        ),
         *sorted(p for p in export.TEMPLATES.rglob("*") if p.is_file()),
     ]
     digest = hashlib.sha256()
@@ -253,12 +254,16 @@ def record_rendering(store: Store, records: Frames, event_ids: Sequence[str], ou
 
 
 def own_words(store: Store) -> list[str]:
-    """The text a report writes itself: its words are never taken for names on their own."""
-    from cocdata.reports.transparency import fixed_text
+    """The text a report writes itself: its words are never taken for names on their own.
+
+    The templates' words (:func:`cocdata.reports.wording.own_text`), the
+    vocabulary labels and the events' names, places and organisers.
+    """
+    from cocdata.reports.wording import own_text
     from cocdata.vocab import KINDS
 
     vocab = store.vocab
-    texts = [*fixed_text(), INDEX_TEXT]
+    texts = list(own_text())
     for kind in KINDS:
         texts += list(getattr(vocab, kind).values())
     for event in store.events().values():
@@ -510,16 +515,8 @@ class IndexRow:
     """The linked report is an earlier one: this run's could not be written."""
 
 
-NOT_AVAILABLE = " (report not available yet)"
-EARLIER = " (an earlier report; not updated yet)"
-
-INDEX_COLUMNS = {
-    "total": "Reports",
-    "within": "Under the code of conduct",
-    "outside": "Outside the code of conduct",
-    "open": "Still open",
-    "described": "Described",
-}
+INDEX_COLUMNS = ("total", "within", "outside", "open", "described")
+"""The counts of each event in the index, in order (their headings are in the templates)."""
 
 
 def index_rows(
@@ -579,101 +576,33 @@ def _link(row: IndexRow, prefer: Sequence[str]) -> str | None:
 
 
 def index_texts(rows: list[IndexRow], k: int, generated: dt.date) -> dict[str, str]:
-    """The index page as HTML and as Markdown."""
+    """The index page as HTML and as Markdown, from the templates of :mod:`cocdata.reports.wording`."""
     from cocdata.reports.export import TEMPLATES
-    from cocdata.reports.present import escape_html, escape_markdown
     from cocdata.reports.transparency import day
+    from cocdata.reports.wording import render_index, say
 
-    intro = (
-        "Reports to the Code of Conduct response teams of our events, and what the teams did "
-        "about them. Each report is anonymised"
-        + (f"; counts below {k} are shown as 'fewer than {k}'." if k > 1 else ".")
-    )
-    totals = {key: column_total([r.counts[key] for r in rows]) for key in INDEX_COLUMNS}
-    head = ["Event", "Dates", *INDEX_COLUMNS.values()]
-
-    def html_row(r: IndexRow) -> str:
-        link = _link(r, ("html", "pdf", "md"))
-        name = escape_html(r.name)
-        cell = (
-            f'<a href="{escape_html(quote(link))}">{name}</a>{EARLIER if r.earlier else ""}'
-            if link
-            else f"{name}{NOT_AVAILABLE}"
-        )
-        nums = "".join(
-            f'<td class="cocdata-number">{escape_html(r.counts[key].text)}</td>'
-            for key in INDEX_COLUMNS
-        )
-        return f"<tr><td>{cell}</td><td>{escape_html(r.dates)}</td>{nums}</tr>"
-
-    number = ' class="cocdata-number"'
     css = (TEMPLATES / "cocdata" / "static" / "report.css").read_text(encoding="utf-8")
-    total_cells = "".join(
-        f'<td class="cocdata-number">{escape_html(totals[key])}</td>' for key in INDEX_COLUMNS
-    )
-    html = "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-            "style-src 'unsafe-inline'; img-src data:\">",
-            '<meta name="generator" content="cocdata">',
-            "<title>Transparency reports</title>",
-            f"<style>{css}</style>",
-            "</head>",
-            '<body class="cocdata-report">',
-            "<main>",
-            "<h1>Transparency reports</h1>",
-            f'<p class="cocdata-text">{escape_html(intro)}</p>',
-            '<table class="cocdata-table"><thead><tr>'
-            + "".join(
-                f"<th{number if i > 1 else ''}>{escape_html(h)}</th>" for i, h in enumerate(head)
-            )
-            + "</tr></thead>",
-            "<tbody>",
-            *[html_row(r) for r in rows],
-            f"<tr><th>All events</th><td></td>{total_cells}</tr>",
-            "</tbody></table>",
-            f'<p class="cocdata-text">{escape_html("Published " + day(generated) + ".")}</p>',
-            "</main>",
-            "</body>",
-            "</html>",
-            "",
+    context: dict[str, Any] = {
+        "intro": say("index_intro", k),
+        "head": [say("index_column", key) for key in ("event", "dates", *INDEX_COLUMNS)],
+        "totals": [column_total([r.counts[key] for r in rows]) for key in INDEX_COLUMNS],
+        "published": day(generated),
+        "css": css,
+    }
+    out = {}
+    for fmt, prefer in (("html", ("html", "pdf", "md")), ("md", ("md", "html", "pdf"))):
+        link_rows = [
+            {
+                "name": r.name,
+                "dates": r.dates,
+                "link": quote(link) if (link := _link(r, prefer)) else None,
+                "earlier": r.earlier,
+                "counts": [r.counts[key].text for key in INDEX_COLUMNS],
+            }
+            for r in rows
         ]
-    )
-
-    def md_row(r: IndexRow) -> str:
-        link = _link(r, ("md", "html", "pdf"))
-        name = escape_markdown(r.name)
-        cell = (
-            f"[{name}](<{quote(link)}>){EARLIER if r.earlier else ''}"
-            if link
-            else f"{name}{NOT_AVAILABLE}"
-        )
-        nums = " | ".join(escape_markdown(r.counts[key].text) for key in INDEX_COLUMNS)
-        return f"| {cell} | {escape_markdown(r.dates)} | {nums} |"
-
-    md = "\n".join(
-        [
-            "# Transparency reports",
-            "",
-            escape_markdown(intro),
-            "",
-            "| " + " | ".join(head) + " |",
-            "| --- | --- | " + " | ".join("---:" for _ in INDEX_COLUMNS) + " |",
-            *[md_row(r) for r in rows],
-            "| All events |  | "
-            + " | ".join(escape_markdown(totals[key]) for key in INDEX_COLUMNS)
-            + " |",
-            "",
-            escape_markdown(f"Published {day(generated)}."),
-            "",
-        ]
-    )
-    return {"html": html, "md": md}
+        out[fmt] = render_index(fmt, rows=link_rows, **context)
+    return out
 
 
 def write_index(

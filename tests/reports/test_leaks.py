@@ -26,7 +26,8 @@ from cocdata.reports.leaks import (
     words,
 )
 from cocdata.reports.present import escape_html, escape_markdown, text
-from cocdata.reports.publish import INDEX_TEXT, leak_guard, own_words
+from cocdata.reports.publish import leak_guard, own_words
+from cocdata.reports.wording import own_text
 from cocdata.store import Store
 from tests.reports.test_transparency import (
     EVENT,
@@ -41,7 +42,7 @@ EVENT_ID = "ev-1"
 
 def guard_with(*needles: tuple[str, str], times: list[dt.datetime] = ()) -> LeakGuard:
     """A guard holding these (kind, value) needles, all from case 'amber-falcon', and times."""
-    guard = LeakGuard(allowed=report.fixed_text())
+    guard = LeakGuard(allowed=own_text())
     for i, (kind, value) in enumerate(needles, start=1):
         guard.add(kind, value, Source("amber-falcon", f"people.{i}.name"))
     for at in times:
@@ -318,7 +319,7 @@ def test_partial_words_in_the_page_source_are_not_findings() -> None:
 def test_no_code_name_is_made_of_words_the_report_writes(store: Store) -> None:
     """A code name written in the report's own sentences could never be checked."""
     adjectives, nouns = (set(ws) for ws in codenames.words())
-    for sentence in [*own_words(store), INDEX_TEXT]:
+    for sentence in own_words(store):
         found = words(sentence)
         for a, b in itertools.pairwise(found):
             assert not (a in adjectives and b in nouns), (a, b, sentence)
@@ -469,3 +470,52 @@ def test_a_disguised_name_in_a_summary_names_that_summary(disguise_guard: LeakGu
 )
 def test_fold_reads_look_alike_letters_as_latin(text: str, folded: str) -> None:
     assert fold(text) == folded
+
+
+# -- the page's own words come from its templates -----------------------------------
+
+
+def test_the_reports_own_words_are_read_from_its_templates(store: Store) -> None:
+    """Every word a rendered report and its index write themselves is one of the templates'
+    (so none of them is ever taken for a name), and no two strings run together."""
+    own = {w for sentence in own_words(store) for w in words(sentence)}
+    view = report.load(store.root, EVENT["id"], 3)
+    blocks = [
+        b
+        for make in (
+            report.header,
+            report.numbers,
+            report.behaviour,
+            report.outside,
+            report.actions,
+            report.described,
+            report.rules,
+        )
+        for b in make(view)
+    ]
+    summaries = {line.summary for line in view.lines}
+    written = " ".join(b.plain for b in blocks)
+    for summary in summaries:
+        written = written.replace(summary, " ")
+    dates = {f"{dt.date(2000, m, 1):%B}".lower() for m in range(1, 13)}
+    assert {w for w in words(written) if not w.isdigit()} - own - dates == set()
+    # The two index strings that ran together ("...not updated yetTransparency report").
+    assert "yettransparency" not in own
+    assert {"yet", "earlier", "available"} <= own
+
+
+def test_a_word_added_to_a_template_is_the_reports_own(tmp_path: Path, monkeypatch) -> None:
+    from cocdata.reports import wording
+
+    folder = tmp_path / "transparency"
+    folder.mkdir()
+    for path in wording.templates():
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    with (folder / "wording.j2").open("a", encoding="utf-8") as f:
+        f.write("{% macro extra() %}Quillfeather{% endmacro %}\n")
+    monkeypatch.setattr(wording, "FOLDER", folder)
+    wording.own_text.cache_clear()
+    try:
+        assert "quillfeather" in {w for t in wording.own_text() for w in words(t)}
+    finally:
+        wording.own_text.cache_clear()
