@@ -22,9 +22,16 @@ the Markdown, with its backslash escapes undone.
 
 How text matches a needle (the word rule):
 
-- Both are folded: case, accents and compatibility forms are ignored
-  (``José Núñez`` matches ``JOSE NUNEZ``), and cut into words at every
-  character that is not a letter or a digit.
+- Both are folded (:func:`cocdata.reports.disguises.fold`): case, accents,
+  compatibility forms and invisible characters are ignored (``José Núñez``
+  matches ``JOSE NUNEZ``), look-alike letters of other scripts read as
+  Latin ones, and cut into words at every character that is not a letter
+  or a digit.
+- Each surface is read as written, and also as rendered (Markdown and
+  inline HTML marks gone, words split by a hyphen or a line break joined,
+  spaced-out letters read as a word) and, for contacts, with e-mail
+  disguises (``[at]``, `` dot ``) undone. A phone number is found by what
+  it is, in any national or international form (``phonenumbers``).
 - A needle matches whole words only: ``Ann`` does not match ``annual``.
 - A needle of several words (``Jean-Luc Picard``, ``amber-falcon``,
   ``jo.smith@example.org``) matches those words in a row, joined by at most
