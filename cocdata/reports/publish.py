@@ -176,6 +176,7 @@ def _code_digest() -> str:
                 "present.py",
                 "leaks.py",
                 "disguises.py",
+                "times.py",
                 "wording.py",
             )
         ),
