@@ -357,6 +357,16 @@ class LeakGuard:
         name) is not a finding of its own.
         """
         hits: dict[tuple[str, ...], Needle] = {}
+        present = set(_WORD.findall(text))
+        if present.isdisjoint(self._first):
+            # No longer needle can start here (the usual case, found at C speed):
+            # only one-word needles, and none of them is inside a longer one.
+            if singles:
+                for word in present.intersection(self._single):
+                    needle = self._single[word]
+                    if only in (None, needle.kind):
+                        hits[needle.words] = needle
+            return hits
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         covered: set[int] = set()
         for i, (_, _, word) in enumerate(tokens):
