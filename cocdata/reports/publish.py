@@ -40,19 +40,18 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from cocdata.errors import CocdataError, LeakFound, ReportFailed
-from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, Shown, check_min_count
+from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, check_min_count
+from cocdata.reports.index import INDEX, write_index  # noqa: F401 (INDEX: where the demo says the index is)
 
 if TYPE_CHECKING:
     from cocdata.reports.engine import RenderJob, RenderResult
     from cocdata.reports.leaks import Finding, LeakGuard
-    from cocdata.reports.transparency import PublicView
     from cocdata.store import Store
     from cocdata.tables import Frames
 
@@ -63,7 +62,6 @@ DEFAULT_FORMATS = ("html", "md")
 REPORT_NAME = "report"
 """Each event's report is ``<out>/<event id>/report.<format>``."""
 MANIFEST = "manifest.json"
-INDEX = "index"
 
 # Statuses of one event in an outcome.
 WRITTEN = "written"
@@ -178,6 +176,7 @@ def _code_digest() -> str:
                 "disguises.py",
                 "times.py",
                 "wording.py",
+                "index.py",
             )
         ),
         *sorted(p for p in export.TEMPLATES.rglob("*") if p.is_file()),
@@ -207,7 +206,7 @@ def read_manifest(out: Path) -> dict[str, Any]:
     return data
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str) -> None:
     """Write a file whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     stage = path.with_name(f".{path.name}.{os.getpid()}.partial")
@@ -427,7 +426,7 @@ def publish_transparency(
 
     manifest = {"format": 1, "events": entries}
     out.mkdir(parents=True, exist_ok=True)
-    _write_text(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    write_text(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     not_updated = {e.event_id for e in outcome.events if e.status in (BLOCKED, FAILED)}
     try:
         outcome.index = write_index(store, out, entries, records, k, guard, not_updated)
@@ -498,135 +497,3 @@ def _event_outcome(job: RenderJob, result: RenderResult, accepted: list[Finding]
     if result.error == "LeakFound":
         return EventOutcome(event_id, job.title, BLOCKED, message=result.message)
     return EventOutcome(event_id, job.title, FAILED, message=f"  {result}")
-
-
-# -- the index -----------------------------------------------------------------------
-
-
-@dataclass
-class IndexRow:
-    """One event in the index, with its published counts."""
-
-    event_id: str
-    name: str
-    dates: str
-    counts: dict[str, Shown]
-    links: dict[str, str]
-    earlier: bool = False
-    """The linked report is an earlier one: this run's could not be written."""
-
-
-INDEX_COLUMNS = ("total", "within", "outside", "open", "described")
-"""The counts of each event in the index, in order (their headings are in the templates)."""
-
-
-def index_rows(
-    store: Store, records: Frames, k: int, entries: dict[str, Any], out: Path
-) -> list[IndexRow]:
-    """Every event of the store with the counts its own report shows, oldest first."""
-    from cocdata.reports.disclosure import show
-    from cocdata.reports.transparency import event_ids_of, period, view_of
-
-    events = store.events()
-    rows = []
-    for event_id in event_ids_of(store):
-        event = events[event_id]
-        files = (entries.get(event_id) or {}).get("files", [])
-        links = {Path(f).suffix.lstrip("."): f for f in files if (out / f).is_file()}
-        try:
-            view: PublicView = view_of(event, records, store.vocab, k)
-        except Exception:
-            # Whatever broke this event's report must not take the index of the
-            # others with it; the event's own failure is reported on its own.
-            counts = dict.fromkeys(INDEX_COLUMNS, Shown("not available", 0, "withheld"))
-        else:
-            s = view.shown
-            counts = {
-                "total": s.total,
-                "within": s.within,
-                "outside": s.outside,
-                "open": s.open,
-                "described": show(len(view.lines), k),
-            }
-        rows.append(
-            IndexRow(
-                event_id=event_id,
-                name=event.name,
-                dates=period(event.start, event.end),
-                counts=counts,
-                links=links,
-            )
-        )
-    return rows
-
-
-def column_total(cells: Sequence[Shown]) -> str:
-    """A column's total across events: exact only when every cell is exact, else a lower bound
-    (an exact total would give back the sum of the suppressed cells)."""
-    if all(c.exact for c in cells):
-        return str(sum(c.height for c in cells))
-    floor = sum(c.height if c.kind in ("exact", "at least") else 1 for c in cells)
-    return f"at least {floor}"
-
-
-def _link(row: IndexRow, prefer: Sequence[str]) -> str | None:
-    for fmt in prefer:
-        if fmt in row.links:
-            return row.links[fmt]
-    return None
-
-
-def index_texts(rows: list[IndexRow], k: int, generated: dt.date) -> dict[str, str]:
-    """The index page as HTML and as Markdown, from the templates of :mod:`cocdata.reports.wording`."""
-    from cocdata.reports.export import TEMPLATES
-    from cocdata.reports.transparency import day
-    from cocdata.reports.wording import render_index, say
-
-    css = (TEMPLATES / "cocdata" / "static" / "report.css").read_text(encoding="utf-8")
-    context: dict[str, Any] = {
-        "intro": say("index_intro", k),
-        "head": [say("index_column", key) for key in ("event", "dates", *INDEX_COLUMNS)],
-        "totals": [column_total([r.counts[key] for r in rows]) for key in INDEX_COLUMNS],
-        "published": day(generated),
-        "css": css,
-    }
-    out = {}
-    for fmt, prefer in (("html", ("html", "pdf", "md")), ("md", ("md", "html", "pdf"))):
-        link_rows = [
-            {
-                "name": r.name,
-                "dates": r.dates,
-                "link": quote(link) if (link := _link(r, prefer)) else None,
-                "earlier": r.earlier,
-                "counts": [r.counts[key].text for key in INDEX_COLUMNS],
-            }
-            for r in rows
-        ]
-        out[fmt] = render_index(fmt, rows=link_rows, **context)
-    return out
-
-
-def write_index(
-    store: Store,
-    out: Path,
-    entries: dict[str, Any],
-    records: Frames,
-    k: int,
-    guard: LeakGuard,
-    not_updated: Collection[str] = (),
-) -> list[Path]:
-    """Check and write ``index.html`` and ``index.md``; raises :class:`LeakFound` instead.
-
-    Events in ``not_updated`` link the report written before, marked as such.
-    """
-    rows = index_rows(store, records, k, entries, out)
-    for row in rows:
-        row.earlier = row.event_id in not_updated and bool(row.links)
-    texts = index_texts(rows, k, dt.date.today())
-    guard.check("", "The index of transparency reports", texts)
-    written = []
-    for fmt, text in texts.items():
-        path = out / f"{INDEX}.{fmt}"
-        _write_text(path, text)
-        written.append(path)
-    return written

@@ -350,7 +350,7 @@ def test_demo_renders_the_reports_and_says_where_the_index_is(tmp_path: Path, mo
 def test_the_index_shows_each_events_counts_as_its_page_does(tmp_path: Path) -> None:
     """Index and page are checked together: the index shows the page's protected cells,
     and a column total only as a lower bound once the column holds a hidden count."""
-    from cocdata.reports.publish import INDEX_COLUMNS, column_total, index_rows
+    from cocdata.reports.index import INDEX_COLUMNS, column_total, index_rows
     from cocdata.reports.transparency import public_records, view_of
     from tests.reports.test_transparency import build_fixture_store
 
