@@ -25,10 +25,25 @@ NOBODY = frozenset({"", "unknown", "anonymous"})
 _MAILTO = re.compile(r"^\s*(?:mailto:)?\s*<?\s*(.*?)\s*>?\s*$", re.IGNORECASE)
 
 
+# Only these characters can be invisible or combining; the rest of a long,
+# mostly ASCII text is left to the regular expression engine.
+_SPECIAL = re.compile(r"[^\x20-\x7e\n\r\t]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    c = match.group()
+    return "" if unicodedata.category(c) in ("Cf", "Cc") else c
+
+
+def _base(match: re.Match[str]) -> str:
+    c = match.group()
+    return "" if unicodedata.combining(c) else c
+
+
 def _drop_invisible(text: str) -> str:
     # Category Cf holds zero-width spaces and joiners, soft hyphens and bidi
     # marks; Cc holds NUL and other controls. Line breaks and tabs are kept.
-    return "".join(c for c in text if c in "\n\r\t" or unicodedata.category(c) not in ("Cf", "Cc"))
+    return _SPECIAL.sub(_visible, text)
 
 
 def fold_text(text: str) -> str:
@@ -43,7 +58,7 @@ def fold_text(text: str) -> str:
         return text.casefold()
     text = _drop_invisible(unicodedata.normalize("NFKC", text))
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return _SPECIAL.sub(_base, decomposed).casefold()
 
 
 def fold_name(text: str) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cocdata.analysis.tidy import explode_list, label, lookup, positions, share, vocabularies
+from cocdata.names import fold_name
 from cocdata.tables import Frames
 from cocdata.vocab import Vocabularies
 
@@ -87,8 +88,11 @@ def escalations(frames: Frames) -> pd.DataFrame:
 
 
 def _name_key(names: pd.Series) -> pd.Series:
-    """Names compared ignoring case and surrounding spaces."""
-    return names.astype("str").str.strip().str.lower().reset_index(drop=True)
+    """Names compared as every name comparison of cocdata compares them
+    (:func:`cocdata.names.fold_name`: case, accents, spacing, invisible characters)."""
+    values = names.astype("str").reset_index(drop=True)
+    folded = {name: fold_name(name) for name in values.unique()}
+    return values.map(folded)
 
 
 def reactions(frames: Frames, vocab: Vocabularies | None = None) -> pd.DataFrame:
@@ -96,7 +100,8 @@ def reactions(frames: Frames, vocab: Vocabularies | None = None) -> pd.DataFrame
 
     A reaction belongs to the reported person when the timeline entry names,
     in ``with``, someone who has the role 'reported' in that case (names
-    compared within the case, ignoring case; no name is in the output). A
+    compared within the case by :func:`cocdata.names.fold_name`, so case,
+    accents and spacing do not matter; no name is in the output). A
     timeline entry of kind 'problem' counts as 'further problems'. The last
     row (``reaction`` 'none-recorded', empty side) counts cases with no
     reaction. Columns: ``reaction, label, side, cases, share`` (share of all

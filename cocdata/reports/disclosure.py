@@ -18,6 +18,18 @@ has more than one part, the whole table is withheld: only its total is
 published, and a report says the breakdown is withheld instead of listing
 its rows (a listed row alone says its count is not zero).
 
+Tables of one page are not read apart: a reader who sees "Reports received:
+5", "Under the code of conduct: fewer than 3" and, in the table of matters
+outside it, "Theft: 4" works out 5 - 4 = 1. So :func:`protect_page` checks
+every figure of a page together (complementary suppression): it solves, in
+whole numbers, for the lowest and highest value each hidden count can have
+given every published cell and every relation between the page's tables
+that holds (parts adding up to or covering their total, parts at most their
+total), and while one has a single possible value it coarsens the nearest
+exact cell to "at least", or withholds the breakdown. The index shows the
+same cells as each event's page, and its column totals only as "at least"
+once a column holds a hidden count, so it gives nothing more away.
+
 Zero is shown as 0: it points at no one.
 
 ``DEFAULT_MIN_COUNT`` is 1, which shows every count as it is, as the
@@ -28,7 +40,7 @@ should pass ``--min-count 3`` (or more).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -132,3 +144,170 @@ def protect(counts: Mapping[str, int], k: int, total: int | None = None) -> dict
 def all_withheld(shown: Mapping[str, Shown]) -> bool:
     """Whether a table is withheld as a whole (a report then says so instead of showing it)."""
     return bool(shown) and all(s.kind == "withheld" for s in shown.values())
+
+
+# -- every figure of a page together -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """Cells of a page that break down another cell of it (their total).
+
+    ``protect_page`` tells a reader every relation that holds between them
+    in the true counts, as if they had guessed it right: each part is at
+    most the total, and where ``sums`` (the parts are a breakdown of the
+    total, as the report's rules say) the parts add up to the total or
+    cover it (every case of the total is in a part). A group with ``sums``
+    off only bounds its parts (a table's rows by the reports received).
+    """
+
+    total: str
+    parts: tuple[str, ...]
+    sums: bool = True
+
+
+UNBOUNDED = 10**9
+"""What a reader knows of a cell shown only as 'at least L' or withheld: no upper bound."""
+
+
+def _bounds(s: Shown, k: int) -> tuple[int, int]:
+    if s.kind == "exact":
+        return s.height, s.height
+    if s.kind == "fewer":
+        return 1, k - 1
+    if s.kind == "at least":
+        return s.height, UNBOUNDED
+    return 0, UNBOUNDED
+
+
+def recoverable(
+    counts: Mapping[str, int], shown: Mapping[str, Shown], groups: Sequence[Group], k: int
+) -> dict[str, tuple[int, int]]:
+    """Each hidden small count (1 to k - 1, not shown exactly) that a reader can pin down.
+
+    The reader knows every published cell (exact, fewer than k, at least L,
+    withheld) and every relation of ``groups`` that holds in the true
+    counts; a count is pinned down when it has one possible value under
+    them (in whole numbers). Returns key -> (lowest, highest) possible value
+    for each such count.
+    """
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    hidden = [key for key, n in counts.items() if 0 < n < k and not shown[key].exact]
+    if not hidden:
+        return {}
+    keys = list(counts)
+    index = {key: i for i, key in enumerate(keys)}
+    rows, lower, upper = [], [], []
+    for group in groups:
+        parts = [p for p in group.parts if p in index]
+        if group.total not in index or not parts:
+            continue
+        total = counts[group.total]
+        summed = sum(counts[p] for p in parts)
+        row = np.zeros(len(keys))
+        for p in parts:
+            row[index[p]] = 1
+        row[index[group.total]] = -1
+        if group.sums and summed >= total:
+            # They add up to it, or (several per case) cover it.
+            rows.append(row)
+            lower.append(0)
+            upper.append(0 if summed == total else np.inf)
+        for p in parts:
+            if counts[p] <= total:
+                single = np.zeros(len(keys))
+                single[index[p]], single[index[group.total]] = 1, -1
+                rows.append(single)
+                lower.append(-np.inf)
+                upper.append(0)
+    bounds = [_bounds(shown[key], k) for key in keys]
+    limits = Bounds([b[0] for b in bounds], [b[1] for b in bounds])
+    constraints = [LinearConstraint(np.array(rows), lower, upper)] if rows else []
+    integral = np.ones(len(keys))
+    out = {}
+    for key in hidden:
+        goal = np.zeros(len(keys))
+        goal[index[key]] = 1
+        found = []
+        for sign in (1, -1):
+            result = milp(sign * goal, integrality=integral, bounds=limits, constraints=constraints)
+            found.append(round(result.x[index[key]]) if result.success else counts[key])
+        low, high = found
+        if low == high:
+            out[key] = (low, high)
+    return out
+
+
+def protect_page(
+    counts: Mapping[str, int],
+    shown: Mapping[str, Shown],
+    groups: Sequence[Group],
+    k: int,
+    keep: Collection[str] = (),
+) -> dict[str, Shown]:
+    """Complementary suppression across every figure of a page.
+
+    ``shown`` is each cell as protected on its own table; while a reader
+    could still work out a hidden small count from the page as a whole
+    (:func:`recoverable`), the exact cell nearest to it through the groups
+    (cells of tables before totals, then the smallest) is shown only as
+    "at least" a lower number; where none is left, the breakdown holding the
+    count is withheld. ``keep`` names cells coarsened only as a last resort
+    (the page's headline total).
+    """
+    out = dict(shown)
+    if k <= 1:
+        return out
+    for _ in range(len(counts) + len(groups) + 1):
+        exposed = recoverable(counts, out, groups, k)
+        if not exposed:
+            return out
+        key = next(iter(exposed))
+        candidate = _nearest_exact(key, counts, out, groups, k, keep)
+        if candidate is not None:
+            n = counts[candidate]
+            floor = max(k, n - (k - 1))
+            out[candidate] = Shown(f"at least {floor}", floor, "at least")
+            continue
+        for group in groups:
+            if key in group.parts or key == group.total:
+                for part in group.parts:
+                    if part in out and out[part].kind != "withheld":
+                        out[part] = Shown(WITHHELD, 0, "withheld")
+    if recoverable(counts, out, groups, k):
+        # Nothing else left: every breakdown goes, the headline total alone stays.
+        out = {key: s if key in keep else Shown(WITHHELD, 0, "withheld") for key, s in out.items()}
+    return out
+
+
+def _nearest_exact(
+    key: str,
+    counts: Mapping[str, int],
+    shown: Mapping[str, Shown],
+    groups: Sequence[Group],
+    k: int,
+    keep: Collection[str],
+) -> str | None:
+    """The exact cell (of at least k) to coarsen next for ``key``: nearest through groups."""
+    distance = {key: 0}
+    frontier = [key]
+    while frontier:
+        nxt = []
+        for cell in frontier:
+            for group in groups:
+                members = (group.total, *group.parts)
+                if cell in members:
+                    for other in members:
+                        if other in counts and other not in distance:
+                            distance[other] = distance[cell] + 1
+                            nxt.append(other)
+        frontier = nxt
+    totals = {g.total for g in groups}
+    options = [
+        (c in keep, distance[c], c in totals, counts[c], c)
+        for c in distance
+        if shown[c].exact and counts[c] >= k
+    ]
+    return min(options)[-1] if options else None

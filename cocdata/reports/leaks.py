@@ -22,9 +22,16 @@ the Markdown, with its backslash escapes undone.
 
 How text matches a needle (the word rule):
 
-- Both are folded: case, accents and compatibility forms are ignored
-  (``José Núñez`` matches ``JOSE NUNEZ``), and cut into words at every
-  character that is not a letter or a digit.
+- Both are folded (:func:`cocdata.reports.disguises.fold`): case, accents,
+  compatibility forms and invisible characters are ignored (``José Núñez``
+  matches ``JOSE NUNEZ``), look-alike letters of other scripts read as
+  Latin ones, and cut into words at every character that is not a letter
+  or a digit.
+- Each surface is read as written, and also as rendered (Markdown and
+  inline HTML marks gone, words split by a hyphen or a line break joined,
+  spaced-out letters read as a word) and, for contacts, with e-mail
+  disguises (``[at]``, `` dot ``) undone. A phone number is found by what
+  it is, in any national or international form (``phonenumbers``).
 - A needle matches whole words only: ``Ann`` does not match ``annual``.
 - A needle of several words (``Jean-Luc Picard``, ``amber-falcon``,
   ``jo.smith@example.org``) matches those words in a row, joined by at most
@@ -55,17 +62,17 @@ terminal, and even there a name should not be repeated.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import html as _html
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cocdata.errors import Leak, LeakFound
+from cocdata.reports.disguises import Phones, fold, phone_number, variants
+from cocdata.reports.times import Minute, find_times, minute_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -144,14 +151,6 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def fold(text: str) -> str:
-    """Lower case, accents and compatibility forms dropped; spacing and line breaks kept."""
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return text.casefold()
-
-
 def words(text: str) -> tuple[str, ...]:
     """The folded words of ``text``, as needles and text are compared."""
     return tuple(_WORD.findall(fold(text)))
@@ -203,22 +202,6 @@ class Finding:
         return f"[{self.id}] {self.kind}: {first}{also}, seen in {self.where} ({fmts})"
 
 
-Minute = tuple[int, int, int, int, int]
-
-
-def _minute(value: Any) -> Minute | None:
-    if value is None:
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return (value.year, value.month, value.day, value.hour, value.minute)
-
-
 class LeakGuard:
     """The needles of one store, ready to check any number of reports against.
 
@@ -240,6 +223,7 @@ class LeakGuard:
         """Needles left out because they are the report's own words (see the module docstring)."""
         self._first: dict[str, list[Needle]] = {}
         self._single: dict[str, Needle] = {}
+        self._phones: Phones[Needle] = Phones()
         self._ready = False
 
     # -- gathering ---------------------------------------------------------
@@ -268,19 +252,24 @@ class LeakGuard:
             and len(digits) >= len(re.sub(r"\s", "", value)) - 4
         ):
             # A phone number, whatever its spacing or punctuation.
-            self._put(kind, (digits,), source)
+            needle = self._put(kind, (digits,), source)
+            number = phone_number(value)
+            if number is not None:
+                # ... and in every national and international form.
+                self._phones.add(number, needle)
 
-    def _put(self, kind: str, found: tuple[str, ...], source: Source) -> None:
+    def _put(self, kind: str, found: tuple[str, ...], source: Source) -> Needle:
         needle = self._needles.get(found)
         if needle is None:
             needle = self._needles[found] = Needle(kind, found)
         if len(needle.sources) < 50 and source not in needle.sources:
             needle.sources.append(source)
         self._ready = False
+        return needle
 
     def add_time(self, event_id: str, value: Any, source: Source) -> None:
         """Hold an exact time of one of the event's cases."""
-        minute = _minute(value)
+        minute = minute_of(value)
         if minute is not None:
             self._times.setdefault(event_id, {}).setdefault(minute, []).append(source)
 
@@ -358,18 +347,33 @@ class LeakGuard:
             return len(word) < MIN_WORD or word in self.allowed_words or word in TITLES
         return found in self._allowed_runs
 
-    def _scan(self, text: str, singles: bool) -> dict[tuple[str, ...], Needle]:
-        """The needles in ``text`` (already folded); one-word ones only if ``singles``.
+    def _scan(
+        self, text: str, singles: bool, only: str | None = None
+    ) -> dict[tuple[str, ...], Needle]:
+        """The needles in ``text`` (already folded); one-word ones only if ``singles``,
+        and only needles of kind ``only`` if given.
 
         A word inside a longer needle found there (the surname of a full
         name) is not a finding of its own.
         """
         hits: dict[tuple[str, ...], Needle] = {}
+        present = set(_WORD.findall(text))
+        if present.isdisjoint(self._first):
+            # No longer needle can start here (the usual case, found at C speed):
+            # only one-word needles, and none of them is inside a longer one.
+            if singles:
+                for word in present.intersection(self._single):
+                    needle = self._single[word]
+                    if only in (None, needle.kind):
+                        hits[needle.words] = needle
+            return hits
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         covered: set[int] = set()
         for i, (_, _, word) in enumerate(tokens):
             for needle in self._first.get(word, ()):
                 n = len(needle.words)
+                if only is not None and needle.kind != only:
+                    continue
                 if i + n > len(tokens):
                     continue
                 if all(
@@ -382,9 +386,23 @@ class LeakGuard:
         if singles:
             for i, (_, _, word) in enumerate(tokens):
                 needle = self._single.get(word)
-                if needle is not None and i not in covered:
+                if needle is not None and i not in covered and only in (None, needle.kind):
                     hits[needle.words] = needle
         return hits
+
+    def _scan_all(self, surface: str, singles: bool) -> list[Needle]:
+        """The needles in a folded surface, plainly written or in disguise (see
+        :mod:`cocdata.reports.disguises`)."""
+        hits = self._scan(surface, singles)
+        if singles:
+            shown, unmasked = variants(surface)
+            if shown != surface:
+                hits.update(self._scan(shown, singles))
+            if unmasked != shown:
+                hits.update(self._scan(unmasked, singles, only=CONTACT))
+            for needle in self._phones.find(surface):
+                hits[needle.words] = needle
+        return list(hits.values())
 
     def _scan_times(self, text: str, event_id: str) -> list[tuple[Minute, list[Source]]]:
         times = self._times.get(event_id)
@@ -410,13 +428,17 @@ class LeakGuard:
             entry = seen.setdefault((key, where), (kind, tuple(sources), set()))
             entry[2].add(fmt)
 
-        folded_summaries = {cid: fold(s) for cid, s in (summaries or {}).items() if s}
+        folded_summaries = {
+            cid: "\n".join(dict.fromkeys((fold(s), *variants(fold(s)))))
+            for cid, s in (summaries or {}).items()
+            if s
+        }
         for fmt, text in texts.items():
             if fmt not in ("html", "md"):
                 continue
             noted: set[str] = set()  # each needle once per format, where it shows most plainly
             for where, surface, singles in _surfaces(fmt, text):
-                for needle in self._scan(surface, singles).values():
+                for needle in self._scan_all(surface, singles):
                     if needle.key not in noted:
                         noted.add(needle.key)
                         place = _in_summary(self, needle.words, folded_summaries) or where
@@ -585,102 +607,3 @@ def _collect(value: Any, out: list[str]) -> None:
         for key, item in value.items():
             if key != "template":
                 _collect(item, out)
-
-
-# -- times ------------------------------------------------------------------------
-
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MON = r"(?P<mon>[a-z]{3,9})\.?"
-_DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
-_DATES = [
-    re.compile(r"(?<!\d)(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?!\d)"),
-    re.compile(r"(?<!\d)(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?!\d)"),
-    re.compile(rf"(?<![\w]){_DAY}(?:\s+of)?\s+{_MON},?\s+(?P<y>\d{{4}})(?!\d)"),
-    re.compile(rf"(?<![\w]){_MON}\s+{_DAY},?\s+(?P<y>\d{{4}})(?!\d)"),
-]
-_CLOCK = (
-    r"(?P<h>\d{1,2})(?:(?:[:.h])(?P<mi>\d{2}))?(?::\d{2}(?:\.\d+)?)?\s*(?P<ap>a\.?m\.?|p\.?m\.?)?"
-)
-_TIME_AFTER = re.compile(r"(?:\s*(?:,|t|at|@|on|-|–|—|\|)\s*|\s+)" + _CLOCK + r"(?![\d\w])")
-_TIME_BEFORE = re.compile(r"(?<!\d)" + _CLOCK + r"\s*(?:,|on|the|-|–|—)?\s*(?:the\s+)?$")
-_EPOCH = re.compile(r"(?<![\d.])(\d{9,13})(?:\.0+)?(?!\d|\.\d)")
-
-
-def _clock(match: re.Match[str]) -> tuple[int, int] | None:
-    hour, minute, ampm = match.group("h"), match.group("mi"), match.group("ap")
-    if minute is None and ampm is None:
-        return None  # a bare number is not a time of day
-    h, m = int(hour), int(minute or 0)
-    if ampm:
-        if not 1 <= h <= 12:
-            return None
-        h = h % 12 + (12 if ampm.startswith("p") else 0)
-    if h > 23 or m > 59:
-        return None
-    return h, m
-
-
-def _dates(match: re.Match[str]) -> list[tuple[int, int, int]]:
-    groups = match.groupdict()
-    y = int(groups["y"])
-    if groups.get("a"):
-        a, b = int(groups["a"]), int(groups["b"])
-        candidates = [(y, b, a), (y, a, b)]  # day first, and month first
-    elif groups.get("mon"):
-        month = _MONTHS.get(groups["mon"].rstrip("."))
-        if month is None:
-            return []
-        candidates = [(y, month, int(groups["d"]))]
-    else:
-        candidates = [(y, int(groups["m"]), int(groups["d"]))]
-    return [(y, m, d) for y, m, d in candidates if 1 <= m <= 12 and 1 <= d <= 31]
-
-
-def find_times(text: str) -> set[Minute]:
-    """Every date with a time of day in ``text`` (folded), to the minute."""
-    found: set[Minute] = set()
-    for pattern in _DATES:
-        for match in pattern.finditer(text):
-            days = _dates(match)
-            if not days:
-                continue
-            clocks = []
-            after = _TIME_AFTER.match(text, match.end())
-            if after is not None:
-                clocks.append(_clock(after))
-            before = _TIME_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
-            if before is not None:
-                clocks.append(_clock(before))
-            for clock in clocks:
-                if clock is not None:
-                    found.update((y, m, d, *clock) for y, m, d in days)
-    for match in _EPOCH.finditer(text):
-        # Seconds have 9-10 digits from 1973 to 2286, milliseconds 11-13.
-        number = int(match.group(1))
-        seconds = number / 1000 if len(match.group(1)) > 10 else number
-        try:
-            stamp = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=seconds)
-        except OverflowError:
-            continue
-        found.add((stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute))
-    return found

@@ -40,19 +40,18 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from cocdata.errors import CocdataError, LeakFound, ReportFailed, UsageError, is_error
-from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, Shown, check_min_count
+from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, check_min_count
+from cocdata.reports.index import INDEX, write_index  # noqa: F401 (INDEX: where the demo says the index is)
 
 if TYPE_CHECKING:
     from cocdata.reports.engine import RenderJob, RenderResult
     from cocdata.reports.leaks import Finding, LeakGuard
-    from cocdata.reports.transparency import PublicView
     from cocdata.store import Store
     from cocdata.tables import Frames
 
@@ -63,16 +62,6 @@ DEFAULT_FORMATS = ("html", "md")
 REPORT_NAME = "report"
 """Each event's report is ``<out>/<event id>/report.<format>``."""
 MANIFEST = "manifest.json"
-INDEX = "index"
-
-INDEX_TEXT = (
-    "Transparency reports Reports to the Code of Conduct response teams of our events, and what "
-    "the teams did about them. Each report is anonymised; counts below a threshold are shown as "
-    "fewer than the threshold. Event Dates Reports Under the code of conduct Outside the code of "
-    "conduct Still open Described Report All events not available yet at least html md pdf "
-    "not available Published an earlier report not updated yet"
-    "Transparency report"
-)
 
 # Statuses of one event in an outcome.
 WRITTEN = "written"
@@ -177,7 +166,19 @@ def _code_digest() -> str:
     here = Path(__file__).parent
     files = [
         template_path(TRANSPARENCY),
-        *(here / name for name in ("transparency.py", "disclosure.py", "present.py", "leaks.py")),
+        *(
+            here / name
+            for name in (
+                "transparency.py",
+                "disclosure.py",
+                "present.py",
+                "leaks.py",
+                "disguises.py",
+                "times.py",
+                "wording.py",
+                "index.py",
+            )
+        ),
         *sorted(p for p in export.TEMPLATES.rglob("*") if p.is_file()),
     ]
     digest = hashlib.sha256()
@@ -205,7 +206,7 @@ def read_manifest(out: Path) -> dict[str, Any]:
     return data
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str) -> None:
     """Write a file whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     stage = path.with_name(f".{path.name}.{os.getpid()}.partial")
@@ -253,12 +254,16 @@ def record_rendering(store: Store, records: Frames, event_ids: Sequence[str], ou
 
 
 def own_words(store: Store) -> list[str]:
-    """The text a report writes itself: its words are never taken for names on their own."""
-    from cocdata.reports.transparency import fixed_text
+    """The text a report writes itself: its words are never taken for names on their own.
+
+    The templates' words (:func:`cocdata.reports.wording.own_text`), the
+    vocabulary labels and the events' names, places and organisers.
+    """
+    from cocdata.reports.wording import own_text
     from cocdata.vocab import KINDS
 
     vocab = store.vocab
-    texts = [*fixed_text(), INDEX_TEXT]
+    texts = list(own_text())
     for kind in KINDS:
         texts += list(getattr(vocab, kind).values())
     for event in store.events().values():
@@ -421,7 +426,7 @@ def publish_transparency(
 
     manifest = {"format": 1, "events": entries}
     out.mkdir(parents=True, exist_ok=True)
-    _write_text(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    write_text(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     not_updated = {e.event_id for e in outcome.events if e.status in (BLOCKED, FAILED)}
     try:
         outcome.index = write_index(store, out, entries, records, k, guard, not_updated)
@@ -492,211 +497,3 @@ def _event_outcome(job: RenderJob, result: RenderResult, accepted: list[Finding]
     if is_error(result.error, LeakFound):
         return EventOutcome(event_id, job.title, BLOCKED, message=result.message)
     return EventOutcome(event_id, job.title, FAILED, message=f"  {result}")
-
-
-# -- the index -----------------------------------------------------------------------
-
-
-@dataclass
-class IndexRow:
-    """One event in the index, with its published counts."""
-
-    event_id: str
-    name: str
-    dates: str
-    counts: dict[str, Shown]
-    links: dict[str, str]
-    earlier: bool = False
-    """The linked report is an earlier one: this run's could not be written."""
-
-
-NOT_AVAILABLE = " (report not available yet)"
-EARLIER = " (an earlier report; not updated yet)"
-
-INDEX_COLUMNS = {
-    "total": "Reports",
-    "within": "Under the code of conduct",
-    "outside": "Outside the code of conduct",
-    "open": "Still open",
-    "described": "Described",
-}
-
-
-def index_rows(
-    store: Store, records: Frames, k: int, entries: dict[str, Any], out: Path
-) -> list[IndexRow]:
-    """Every event of the store with the counts its own report shows, oldest first."""
-    from cocdata.reports.disclosure import show
-    from cocdata.reports.transparency import event_ids_of, period, view_of
-
-    events = store.events()
-    rows = []
-    for event_id in event_ids_of(store):
-        event = events[event_id]
-        files = (entries.get(event_id) or {}).get("files", [])
-        links = {Path(f).suffix.lstrip("."): f for f in files if (out / f).is_file()}
-        try:
-            view: PublicView = view_of(event, records, store.vocab, k)
-        except Exception:
-            # Whatever broke this event's report must not take the index of the
-            # others with it; the event's own failure is reported on its own.
-            counts = dict.fromkeys(INDEX_COLUMNS, Shown("not available", 0, "withheld"))
-        else:
-            s = view.shown
-            counts = {
-                "total": s.total,
-                "within": s.within,
-                "outside": s.outside,
-                "open": s.open,
-                "described": show(len(view.lines), k),
-            }
-        rows.append(
-            IndexRow(
-                event_id=event_id,
-                name=event.name,
-                dates=period(event.start, event.end),
-                counts=counts,
-                links=links,
-            )
-        )
-    return rows
-
-
-def column_total(cells: Sequence[Shown]) -> str:
-    """A column's total across events: exact only when every cell is exact, else a lower bound
-    (an exact total would give back the sum of the suppressed cells)."""
-    if all(c.exact for c in cells):
-        return str(sum(c.height for c in cells))
-    floor = sum(c.height if c.kind in ("exact", "at least") else 1 for c in cells)
-    return f"at least {floor}"
-
-
-def _link(row: IndexRow, prefer: Sequence[str]) -> str | None:
-    for fmt in prefer:
-        if fmt in row.links:
-            return row.links[fmt]
-    return None
-
-
-def index_texts(rows: list[IndexRow], k: int, generated: dt.date) -> dict[str, str]:
-    """The index page as HTML and as Markdown."""
-    from cocdata.reports.export import TEMPLATES
-    from cocdata.reports.present import escape_html, escape_markdown
-    from cocdata.reports.transparency import day
-
-    intro = (
-        "Reports to the Code of Conduct response teams of our events, and what the teams did "
-        "about them. Each report is anonymised"
-        + (f"; counts below {k} are shown as 'fewer than {k}'." if k > 1 else ".")
-    )
-    totals = {key: column_total([r.counts[key] for r in rows]) for key in INDEX_COLUMNS}
-    head = ["Event", "Dates", *INDEX_COLUMNS.values()]
-
-    def html_row(r: IndexRow) -> str:
-        link = _link(r, ("html", "pdf", "md"))
-        name = escape_html(r.name)
-        cell = (
-            f'<a href="{escape_html(quote(link))}">{name}</a>{EARLIER if r.earlier else ""}'
-            if link
-            else f"{name}{NOT_AVAILABLE}"
-        )
-        nums = "".join(
-            f'<td class="cocdata-number">{escape_html(r.counts[key].text)}</td>'
-            for key in INDEX_COLUMNS
-        )
-        return f"<tr><td>{cell}</td><td>{escape_html(r.dates)}</td>{nums}</tr>"
-
-    number = ' class="cocdata-number"'
-    css = (TEMPLATES / "cocdata" / "static" / "report.css").read_text(encoding="utf-8")
-    total_cells = "".join(
-        f'<td class="cocdata-number">{escape_html(totals[key])}</td>' for key in INDEX_COLUMNS
-    )
-    html = "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-            "style-src 'unsafe-inline'; img-src data:\">",
-            '<meta name="generator" content="cocdata">',
-            "<title>Transparency reports</title>",
-            f"<style>{css}</style>",
-            "</head>",
-            '<body class="cocdata-report">',
-            "<main>",
-            "<h1>Transparency reports</h1>",
-            f'<p class="cocdata-text">{escape_html(intro)}</p>',
-            '<table class="cocdata-table"><thead><tr>'
-            + "".join(
-                f"<th{number if i > 1 else ''}>{escape_html(h)}</th>" for i, h in enumerate(head)
-            )
-            + "</tr></thead>",
-            "<tbody>",
-            *[html_row(r) for r in rows],
-            f"<tr><th>All events</th><td></td>{total_cells}</tr>",
-            "</tbody></table>",
-            f'<p class="cocdata-text">{escape_html("Published " + day(generated) + ".")}</p>',
-            "</main>",
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
-
-    def md_row(r: IndexRow) -> str:
-        link = _link(r, ("md", "html", "pdf"))
-        name = escape_markdown(r.name)
-        cell = (
-            f"[{name}](<{quote(link)}>){EARLIER if r.earlier else ''}"
-            if link
-            else f"{name}{NOT_AVAILABLE}"
-        )
-        nums = " | ".join(escape_markdown(r.counts[key].text) for key in INDEX_COLUMNS)
-        return f"| {cell} | {escape_markdown(r.dates)} | {nums} |"
-
-    md = "\n".join(
-        [
-            "# Transparency reports",
-            "",
-            escape_markdown(intro),
-            "",
-            "| " + " | ".join(head) + " |",
-            "| --- | --- | " + " | ".join("---:" for _ in INDEX_COLUMNS) + " |",
-            *[md_row(r) for r in rows],
-            "| All events |  | "
-            + " | ".join(escape_markdown(totals[key]) for key in INDEX_COLUMNS)
-            + " |",
-            "",
-            escape_markdown(f"Published {day(generated)}."),
-            "",
-        ]
-    )
-    return {"html": html, "md": md}
-
-
-def write_index(
-    store: Store,
-    out: Path,
-    entries: dict[str, Any],
-    records: Frames,
-    k: int,
-    guard: LeakGuard,
-    not_updated: Collection[str] = (),
-) -> list[Path]:
-    """Check and write ``index.html`` and ``index.md``; raises :class:`LeakFound` instead.
-
-    Events in ``not_updated`` link the report written before, marked as such.
-    """
-    rows = index_rows(store, records, k, entries, out)
-    for row in rows:
-        row.earlier = row.event_id in not_updated and bool(row.links)
-    texts = index_texts(rows, k, dt.date.today())
-    guard.check("", "The index of transparency reports", texts)
-    written = []
-    for fmt, text in texts.items():
-        path = out / f"{INDEX}.{fmt}"
-        _write_text(path, text)
-        written.append(path)
-    return written

@@ -50,13 +50,16 @@ import pyarrow as pa
 from cocdata.errors import NotFound, ReportFailed
 from cocdata.reports.disclosure import (
     DEFAULT_MIN_COUNT,
+    Group,
     Shown,
     all_withheld,
     check_min_count,
     protect,
+    protect_page,
     show,
 )
 from cocdata.reports.present import Block, chart, field_list, heading, table, text
+from cocdata.reports.wording import say
 
 if TYPE_CHECKING:
     from cocdata.model import Event
@@ -76,16 +79,13 @@ PUBLIC_COLUMNS = (
 """Every column a public report reads (with the case id and revision): statistics and
 the public summary. Parquet paths: one field of a struct, or of a list of structs."""
 
-PUBLIC_IDENTITY_FIELDS = frozenset({"public_summary"})
-"""The only fields of the ``identity`` column a public report may hold."""
-
 DECIDED = ("decided", "closed")
 """Statuses of cases whose outcome is settled: their actions count and they may be described."""
 
 UNCATEGORISED = "not-categorised"
-UNCATEGORISED_LABEL = "Not categorised yet"
+UNCATEGORISED_LABEL = say("uncategorised")
 NO_ACTION_RECORDED = "none-recorded"
-NO_ACTION_RECORDED_LABEL = "No action recorded"
+NO_ACTION_RECORDED_LABEL = say("no_action")
 
 BAR_COLOUR = "#4c72b0"
 
@@ -314,7 +314,13 @@ class Published:
 
 
 def publish(counts: Tally, k: int) -> Published:
-    """Apply small-count suppression with threshold ``k`` to every count of ``counts``."""
+    """Apply small-count suppression with threshold ``k`` to every count of ``counts``.
+
+    Each table is protected on its own first; then every figure of the page
+    is checked together (:func:`cocdata.reports.disclosure.protect_page`),
+    so that no hidden count can be worked out from the totals, the other
+    tables or their sums.
+    """
     k = check_min_count(k)
     total = show(counts.total, k)
     split = protect({"within": counts.within, "outside": counts.outside}, k, counts.total)
@@ -324,16 +330,44 @@ def publish(counts: Tally, k: int) -> Published:
         **dict(zip(counts.outside_kinds["category"], counts.outside_kinds["label"], strict=True)),
         **dict(zip(counts.actions["action"], counts.actions["label"], strict=True)),
     }
+    tables = {
+        "coc": (_series(counts.coc, "category"), counts.within, "within"),
+        "out": (_series(counts.outside_kinds, "category"), counts.outside, "outside"),
+        "act": (_series(counts.actions, "action"), counts.decided, "decided"),
+    }
+    cells: dict[str, int] = {
+        "total": counts.total,
+        "within": counts.within,
+        "outside": counts.outside,
+        "open": counts.open,
+        "decided": counts.decided,
+    }
+    shown: dict[str, Shown] = {"total": total, **split, **progress}
+    groups = [
+        Group("total", ("within", "outside")),
+        Group("total", ("open", "decided")),
+    ]
+    for prefix, (series, of, total_key) in tables.items():
+        protected = protect(series, k, of)
+        keys = tuple(f"{prefix}:{key}" for key in series)
+        cells.update(zip(keys, series.values(), strict=True))
+        shown.update(zip(keys, protected.values(), strict=True))
+        groups += [Group(total_key, keys), Group("total", keys, sums=False)]
+    shown = protect_page(cells, shown, groups, k, keep=("total",))
+
+    def table_of(prefix: str) -> dict[str, Shown]:
+        return {key: shown[f"{prefix}:{key}"] for key in tables[prefix][0]}
+
     return Published(
         min_count=k,
-        total=total,
-        within=split["within"],
-        outside=split["outside"],
-        open=progress["open"],
-        decided=progress["decided"],
-        coc=protect(_series(counts.coc, "category"), k, counts.within),
-        outside_kinds=protect(_series(counts.outside_kinds, "category"), k, counts.outside),
-        actions=protect(_series(counts.actions, "action"), k, counts.decided),
+        total=shown["total"],
+        within=shown["within"],
+        outside=shown["outside"],
+        open=shown["open"],
+        decided=shown["decided"],
+        coc=table_of("coc"),
+        outside_kinds=table_of("out"),
+        actions=table_of("act"),
         labels=labels,
     )
 
@@ -351,7 +385,7 @@ class CaseLine:
 
     def __str__(self) -> str:
         taken = "; ".join(self.actions) if self.actions else NO_ACTION_RECORDED_LABEL.lower()
-        return f"{self.summary} Action taken: {taken}."
+        return say("case_line", self.summary, taken)
 
 
 def case_lines(records: Frames, vocab: Vocabularies, shown: Published) -> list[CaseLine]:
@@ -474,45 +508,34 @@ def months(first: dt.date, last: dt.date) -> str:
 def header(view: PublicView) -> list[Block]:
     """The title, the event and its period, and when the report was published."""
     e = view.event
-    facts: dict[str, object] = {"Event": e.name, "Dates": period(e.start, e.end)}
+    facts: dict[str, object] = {say("fact", "event"): e.name}
+    facts[say("fact", "dates")] = period(e.start, e.end)
     if e.location:
-        facts["Location"] = e.location
+        facts[say("fact", "location")] = e.location
     if e.attendees:
-        facts["Attendees"] = f"{e.attendees:,}"
+        facts[say("fact", "attendees")] = f"{e.attendees:,}"
     if e.organiser:
-        facts["Organised by"] = e.organiser
-    facts["Published"] = day(view.published_on)
-    return [
-        heading(f"Transparency report: {e.name}", 1),
-        text(
-            "Reports to the Code of Conduct response team about this event, and what the team "
-            "did about them. Nothing here names or describes anyone involved."
-        ),
-        field_list(facts),
-    ]
+        facts[say("fact", "organiser")] = e.organiser
+    facts[say("fact", "published")] = day(view.published_on)
+    return [heading(say("title", e.name), 1), text(say("intro")), field_list(facts)]
 
 
 def numbers(view: PublicView) -> list[Block]:
     """Reports received, under the code and outside it, open and decided."""
     s, c = view.shown, view.counts
-    blocks = [heading("In numbers", 2)]
+    blocks = [heading(say("heading", "numbers"), 2)]
     if c.total == 0:
-        return [*blocks, text("No reports were received about this event.")]
+        return [*blocks, text(say("nothing", "reports"))]
     facts = {
-        "Reports received": s.total,
-        "Under the code of conduct": s.within,
-        "Matters outside the code of conduct": s.outside,
-        "Decided or closed": s.decided,
-        "Still open": s.open,
+        say("fact", key): getattr(s, key)
+        for key in ("total", "within", "outside", "decided", "open")
     }
     if c.received is not None and s.total.exact:
-        facts["Received"] = months(*c.received)
+        facts[say("fact", "received")] = months(*c.received)
     return [*blocks, field_list({k: str(v) for k, v in facts.items()})]
 
 
-def _count_table(
-    shown: dict[str, Shown], labels: dict[str, str], what: str, unit: str = "Reports"
-) -> Block:
+def _count_table(shown: dict[str, Shown], labels: dict[str, str], what: str, unit: str) -> Block:
     rows = _ordered(shown, labels)
     return table(
         pd.DataFrame({what: [labels[k] for k in rows], unit: [shown[k].text for k in rows]})
@@ -529,16 +552,18 @@ def _ordered(shown: dict[str, Shown], labels: dict[str, str]) -> list[str]:
 def behaviour(view: PublicView) -> list[Block]:
     """Reports under the code of conduct by kind of behaviour (clause), as a table and a chart."""
     s = view.shown
-    blocks = [heading("Reports by kind of behaviour", 2)]
+    blocks = [heading(say("heading", "behaviour"), 2)]
     if not s.coc:
-        return [*blocks, text("No report under the code of conduct.")]
+        return [*blocks, text(say("nothing", "behaviour"))]
     if all_withheld(s.coc):
-        return [*blocks, text(WITHHELD_TABLE.format(k=view.min_count))]
-    blocks.append(_count_table(s.coc, s.labels, "Kind of behaviour (code of conduct clause)"))
+        return [*blocks, text(say("withheld", view.min_count))]
+    unit = say("column", "reports")
+    blocks.append(_count_table(s.coc, s.labels, say("column", "behaviour"), unit))
     blocks.append(
         bar_chart(
             [(s.labels[k], s.coc[k]) for k in _ordered(s.coc, s.labels)],
-            "Reports by kind of behaviour",
+            say("chart_title", "behaviour"),
+            unit,
         )
     )
     return blocks
@@ -547,76 +572,44 @@ def behaviour(view: PublicView) -> list[Block]:
 def outside(view: PublicView) -> list[Block]:
     """Matters outside the code of conduct (police matters, theft, ...), counted apart."""
     s = view.shown
-    blocks = [heading("Matters outside the code of conduct", 2)]
+    blocks = [heading(say("heading", "outside"), 2)]
     if not s.outside_kinds:
-        return [*blocks, text("None.")]
+        return [*blocks, text(say("nothing", "outside"))]
     if all_withheld(s.outside_kinds):
-        return [*blocks, text(WITHHELD_TABLE.format(k=view.min_count))]
-    return [*blocks, _count_table(s.outside_kinds, s.labels, "Kind of matter")]
+        return [*blocks, text(say("withheld", view.min_count))]
+    unit = say("column", "reports")
+    return [*blocks, _count_table(s.outside_kinds, s.labels, say("column", "outside"), unit)]
 
 
 def actions(view: PublicView) -> list[Block]:
     """Actions taken in decided and closed cases, as a table and a chart."""
     s = view.shown
-    blocks = [heading("Actions taken", 2)]
+    blocks = [heading(say("heading", "actions"), 2)]
     if not s.actions:
-        return [*blocks, text("No case has been decided yet.")]
+        return [*blocks, text(say("nothing", "actions"))]
     if all_withheld(s.actions):
-        return [*blocks, text(WITHHELD_TABLE.format(k=view.min_count))]
+        return [*blocks, text(say("withheld", view.min_count))]
     order = _ordered(s.actions, s.labels)
+    # Actions count decided cases, not reports: the table and its chart say so alike.
+    unit = say("column", "cases")
     return [
         *blocks,
-        _count_table(s.actions, s.labels, "Action", "Cases"),
+        _count_table(s.actions, s.labels, say("column", "action"), unit),
         bar_chart(
-            [(s.labels[k], s.actions[k]) for k in order],
-            "Actions taken in decided and closed cases",
+            [(s.labels[k], s.actions[k]) for k in order], say("chart_title", "actions"), unit
         ),
     ]
 
 
 def described(view: PublicView) -> list[Block]:
     """One anonymised line per described case: its public summary and the actions taken."""
-    blocks = [heading("The reports in brief", 2)]
+    blocks = [heading(say("heading", "described"), 2)]
     if not view.lines:
-        blocks.append(text("No report is described here (see how we count, below)."))
+        blocks.append(text(say("nothing", "described")))
         return blocks
     blocks += [text(f"• {line}") for line in view.lines]
-    blocks.append(
-        text(
-            "Open cases, cases the team did not mark for this report, and cases that would "
-            "single out a small group are counted above but not described."
-        )
-    )
+    blocks.append(text(say("not_described")))
     return blocks
-
-
-WITHHELD_TABLE = (
-    "Too few reports to break down here without giving away a count below {k}: "
-    "this breakdown is withheld."
-)
-
-RULES = (
-    "Each report is one case. A follow-up report about an incident while its case is still "
-    "open is added to that case and not counted again.",
-    "Cases count with the event they concern, whenever the report was received.",
-    "A case with several kinds of behaviour counts once under each, so the rows of a table "
-    "can add up to more than the number of reports.",
-    "Matters outside the code of conduct ({outside}) are counted apart from the reports under "
-    "it; they count in the total of reports received.",
-    "Actions count for decided and closed cases, once per kind of action taken. Open cases "
-    "count in the totals and by kind of behaviour, and are not described.",
-    "A case is described only when the team marked it for this report and it is decided or "
-    "closed; its line is the summary the team wrote for publication, with the actions taken.",
-)
-"""The counting rules as the report states them."""
-
-SUPPRESSION_RULE = (
-    "To protect the people involved, a count below {k} is shown as 'fewer than {k}' (and its "
-    "bar drawn at {k}). Where the other counts of a table would give such a count away, other "
-    "counts are shown only as 'at least' a lower number, or the table is withheld. A case is "
-    "not described where that would single out a kind of behaviour or action whose count is "
-    "not shown exactly."
-)
 
 
 def rules(view: PublicView) -> list[Block]:
@@ -626,11 +619,11 @@ def rules(view: PublicView) -> list[Block]:
         for c in view.vocab.categories
         if c in view.vocab.outside_coc
     ]
-    named = ", ".join(_short(label) for label in outside_labels) or "none defined"
-    lines = [r.format(outside=named) for r in RULES]
+    named = ", ".join(_short(label) for label in outside_labels) or say("none_defined")
+    lines = say("rules", named).splitlines()
     if view.min_count > 1:
-        lines.append(SUPPRESSION_RULE.format(k=view.min_count))
-    return [heading("How we count", 2), *[text(f"• {line}") for line in lines]]
+        lines.append(say("suppression", view.min_count))
+    return [heading(say("heading", "rules"), 2), *[text(f"• {line}") for line in lines]]
 
 
 def _short(label: str) -> str:
@@ -638,38 +631,16 @@ def _short(label: str) -> str:
     return label.split(" (")[0].strip().lower()
 
 
-def fixed_text() -> list[str]:
-    """Every sentence the report writes itself: the leak guard does not count their words as names."""
-    return [
-        *RULES,
-        SUPPRESSION_RULE,
-        WITHHELD_TABLE,
-        UNCATEGORISED_LABEL,
-        NO_ACTION_RECORDED_LABEL,
-        "Transparency report Reports to the Code of Conduct response team about this event, "
-        "and what the team did about them. Nothing here names or describes anyone involved.",
-        "Event Dates Location Attendees Organised by Published In numbers Reports received "
-        "Under the code of conduct Matters outside the code of conduct Decided or closed "
-        "Still open Received No reports were received about this event.",
-        "Reports by kind of behaviour Kind of behaviour (code of conduct clause) Reports "
-        "No report under the code of conduct. Kind of matter None. Actions taken Action Cases "
-        "No case has been decided yet. Actions taken in decided and closed cases",
-        "The reports in brief No report is described here (see how we count, below). "
-        "Open cases, cases the team did not mark for this report, and cases that would "
-        "single out a small group are counted above but not described. How we count "
-        "Action taken fewer than at least withheld",
-    ]
-
-
 # -- charts --------------------------------------------------------------------
 
 
-def bar_chart(bars: list[tuple[str, Shown]], title: str) -> Block:
+def bar_chart(bars: list[tuple[str, Shown]], title: str, unit: str = "Reports") -> Block:
     """Horizontal bars of published counts, (label, shown count) from top to bottom.
 
     A suppressed count is drawn hatched at height k and a coarsened one at
     its lower bound; hover texts and bar labels are the published words,
-    so the figure's data holds no count the table does not show.
+    so the figure's data holds no count the table does not show. ``unit``
+    is the axis title: the same word as the table's count column.
     """
     import plotly.graph_objects as go
 
@@ -697,10 +668,10 @@ def bar_chart(bars: list[tuple[str, Shown]], title: str) -> Block:
         height=max(240, 90 + 34 * len(bars)),
         margin={"l": 10, "r": 40, "t": 60, "b": 40},
         showlegend=False,
-        xaxis={"title": {"text": "Reports"}, "range": [0, top * 1.25 + 1], "dtick": _dtick(top)},
+        xaxis={"title": {"text": unit}, "range": [0, top * 1.25 + 1], "dtick": _dtick(top)},
         yaxis={"automargin": True, "categoryorder": "array", "categoryarray": labels},
     )
-    return chart(fig, alt=f"{title} (bar chart of the table above)", height=fig.layout.height)
+    return chart(fig, alt=say("chart_alt", title), height=fig.layout.height)
 
 
 def _dtick(top: int) -> int:

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from cocdata.errors import ReportFailed
-from cocdata.reports.disclosure import check_min_count, protect, show
+from cocdata.reports.disclosure import Shown, check_min_count, protect, show
 
 
 @pytest.mark.parametrize(
@@ -114,3 +114,171 @@ def test_threshold_is_one_or_at_least_three(bad) -> None:
 def test_shown_counts_keep_no_true_value() -> None:
     shown = show(2, 3)
     assert "2" not in repr(shown)
+
+
+# -- every figure of a page together --------------------------------------------------
+
+import pandas as pd  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cocdata.reports.disclosure import Group, protect_page, recoverable  # noqa: E402
+from cocdata.reports.transparency import Published, Tally, publish  # noqa: E402
+
+
+def _frame(key: str, counts: dict[str, int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {key: list(counts), "label": [c.title() for c in counts], "cases": list(counts.values())}
+    ).astype({"cases": "int64"})
+
+
+def page_tally(cases: list[tuple[str, bool, str]]) -> Tally:
+    """A page of cases, each (category, decided, action); 'theft' and 'police' are outside."""
+    outside_kinds = {"theft", "police"}
+    coc: dict[str, int] = {}
+    out: dict[str, int] = {}
+    acts: dict[str, int] = {}
+    for category, decided, action in cases:
+        table = out if category in outside_kinds else coc
+        table[category] = table.get(category, 0) + 1
+        if decided:
+            acts[action] = acts.get(action, 0) + 1
+    decided = sum(d for _, d, _ in cases)
+    return Tally(
+        total=len(cases),
+        within=sum(coc.values()),
+        outside=sum(out.values()),
+        open=len(cases) - decided,
+        decided=decided,
+        coc=_frame("category", coc),
+        outside_kinds=_frame("category", out),
+        actions=_frame("action", acts),
+        received=None,
+    )
+
+
+def test_the_issues_example_gives_no_count_away() -> None:
+    """--min-count 3, 1 harassment and 4 thefts: 'Theft: 4' gave 5 - 4 = 1 away."""
+    shown = publish(
+        page_tally([("harassment", True, "warning")] + [("theft", True, "warning")] * 4), 3
+    )
+    assert shown.total.text == "5"
+    assert shown.within.text == "fewer than 3"
+    assert shown.outside.text == "at least 3"
+    assert shown.outside_kinds["theft"].text != "4"
+    assert shown.outside_kinds["theft"].text == "at least 3"
+    # A reader who knows every published figure and every rule still has two choices.
+    assert set(readings(shown, 3)["within"]) == {1, 2}
+
+
+def _values(s: Shown, k: int, top: int) -> range:
+    if s.kind == "exact":
+        return range(s.height, s.height + 1)
+    if s.kind == "fewer":
+        return range(1, k)
+    if s.kind == "at least":
+        return range(s.height, top + 1)
+    return range(0, top + 1)
+
+
+def _splits(shown: dict[str, Shown], total: int, k: int) -> list[dict[str, int]]:
+    """Every way the cells of a table can be, adding up to ``total``, as published."""
+    keys = list(shown)
+    ranges = [_values(shown[key], k, total) for key in keys]
+    return [
+        dict(zip(keys, combo, strict=True))
+        for combo in itertools.product(*ranges)
+        if sum(combo) == total
+    ]
+
+
+def readings(shown: Published, k: int, top: int = 14) -> dict[str, set[int]]:
+    """By brute force: every value each figure of a page can have, for a reader who knows
+    what is published and that each case has one category and (when decided) one action."""
+    possible: dict[str, set[int]] = {}
+
+    def note(prefix: str, values: dict[str, int]) -> None:
+        for key, n in values.items():
+            possible.setdefault(prefix + key, set()).add(n)
+
+    for total in _values(shown.total, k, top):
+        for split in _splits({"within": shown.within, "outside": shown.outside}, total, k):
+            for progress in _splits({"open": shown.open, "decided": shown.decided}, total, k):
+                cocs = _splits(shown.coc, split["within"], k) if shown.coc else [{}]
+                outs = (
+                    _splits(shown.outside_kinds, split["outside"], k)
+                    if shown.outside_kinds
+                    else [{}]
+                )
+                acts = _splits(shown.actions, progress["decided"], k) if shown.actions else [{}]
+                if not (cocs and outs and acts):
+                    continue
+                note("", {"total": total, **split, **progress})
+                for coc in cocs:
+                    note("coc:", coc)
+                for out in outs:
+                    note("out:", out)
+                for act in acts:
+                    note("act:", act)
+    return possible
+
+
+CASE = st.tuples(
+    st.sampled_from(["harassment", "language", "theft", "police"]),
+    st.booleans(),
+    st.sampled_from(["warning", "ban"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(CASE, min_size=1, max_size=9), st.sampled_from([3, 4]))
+def test_no_hidden_count_of_a_page_can_be_worked_out(cases, k) -> None:
+    tally = page_tally(cases)
+    shown = publish(tally, k)
+    possible = readings(shown, k)
+    true = {
+        "total": tally.total,
+        "within": tally.within,
+        "outside": tally.outside,
+        "open": tally.open,
+        "decided": tally.decided,
+        **{f"coc:{c}": n for c, n in zip(tally.coc["category"], tally.coc["cases"], strict=True)},
+        **{
+            f"out:{c}": n
+            for c, n in zip(
+                tally.outside_kinds["category"], tally.outside_kinds["cases"], strict=True
+            )
+        },
+        **{
+            f"act:{c}": n
+            for c, n in zip(tally.actions["action"], tally.actions["cases"], strict=True)
+        },
+    }
+    for key, n in true.items():
+        assert n in possible[key], (key, cases)
+        if 0 < n < k:
+            assert len(possible[key]) >= 2, (key, n, possible[key], cases)
+
+
+@pytest.mark.parametrize(
+    ("counts", "shown", "exposed"),
+    [
+        # 5 - 4 = 1: the part is pinned down by the total and the other part.
+        ({"t": 5, "a": 1, "b": 4}, {"t": "5", "a": "fewer", "b": "4"}, {"a"}),
+        # With the other part only a lower bound, the reader has two choices.
+        ({"t": 5, "a": 1, "b": 4}, {"t": "5", "a": "fewer", "b": "at least 3"}, set()),
+    ],
+)
+def test_recoverable_names_what_a_reader_can_work_out(counts, shown, exposed) -> None:
+    def as_shown(text: str, n: int) -> Shown:
+        if text == "fewer":
+            return Shown("fewer than 3", 3, "fewer")
+        if text.startswith("at least"):
+            return Shown(text, int(text.split()[-1]), "at least")
+        return Shown(text, n)
+
+    published = {key: as_shown(shown[key], n) for key, n in counts.items()}
+    groups = [Group("t", ("a", "b"))]
+    assert set(recoverable(counts, published, groups, 3)) == exposed
+    safe = protect_page(counts, published, groups, 3, keep=("t",))
+    assert recoverable(counts, safe, groups, 3) == {}

@@ -26,7 +26,8 @@ from cocdata.reports.leaks import (
     words,
 )
 from cocdata.reports.present import escape_html, escape_markdown, text
-from cocdata.reports.publish import INDEX_TEXT, leak_guard, own_words
+from cocdata.reports.publish import leak_guard, own_words
+from cocdata.reports.wording import own_text
 from cocdata.store import Store
 from tests.reports.test_transparency import (
     EVENT,
@@ -41,7 +42,7 @@ EVENT_ID = "ev-1"
 
 def guard_with(*needles: tuple[str, str], times: list[dt.datetime] = ()) -> LeakGuard:
     """A guard holding these (kind, value) needles, all from case 'amber-falcon', and times."""
-    guard = LeakGuard(allowed=report.fixed_text())
+    guard = LeakGuard(allowed=own_text())
     for i, (kind, value) in enumerate(needles, start=1):
         guard.add(kind, value, Source("amber-falcon", f"people.{i}.name"))
     for at in times:
@@ -318,7 +319,7 @@ def test_partial_words_in_the_page_source_are_not_findings() -> None:
 def test_no_code_name_is_made_of_words_the_report_writes(store: Store) -> None:
     """A code name written in the report's own sentences could never be checked."""
     adjectives, nouns = (set(ws) for ws in codenames.words())
-    for sentence in [*own_words(store), INDEX_TEXT]:
+    for sentence in own_words(store):
         found = words(sentence)
         for a, b in itertools.pairwise(found):
             assert not (a in adjectives and b in nouns), (a, b, sentence)
@@ -337,3 +338,184 @@ def test_the_fixture_case_parts_are_findings_of_their_own(guard: LeakGuard) -> N
 
 def test_fixture_cases_are_valid() -> None:
     assert fixture_case("case-one").case_id == "case-one"
+
+
+# -- disguises: what a pasted text brings along ---------------------------------------
+
+STORED_NAME = "Zéphyrine Quillfeather"
+STORED_EMAIL = "zq1987@example.org"
+STORED_PHONE = "+44 20 7946 0958"
+
+
+@pytest.fixture(scope="module")
+def disguise_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A store whose one case names Zéphyrine Quillfeather, with her e-mail and phone."""
+    store = Store.init(tmp_path_factory.mktemp("disguises") / "store")
+    case = fixture_case("case-one")
+    data = case.model_dump(mode="json", by_alias=True)
+    data["people"] = [
+        {"name": STORED_NAME, "role": "reported", "contact": STORED_EMAIL},
+        {"name": "Ann Lee", "role": "witness", "contact": STORED_PHONE},
+    ]
+    data["timeline"][0]["with"] = [STORED_NAME]
+    data["actions"] = [{**a, "text": "done"} for a in data["actions"]]
+    data["description"] = "What happened."
+    store.save(type(case).model_validate(data), by="Team Member")
+    return store
+
+
+@pytest.fixture(scope="module")
+def disguise_guard(disguise_store: Store) -> LeakGuard:
+    return leak_guard(disguise_store)
+
+
+DISGUISES = [
+    # The ones that were published.
+    ("Zéphyrine Quill\u200bfeather", "zero-width space"),
+    ("Quill\u00adfeather", "soft hyphen"),
+    ("Quill\x00feather", "NUL"),
+    ("Quillf\u0435ather", "Cyrillic e"),
+    ("Quill-feather", "hyphen"),
+    ("Quill-\nfeather", "hyphen and line break"),
+    ("Quill*feather*", "Markdown emphasis"),
+    ("Q u i l l f e a t h e r", "spaced-out letters"),
+    ("zq1987[at]example.org", "[at]"),
+    ("020 7946 0958", "national phone"),
+    ("0044 20 7946 0958", "00 international phone"),
+    ("+442079460958", "E.164 phone"),
+    # More of the same kind.
+    ("Quill\u200dfeather", "zero-width joiner"),
+    ("Quill\u2060feather", "word joiner"),
+    ("Quill\ufefffeather", "byte order mark"),
+    ("Quill\u202efeather", "right-to-left override"),
+    ("Ｑｕｉｌｌｆｅａｔｈｅｒ", "full-width letters"),
+    ("𝐐𝐮𝐢𝐥𝐥𝐟𝐞𝐚𝐭𝐡𝐞𝐫", "mathematical bold letters"),
+    ("Qu\u0456llfeather", "Cyrillic i"),
+    ("Quillfe\u0430th\u0435r", "two Cyrillic letters"),
+    ("Z\u0435phyrin\u0435 Quillf\u0435ath\u0435r", "Cyrillic e in the full name"),
+    ("Quill\nfeather", "line break"),
+    ("Quill<em>feather</em>", "inline HTML"),
+    ("`Quill`feather", "Markdown code"),
+    ("Quill_feather_", "Markdown underscore emphasis"),
+    ("Quill~~feather~~", "Markdown strike-through"),
+    ("[Quillfeather](https://example.org/p)", "Markdown link"),
+    ("Q.u.i.l.l.f.e.a.t.h.e.r", "letters set apart by dots"),
+    ("Q-u-i-l-l-f-e-a-t-h-e-r", "letters set apart by hyphens"),
+    ("Z e p h y r i n e  Q u i l l f e a t h e r", "spaced-out full name"),
+    ("zq1987 (at) example (dot) org", "(at) and (dot)"),
+    ("zq1987 at example dot org", "at and dot in words"),
+    ("ZQ1987 AT EXAMPLE DOT ORG", "at and dot in capitals"),
+    ("zq1987{at}example{dot}org", "{at} and {dot}"),
+    ("zq1987@example[.]org", "[.]"),
+    ("zq1987＠example．org", "full-width @ and dot"),
+    ("zq1987\u00ad@example.org", "soft hyphen in an address"),
+    ("+44 (0)20 7946 0958", "international with (0)"),
+    ("(020) 7946-0958", "area code in brackets"),
+    ("020-7946-0958", "hyphens"),
+    ("+44.20.7946.0958", "dots"),
+    ("44 20 7946 0958", "country code without +"),
+    ("011 44 20 7946 0958", "dialled from North America"),
+    ("０２０ ７９４６ ０９５８", "full-width digits"),
+    ("0 2 0 7 9 4 6 0 9 5 8", "spaced-out digits"),
+]
+
+
+@pytest.mark.parametrize(("written", "disguise"), DISGUISES, ids=[d for _, d in DISGUISES])
+def test_a_disguised_name_email_or_phone_is_caught(
+    disguise_guard: LeakGuard, written: str, disguise: str
+) -> None:
+    texts = page(f"An attendee spoke to {written} about it.")
+    found = disguise_guard.findings(EVENT["id"], texts)
+    assert found, disguise
+    assert {s.case_id for f in found for s in f.sources} == {"case-one"}
+    assert {f.kind for f in found} <= {NAME, PART, CONTACT}
+    # Seen whichever form is published.
+    for fmt in ("html", "md"):
+        assert disguise_guard.findings(EVENT["id"], {fmt: texts[fmt]}), (disguise, fmt)
+
+
+INNOCENT = [
+    "This annual report names no one.",  # "Ann" is a whole word only
+    "The quill and the feather.",
+    "A talk on quillfeathers.",
+    "Call the venue on +44 20 7946 0000.",
+    "Contact the team at example dot org.",
+    "The meeting was at 20:30 on 7 December.",
+    "Version 1.2.3 of the app; rooms A B C.",
+    "Follow-up by e-mail, in co-operation with the venue.",
+    "Спасибо всем, кто пришёл.",
+    "Reports received: 20, of which 7 were decided in 46 days.",
+    "See the code of conduct at https://example.org/coc.",
+]
+
+
+@pytest.mark.parametrize("written", INNOCENT)
+def test_ordinary_text_is_not_taken_for_a_disguise(disguise_guard: LeakGuard, written: str) -> None:
+    assert disguise_guard.findings(EVENT["id"], page(written)) == []
+
+
+def test_a_disguised_name_in_a_summary_names_that_summary(disguise_guard: LeakGuard) -> None:
+    summary = "An attendee spoke to Quill\u00adf\u0435ather about it."
+    found = disguise_guard.findings(EVENT["id"], page(summary), {"case-one": summary})
+    assert {f.where for f in found} == {"the public summary of case case-one"}
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Quillf\u0435ather", "quillfeather"),
+        ("\u0391nn", "ann"),  # Greek capital alpha
+        ("Zé\u200bphyrine", "zephyrine"),
+    ],
+)
+def test_fold_reads_look_alike_letters_as_latin(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+# -- the page's own words come from its templates -----------------------------------
+
+
+def test_the_reports_own_words_are_read_from_its_templates(store: Store) -> None:
+    """Every word a rendered report and its index write themselves is one of the templates'
+    (so none of them is ever taken for a name), and no two strings run together."""
+    own = {w for sentence in own_words(store) for w in words(sentence)}
+    view = report.load(store.root, EVENT["id"], 3)
+    blocks = [
+        b
+        for make in (
+            report.header,
+            report.numbers,
+            report.behaviour,
+            report.outside,
+            report.actions,
+            report.described,
+            report.rules,
+        )
+        for b in make(view)
+    ]
+    summaries = {line.summary for line in view.lines}
+    written = " ".join(b.plain for b in blocks)
+    for summary in summaries:
+        written = written.replace(summary, " ")
+    dates = {f"{dt.date(2000, m, 1):%B}".lower() for m in range(1, 13)}
+    assert {w for w in words(written) if not w.isdigit()} - own - dates == set()
+    # The two index strings that ran together ("...not updated yetTransparency report").
+    assert "yettransparency" not in own
+    assert {"yet", "earlier", "available"} <= own
+
+
+def test_a_word_added_to_a_template_is_the_reports_own(tmp_path: Path, monkeypatch) -> None:
+    from cocdata.reports import wording
+
+    folder = tmp_path / "transparency"
+    folder.mkdir()
+    for path in wording.templates():
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    with (folder / "wording.j2").open("a", encoding="utf-8") as f:
+        f.write("{% macro extra() %}Quillfeather{% endmacro %}\n")
+    monkeypatch.setattr(wording, "FOLDER", folder)
+    wording.own_text.cache_clear()
+    try:
+        assert "quillfeather" in {w for t in wording.own_text() for w in words(t)}
+    finally:
+        wording.own_text.cache_clear()

@@ -411,3 +411,16 @@ def test_event_periods_read_as_people_write_them(start: str, end: str, expected:
     import datetime as dt
 
     assert report.period(dt.date.fromisoformat(start), dt.date.fromisoformat(end)) == expected
+
+
+@pytest.mark.parametrize(
+    ("section", "unit"), [(report.behaviour, "Reports"), (report.actions, "Cases")]
+)
+def test_a_table_and_its_chart_count_in_the_same_word(
+    view: report.PublicView, section, unit: str
+) -> None:
+    blocks = section(view)
+    (table_block,) = [b for b in blocks if "<table" in b.html]
+    header = table_block.markdown.splitlines()[0]
+    assert header.rstrip(" |").endswith(unit)
+    assert _figure(blocks)["layout"]["xaxis"]["title"]["text"] == unit
