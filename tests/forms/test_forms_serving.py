@@ -121,6 +121,7 @@ def _in_own_thread(test: Callable[[], None]) -> None:
     thread.join(30)
     if failures:
         raise failures[0]
+    assert not thread.is_alive(), "the test's thread still runs after 30 s: it hangs"
 
 
 def test_drafts_are_debounced_on_a_timer_without_an_event_loop(tmp_path: Path) -> None:
