@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from cocdata import config
+from cocdata.errors import CocdataError
 from cocdata.forms import serve
 from cocdata.forms.drafts import DraftKeeper
 from cocdata.forms.notebooks import CASE, INTAKE, notebook_text, write_notebooks
@@ -54,7 +55,7 @@ def test_server_env_points_kernels_at_the_store(tmp_path: Path) -> None:
 
 def test_app_and_lab_commands(tmp_path: Path) -> None:
     app = serve.app_command(tmp_path, 8870)
-    assert app[1:4] == ["-m", "voila", str(tmp_path)]
+    assert app[1:4] == ["-m", "cocdata.forms.serve_voila", str(tmp_path)]
     assert "--port=8870" in app and "--Voila.ip=127.0.0.1" in app and "--no-browser" in app
     lab = serve.lab_command(tmp_path, 8890, open_browser=False)
     assert "--ServerApp.port=8890" in lab and "--no-browser" in lab
@@ -62,6 +63,56 @@ def test_app_and_lab_commands(tmp_path: Path) -> None:
     assert "--LabApp.default_url=/lab/tree/intake.ipynb" in lab
     assert "--no-browser" not in serve.lab_command(tmp_path, 8890, open_browser=True)
     assert serve.app_url(8870) == "http://127.0.0.1:8870/voila/render/intake.ipynb"
+    assert serve.app_url(8870, token="a b") == f"{serve.app_url(8870)}?token=a%20b"
+    for command in (app, lab):
+        assert not [arg for arg in command if "token" in arg.lower()], (
+            "a token on the command line can be read by every local user"
+        )
+        assert "--MappingKernelManager.cull_idle_timeout=1800" in command
+        assert "--MappingKernelManager.cull_interval=60" in command
+
+
+@pytest.mark.parametrize(
+    ("value", "options"),
+    [
+        ("", ["cull_idle_timeout=1800", "cull_interval=60"]),
+        ("5", ["cull_idle_timeout=5", "cull_interval=5"]),
+        ("7200", ["cull_idle_timeout=7200", "cull_interval=60"]),
+        ("0", []),
+    ],
+)
+def test_idle_kernels_are_culled_as_configured(value: str, options: list[str]) -> None:
+    seconds = serve.cull_idle_seconds({serve.CULL_ENV: value})
+    found = [o.split(".", 1)[1] for o in serve.cull_options(seconds) if "cull_c" not in o]
+    assert found == options
+
+
+@pytest.mark.parametrize("value", ["soon", "-5", "1.5"])
+def test_a_bad_cull_setting_says_what_to_set(value: str) -> None:
+    with pytest.raises(CocdataError, match="not a number of seconds") as caught:
+        serve.cull_idle_seconds({serve.CULL_ENV: value})
+    assert "30 minutes" in str(caught.value)
+
+
+def test_the_token_is_new_and_random_unless_fixed() -> None:
+    first, second = serve.app_token({}), serve.app_token({})
+    assert first != second and len(first) >= 40
+    fixed = "team-laptop-token-0123456789"
+    assert serve.app_token({serve.TOKEN_ENV: fixed}) == fixed
+
+
+@pytest.mark.parametrize("value", ["", "short", "has spaces in it but long", "x&y=" * 8])
+def test_a_bad_fixed_token_is_refused_with_what_to_do(value: str) -> None:
+    with pytest.raises(CocdataError, match="not a usable token") as caught:
+        serve.app_token({serve.TOKEN_ENV: value})
+    assert "Unset COCDATA_APP_TOKEN" in str(caught.value)
+
+
+def test_the_token_reaches_the_server_only_by_its_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(serve.TOKEN_ENV, "fixed-token-for-the-test-0001")
+    env = serve.server_env(tmp_path / "store", serve.app_token())
+    assert env[serve.SERVER_TOKEN_ENV] == "fixed-token-for-the-test-0001"
+    assert serve.TOKEN_ENV not in env, "kernels need not see the user's own setting"
 
 
 def test_serve_app_runs_voila_on_the_notebooks(tmp_path: Path, monkeypatch) -> None:
@@ -76,6 +127,7 @@ def test_serve_app_runs_voila_on_the_notebooks(tmp_path: Path, monkeypatch) -> N
         tmp_path / "store", port=8871, open_browser=False, folder=tmp_path / "nb"
     )
     assert code == 0
+    assert len(seen["env"][serve.SERVER_TOKEN_ENV]) >= 40
     assert seen["cwd"] == tmp_path / "nb" and (tmp_path / "nb" / INTAKE).exists()
     assert seen["env"][config.STORE_ENV] == str((tmp_path / "store").resolve())
     code = serve.serve_lab(
