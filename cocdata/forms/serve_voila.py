@@ -26,6 +26,7 @@ from typing import Any
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 from voila.app import Voila
+from voila.handler import BaseVoilaHandler
 
 TOKEN_ENV = "JUPYTER_TOKEN"
 TEMPLATE_FOLDER = Path(__file__).with_name("voila_template")
@@ -40,13 +41,27 @@ class _LoginRequired:
             raise web.HTTPError(403, "a login is required")
 
 
+class _PageWithXsrfCookie(_LoginRequired):
+    """A page that sets the ``_xsrf`` cookie its scripts send back.
+
+    Voilà's page, as it closes, asks the server to shut its kernel down with
+    the ``_xsrf`` cookie's value; Voilà never sets that cookie, so the request
+    was refused and every closed page left its kernel running.
+    """
+
+    async def prepare(self, *args: Any, **kwargs: Any) -> None:
+        await super().prepare(*args, **kwargs)
+        self.xsrf_token  # noqa: B018 (reading it sets the cookie)
+
+
 def locked(handler: type[web.RequestHandler]) -> type[web.RequestHandler]:
     """``handler`` with the login check of Jupyter's own handlers in front of it."""
-    bases: tuple[type, ...] = (_LoginRequired, handler)
+    check = _PageWithXsrfCookie if issubclass(handler, BaseVoilaHandler) else _LoginRequired
+    bases: tuple[type, ...] = (check, handler)
     if not issubclass(handler, JupyterHandler):
         # Static file handlers know nothing of users: borrow JupyterHandler's
         # identity lookup (jupyter_server's own FileFindHandler is built the same way).
-        bases = (_LoginRequired, JupyterHandler, handler)
+        bases = (check, JupyterHandler, handler)
     return type(f"Locked{handler.__name__}", bases, {})
 
 
