@@ -218,7 +218,11 @@ def wait_visible(page, selector: str, timeout_ms: int, server: Server, what: str
 
 def open_in_lab(page, server: Server, notebook: str = "intake.ipynb") -> float:
     """Open a notebook in JupyterLab, wait for its kernel, run all; return seconds to a usable form."""
-    page.goto(server.link(f"/lab/tree/{notebook}?reset"), wait_until="domcontentloaded")
+    page.goto(
+        server.link(f"/lab/tree/{notebook}?reset"),
+        wait_until="domcontentloaded",
+        timeout=KERNEL_TIMEOUT_MS,
+    )
     wait_idle_kernel(page, server, notebook)
     seconds = run_all(page, server)
     server.record("lab_kernel_ready_to_form_s", seconds)
@@ -228,7 +232,11 @@ def open_in_lab(page, server: Server, notebook: str = "intake.ipynb") -> float:
 def open_in_voila(page, server: Server, notebook: str = "intake.ipynb") -> float:
     """Open a notebook in the Voilà app; return seconds from navigation to a usable form."""
     start = time.perf_counter()
-    page.goto(server.link(f"/voila/render/{notebook}"), wait_until="domcontentloaded")
+    page.goto(
+        server.link(f"/voila/render/{notebook}"),
+        wait_until="domcontentloaded",
+        timeout=KERNEL_TIMEOUT_MS,
+    )
     wait_visible(page, ".cocdata-save", FORM_TIMEOUT_MS, server, "the app's form")
     seconds = time.perf_counter() - start
     server.record("voila_open_to_form_s", seconds)

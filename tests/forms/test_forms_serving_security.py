@@ -154,8 +154,9 @@ def test_the_app_with_the_token_loads_the_form_and_nothing_from_the_network(
         open_in_voila(page, app)
         page.wait_for_load_state("networkidle")
         # The login cookie of the first visit lets the page go on without the token.
-        page.goto(f"{app.url}/voila/render/case.ipynb", wait_until="domcontentloaded")
-        page.locator("button.cocdata-open-case").wait_for(timeout=60_000)
+        page.goto(f"{app.url}/voila/render/case.ipynb", wait_until="domcontentloaded",
+                  timeout=120_000)  # fmt: skip
+        page.locator("button.cocdata-open-case").wait_for(timeout=120_000)
         page.wait_for_load_state("networkidle")
     finally:
         context.close()
