@@ -217,7 +217,7 @@ def test_a_closed_page_gives_its_kernel_back(chromium, tmp_path: Path, how: str)
 
     With culling off, only the page's own goodbye can stop the kernel of a closed tab.
     """
-    with running("voila", tmp_path, cull_idle=0 if how == "closed" else 5) as app:
+    with running("voila", tmp_path, cull_idle=0 if how == "closed" else 10) as app:
         context = chromium.new_context()
         page = context.new_page()
         open_in_voila(page, app)
@@ -225,7 +225,7 @@ def test_a_closed_page_gives_its_kernel_back(chromium, tmp_path: Path, how: str)
         page.close(run_before_unload=how == "closed")
         if how == "vanished":
             context.close()
-        waited = _wait_for_no_kernels(app, 60)
+        waited = _wait_for_no_kernels(app, 90)
         if how == "closed":
             context.close()
         assert app.kernels() == [], f"a kernel is still running {waited:.0f} s after the page went"
