@@ -715,6 +715,7 @@ def test_the_web_app_form_opens_an_encrypted_store_and_its_key_file_goes_away(
         "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
         "XDG_RUNTIME_DIR": str(runtime),
         "COCDATA_MEMBER": "Response Team Member A",
+        "COCDATA_APP_TOKEN": "crypto-test-token-0123456789",
     }
     port = free_port()
     command = [sys.executable, "-m", "cocdata.cli", "app", "--store", str(tmp_path / "s")]
@@ -735,7 +736,7 @@ def test_the_web_app_form_opens_an_encrypted_store_and_its_key_file_goes_away(
         assert wait_for_port(port, timeout=120)
         [key_dir] = runtime.glob("cocdata-key-*")
         assert stat.S_IMODE((key_dir / "keys").stat().st_mode) == 0o600
-        url = f"http://127.0.0.1:{port}/voila/render/intake.ipynb"
+        url = f"http://127.0.0.1:{port}/voila/render/intake.ipynb?token={env['COCDATA_APP_TOKEN']}"
         page = urllib.request.urlopen(url, timeout=120).read().decode()
         assert "Save report" in page and "no key was given" not in page
         server.send_signal(signal.SIGINT)

@@ -7,6 +7,7 @@ exactly what ``write_notebooks`` produces (a test checks it), so the app and
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nbformat
@@ -50,13 +51,44 @@ _CELLS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
+def _kernel_display_name() -> str:
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        return KernelSpecManager().get_kernel_spec("python3").display_name
+    except Exception:  # no kernel installed here: the name ipykernel gives itself
+        return "Python 3 (ipykernel)"
+
+
+def kernel_metadata() -> dict:
+    """The notebook metadata exactly as JupyterLab sets it once the kernel is ready.
+
+    JupyterLab writes the kernel's name and language details into an opened
+    notebook; any difference from the file marks its tab as modified before
+    the user did anything, so the file carries what the kernel will say.
+    """
+    return {
+        "kernelspec": {
+            "display_name": _kernel_display_name(),
+            "language": "python",
+            "name": "python3",
+        },
+        "language_info": {
+            "codemirror_mode": {"name": "ipython", "version": 3},
+            "file_extension": ".py",
+            "mimetype": "text/x-python",
+            "name": "python",
+            "nbconvert_exporter": "python",
+            "pygments_lexer": "ipython3",
+            "version": ".".join(str(n) for n in sys.version_info[:3]),
+        },
+    }
+
+
 def notebook(name: str) -> nbformat.NotebookNode:
     """One of the form notebooks, without outputs or execution counts."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    }
+    nb.metadata = kernel_metadata()
     for cell_id, kind, source in _CELLS[name]:
         make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
         cell = make(source)

@@ -2,6 +2,8 @@
 
 Each server runs in its own temporary home (settings, runtime files, a fresh
 store), so nothing leaks between runs or into the developer's own setup.
+The servers are started with the command lines ``cocdata app`` and ``cocdata
+lab`` use, behind a token like theirs: build addresses with ``Server.link``.
 The benchmark script reuses these helpers.
 """
 
@@ -13,17 +15,19 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cocdata.forms import serve
 from cocdata.forms.notebooks import write_notebooks
-from cocdata.forms.serve import WEBSOCKET_MAX_BYTES, wait_for_port
+from cocdata.forms.serve import wait_for_port
+from cocdata.forms.serve_process import MARK_ENV, marked_processes
 
 MEMBER = "Response Team Member A"
+REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 120
 KERNEL_TIMEOUT_MS = 90_000
 FORM_TIMEOUT_MS = 60_000
@@ -44,14 +48,30 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A running server: its base URL, its store, the folder with the notebooks, its log."""
+    """A running server: its base URL and token, its store, the notebooks' folder, its log."""
 
     url: str
     store: Path
     root: Path
     log: Path
     process: subprocess.Popen[bytes]
+    token: str = ""
+    mark: str = ""
     timings: dict[str, list[float]] = field(default_factory=dict)
+
+    def link(self, path: str) -> str:
+        """The address of ``path`` (e.g. ``/voila/render/case.ipynb``) with the token in it."""
+        joiner = "&" if "?" in path else "?"
+        return f"{self.url}{path}{joiner}token={self.token}"
+
+    def kernels(self) -> list[int]:
+        """Process ids of the kernels this server runs now."""
+        found = []
+        for pid in marked_processes(self.mark):
+            with suppress(OSError):
+                if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    found.append(pid)
+        return found
 
     def record(self, name: str, seconds: float) -> None:
         self.timings.setdefault(name, []).append(seconds)
@@ -89,6 +109,8 @@ def _environment(base: Path) -> dict[str, str]:
         COCDATA_STORE=str(base / "store"),
         COCDATA_MEMBER=MEMBER,
         PYTHONUNBUFFERED="1",
+        # The server and its kernels run this checkout's cocdata, as the tests do.
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     )
     # No news pop-up over the form.
     news = base / "settings" / "@jupyterlab" / "apputils-extension"
@@ -100,55 +122,64 @@ def _environment(base: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running(kind: str, base: Path) -> Iterator[Server]:
-    """Start JupyterLab (``kind='lab'``) or Voilà (``'voila'``) on a free port; stop it after."""
+def running(kind: str, base: Path, cull_idle: int = serve.DEFAULT_CULL_IDLE_S) -> Iterator[Server]:
+    """Start JupyterLab (``kind='lab'``) or the app (``'voila'``) on a free port; stop it after.
+
+    The command lines are those of ``cocdata lab`` and ``cocdata app``, with a
+    fixed port, tracebacks shown and (in JupyterLab) the app object exposed
+    to the tests.
+    """
     env = _environment(base)
     root = base / "notebooks"
     write_notebooks(root)
     port = free_port()
-    big = f"{{'websocket_max_message_size': {WEBSOCKET_MAX_BYTES}}}"
     if kind == "lab":
-        command = [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-            "--IdentityProvider.token=",
-            "--LabApp.expose_app_in_browser=True", f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.root_dir={root}", f"--ServerApp.tornado_settings={big}",
-        ]  # fmt: skip
+        command = serve.lab_command(root, port, open_browser=False, cull_idle=cull_idle)
+        command += [
+            *([] if "--allow-root" in command else ["--allow-root"]),
+            "--LabApp.expose_app_in_browser=True",
+            "--ServerApp.port_retries=0",
+        ]
     else:
         command = [
-            sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-            "--VoilaConfiguration.show_tracebacks=True", f"--Voila.tornado_settings={big}",
-        ]  # fmt: skip
+            "--VoilaConfiguration.show_tracebacks=True" if "show_tracebacks" in arg else arg
+            for arg in serve.app_command(root, port, cull_idle=cull_idle)
+        ] + ["--Voila.port_retries=0"]
+    token = serve.app_token({})
+    mark = f"tests-{token[:12]}"
+    env.update({serve.SERVER_TOKEN_ENV: token, MARK_ENV: mark})
     log = base / f"{kind}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
             command, env=env, cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-    server = Server(f"http://127.0.0.1:{port}", base / "store", root, log, process)
+    server = Server(f"http://127.0.0.1:{port}", base / "store", root, log, process, token, mark)
     try:
-        if not wait_for_port(port, START_TIMEOUT_S) or process.poll() is not None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while process.poll() is None and time.monotonic() < deadline:
+            if wait_for_port(port, 1):
+                break
+        if process.poll() is not None or not wait_for_port(port, 1):
             raise RuntimeError(
                 f"{kind} did not start on port {port} within {START_TIMEOUT_S} s:\n{server.log_tail()}"
             )
         yield server
     finally:
-        _stop(process)
+        _stop(process, mark)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
+def _stop(process: subprocess.Popen[bytes], mark: str) -> None:
+    if process.poll() is None:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+    for pid in marked_processes(mark):  # kernels run in sessions of their own
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 # -- steps in the browser --------------------------------------------------------
@@ -187,7 +218,11 @@ def wait_visible(page, selector: str, timeout_ms: int, server: Server, what: str
 
 def open_in_lab(page, server: Server, notebook: str = "intake.ipynb") -> float:
     """Open a notebook in JupyterLab, wait for its kernel, run all; return seconds to a usable form."""
-    page.goto(f"{server.url}/lab/tree/{notebook}?reset", wait_until="domcontentloaded")
+    page.goto(
+        server.link(f"/lab/tree/{notebook}?reset"),
+        wait_until="domcontentloaded",
+        timeout=KERNEL_TIMEOUT_MS,
+    )
     wait_idle_kernel(page, server, notebook)
     seconds = run_all(page, server)
     server.record("lab_kernel_ready_to_form_s", seconds)
@@ -197,7 +232,11 @@ def open_in_lab(page, server: Server, notebook: str = "intake.ipynb") -> float:
 def open_in_voila(page, server: Server, notebook: str = "intake.ipynb") -> float:
     """Open a notebook in the Voilà app; return seconds from navigation to a usable form."""
     start = time.perf_counter()
-    page.goto(f"{server.url}/voila/render/{notebook}", wait_until="domcontentloaded")
+    page.goto(
+        server.link(f"/voila/render/{notebook}"),
+        wait_until="domcontentloaded",
+        timeout=KERNEL_TIMEOUT_MS,
+    )
     wait_visible(page, ".cocdata-save", FORM_TIMEOUT_MS, server, "the app's form")
     seconds = time.perf_counter() - start
     server.record("voila_open_to_form_s", seconds)

@@ -180,7 +180,7 @@ def test_lab_case_work_adds_the_meeting_with_person_b(tab, lab: Server) -> None:
         fill_quick_capture(tab)
         click_save(tab, lab)
         stored = _guide_case(lab)
-    tab.goto(f"{lab.url}/lab/tree/case.ipynb?reset", wait_until="domcontentloaded")
+    tab.goto(lab.link("/lab/tree/case.ipynb?reset"), wait_until="domcontentloaded")
     wait_idle_kernel(tab, lab, "case.ipynb")
     run_all(tab, lab, "button.cocdata-open-case")
     _add_meeting_with_person_b(tab, lab, stored)
@@ -246,7 +246,7 @@ def test_voila_app_quick_capture_on_a_tablet(chromium, voila: Server) -> None:
         assert stored.saved_by == "Response Team Member A"
         _time_more_saves(page, voila, "voila_save_s")
 
-        page.goto(f"{voila.url}/voila/render/case.ipynb", wait_until="domcontentloaded")
+        page.goto(voila.link("/voila/render/case.ipynb"), wait_until="domcontentloaded")
         wait_visible(page, "button.cocdata-open-case", 60_000, voila, "the app's case view")
         _add_meeting_with_person_b(page, voila, stored)
     finally:
