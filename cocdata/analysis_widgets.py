@@ -23,6 +23,7 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import display, update_display
 
+from cocdata import notebook_errors
 from cocdata.analysis.selection import DateLike, describe_selection, select
 from cocdata.errors import CocdataError, NotFound, UsageError
 from cocdata.reports import present
@@ -295,6 +296,7 @@ def filter_panel(
 
     Display the returned panel (last line of a cell) to get the widgets.
     """
+    notebook_errors.install()  # a mistake shows as a message, not a traceback
     panel = FilterPanel.open(store, events, start, end, categories, case_id, pick_case)
     panel.show_selection()
     return panel

@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from cocdata import notebook_errors
 from cocdata.errors import CocdataError
 from cocdata.forms import fields as F
 from cocdata.forms.actions import ActionComposer, EvidenceAdder, StatusChanger
@@ -203,6 +204,7 @@ def case_workspace(
 
     When the store cannot be opened, the returned object's ``widget`` says why.
     """
+    notebook_errors.install()  # a mistake shows as a message, not a traceback
     try:
         if not isinstance(store, Store):
             store = Store.open(store)

@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from cocdata import notebook_errors
 from cocdata.errors import CocdataError, Problem
 from cocdata.forms import fields as F
 from cocdata.forms.conflict import ConflictNotice, NewerWatch
@@ -370,6 +371,7 @@ def intake_form(
 
     When the store cannot be opened, the returned object's ``widget`` says why.
     """
+    notebook_errors.install()  # a mistake shows as a message, not a traceback
     try:
         if not isinstance(store, Store):
             store = Store.open(store)
