@@ -139,3 +139,17 @@ class Expunged(CocdataError):
     """A case's identifying data was expunged; it can be read for statistics, not changed."""
 
     exit_code = 11
+
+
+class StoreWriteFailed(StoreError):
+    """Writing to the store failed (the disk refused a write); nothing half-written was kept."""
+
+    exit_code = 12
+
+    def __init__(self, message: str, hint: str | None = None, errno: int | None = None) -> None:
+        self.errno = errno
+        super().__init__(message, hint)
+
+
+class DiskFull(StoreWriteFailed):
+    """The disk holding the store is full (or the user's quota is used up)."""
