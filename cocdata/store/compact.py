@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from cocdata.errors import StoreError
-from cocdata.store.files import fsync_dir, read_file, reworded
+from cocdata.store.files import read_file, reworded, settle
 from cocdata.store.rows import dedupe
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _merge(store: Store, folder: str, names: list[str], table: pa.Table) -> None
     store.write_table(folder, table, suffix="-compact")
     for name in names:
         (store.folder(folder) / name).unlink(missing_ok=True)
-    fsync_dir(store.folder(folder))
+    settle(store.folder(folder))
 
 
 def compact(store: Store) -> CompactReport:

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cocdata.errors import StoreError
-from cocdata.store.files import fsync_dir, read_file
+from cocdata.store.files import read_file, settle
 from cocdata.store.rows import dedupe, evidence_of
 from cocdata.store.stripping import chained, expunged_rows
 from cocdata.tables import CASE_SCHEMA, Frames
@@ -225,7 +225,7 @@ def apply(store: Store, scanned: Scan, work: Work, when: str) -> None:
         (store.folder("tmp") / name).unlink(missing_ok=True)
     if journal.exists():
         journal.unlink()
-        fsync_dir(store.root)
+        settle(store.root)
     store.invalidate()
 
 
@@ -279,7 +279,7 @@ def clean_quarantine(
                 store.write_table("quarantine", keep, suffix="-kept")
         (folder / name).unlink(missing_ok=True)
     if quarantine:
-        fsync_dir(folder)
+        settle(folder)
 
 
 def rewrite_cases(
@@ -309,4 +309,4 @@ def rewrite_cases(
     store.write_table("cases", merged, suffix="-expunge")
     for name in files:
         (store.folder("cases") / name).unlink(missing_ok=True)
-    fsync_dir(store.folder("cases"))
+    settle(store.folder("cases"))

@@ -136,13 +136,13 @@ def atomic_write_bytes(root: Path, path: Path, content: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        fsync_dir(path.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise write_failed(exc, root) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    settle(path.parent)
 
 
 def write_parquet(
@@ -178,7 +178,6 @@ def write_parquet(
                 "Run 'cocdata verify', then try again.",
             )
         os.rename(tmp, final)
-        fsync_dir(final.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise write_failed(exc, root) from exc
@@ -191,7 +190,16 @@ def write_parquet(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    settle(final.parent)
     return final
+
+
+def settle(folder: Path) -> None:
+    """Make a rename durable. The file is in place with its content on disk by now, so
+    a refused folder fsync must not be reported as a write that failed: the next
+    write's fsync of the same folder makes it durable."""
+    with contextlib.suppress(OSError):
+        fsync_dir(folder)
 
 
 def parquet_names(root: Path, folder: str, missing_ok: bool = False) -> list[str]:
