@@ -127,9 +127,12 @@ def chain_problems(
 def missing_evidence(store: Store, case_id: str, row: dict[str, Any]) -> list[str]:
     """An evidence file the case's current revision names that the store does not hold."""
     named: dict[str, str] = {}
-    for item in row.get("evidence") or []:
+    # The file's name is identifying (kept in ``identity``); without the key, its SHA-256.
+    names = ((row.get("identity") or {}).get("evidence")) or []
+    for i, item in enumerate(row.get("evidence") or []):
         if item.get("sha256"):
-            named.setdefault(item["sha256"], item.get("name") or item["sha256"][:12] + "…")
+            name = names[i].get("name") if i < len(names) else None
+            named.setdefault(item["sha256"], name or f"{item['sha256'][:12]}…")
     for step in (row.get("identity") or {}).get("timeline") or []:
         for digest in step.get("evidence") or []:
             named.setdefault(digest, f"{digest[:12]}… (named in the timeline)")
