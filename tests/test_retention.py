@@ -378,7 +378,9 @@ def test_verify_still_finds_a_lost_or_altered_expunged_revision(planted_store):
 
     def rewrite(new_rows):  # through the store's writer: encrypted in an encrypted store
         path.unlink()
-        write_parquet(store.root, path, pa.Table.from_pylist(new_rows, schema=read_schema), store.key_for())
+        write_parquet(
+            store.root, path, pa.Table.from_pylist(new_rows, schema=read_schema), store.key_for()
+        )
 
     read_schema = read_file(path).schema
     altered = [
@@ -482,7 +484,9 @@ def _stop_after(step: str, monkeypatch) -> None:
 
 def _evidence_of_cases(store: Store, case_ids) -> dict[str, bytes]:
     return {
-        e.sha256: store.read_blob(e.sha256) for cid in case_ids for e in store.get(cid).case.evidence
+        e.sha256: store.read_blob(e.sha256)
+        for cid in case_ids
+        for e in store.get(cid).case.evidence
     }
 
 
