@@ -31,12 +31,14 @@ to cases the team still holds about the same reported person). Everyone
 else in the case gets a fresh code name, so nothing links them to cases the
 team keeps.
 
-The files are rewritten (the one exception to "never rewritten") under the
-store's lock, so no save is lost or slips in between. One new file holds
-the rewritten rows; the old files are deleted only after it is durable. A
-crash at any point leaves a readable store, and running ``expunge`` again
-finishes the job: a case with both expunged and intact revisions is always
-taken up again. Expunged revisions are chained by ``tables.expunged_hash``,
+This module is the policy: which cases are due, and why. The file work is
+``cocdata.store.expunge``, under the store's lock, so no save is lost or
+slips in between: one new file holds the rewritten rows, the old files are
+deleted only after it is durable, and evidence files and drafts only after
+that. A crash at any point leaves a readable store in which no case still
+held has lost evidence, and running ``expunge`` again finishes the job: a
+case with both expunged and intact revisions is always taken up again, and
+what was left to delete is listed in ``expunge-pending.json``. Expunged revisions are chained by ``tables.expunged_hash``,
 which covers only what they still hold, so ``verify`` still finds a lost or
 altered revision, and no hash is left that could confirm a guessed name.
 """
