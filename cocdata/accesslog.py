@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from cocdata import config
 from cocdata.errors import StoreError
-from cocdata.store import Store, read_file
+from cocdata.store import Store
 from cocdata.tables import ACCESS_SCHEMA
 
 ACTIONS = {
@@ -93,7 +93,7 @@ def record(
         "person": entry.person,
         "detail": entry.detail,
     }
-    store._write_table(FOLDER, pa.Table.from_pylist([row], schema=ACCESS_SCHEMA))
+    store.write_table(FOLDER, pa.Table.from_pylist([row], schema=ACCESS_SCHEMA))
     return entry
 
 
@@ -126,9 +126,9 @@ def entries(
 def _rows(store: Store) -> list[dict]:
     for _ in range(5):
         rows: list[dict] = []
-        for name in store._files(FOLDER, missing_ok=True):
+        for name in store.list_files(FOLDER, missing_ok=True):
             try:
-                rows += read_file(store.root / FOLDER / name).to_pylist()
+                rows += store.read_table(FOLDER, name).to_pylist()
             except FileNotFoundError:
                 break  # merged by a compaction meanwhile: list the folder again
             except (OSError, pa.ArrowException):

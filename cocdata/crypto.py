@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -47,7 +48,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from cocdata.errors import LockedStore, StoreError
+from cocdata.errors import DiskFull, LockedStore, StoreError
 from cocdata.vocab import toml_string
 
 KEY_FILE_ENV = "COCDATA_KEY_FILE"
@@ -358,24 +359,67 @@ def key_file_text(keys: list[StoreKey]) -> str:
 
 
 def write_key_file(path: Path, keys: list[StoreKey], replace: bool = False) -> Path:
-    """Write a key file readable by its owner only; refuses to overwrite unless asked."""
+    """Write a key file readable by its owner only; refuses to overwrite unless asked.
+
+    The key is written whole to a temp file beside it first, so a full disk
+    never leaves an empty or partial key file (nor truncates the one replaced).
+    """
     path = Path(path).expanduser()
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_EXCL)
+    if not replace and path.exists():
+        raise _key_file_exists(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise StoreError(
-            f"{path} already exists; it was not overwritten.", "Name a new file for the key."
-        ) from None
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
-        raise StoreError(f"The key file {path} cannot be written ({exc}).") from None
+        raise _key_file_failed(path, exc) from None
     try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, key_file_text(keys).encode("ascii"))
-        os.fsync(fd)
+        try:
+            os.fchmod(fd, 0o600)
+            os.write(fd, key_file_text(keys).encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
+    except FileExistsError:
+        raise _key_file_exists(path) from None
+    except OSError as exc:
+        raise _key_file_failed(path, exc) from None
     finally:
-        os.close(fd)
+        tmp.unlink(missing_ok=True)
     return path
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Give ``tmp`` the name ``path`` unless a file has that name (never overwriting it)."""
+    try:
+        os.link(tmp, path)  # fails if the file appeared meanwhile
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+        # A file system without hard links (a FAT-formatted USB stick): check, then rename.
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+        os.rename(tmp, path)
+
+
+def _key_file_exists(path: Path) -> StoreError:
+    return StoreError(
+        f"{path} already exists; it was not overwritten.", "Name a new file for the key."
+    )
+
+
+def _key_file_failed(path: Path, exc: OSError) -> StoreError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFull(
+            f"The disk holding the key file {path} is full; the key file was not written "
+            "and nothing was changed.",
+            "Free space and try again.",
+            errno=exc.errno,
+        )
+    return StoreError(f"The key file {path} cannot be written ({exc}).")
 
 
 # -- unlocking ---------------------------------------------------------------

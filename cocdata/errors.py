@@ -169,6 +169,18 @@ class Expunged(CocdataError):
     """A case's identifying data was expunged; it can be read for statistics, not changed."""
 
 
+class StoreWriteFailed(StoreError):
+    """Writing to the store failed (the disk refused a write); nothing half-written was kept."""
+
+    def __init__(self, message: str, hint: str | None = None, errno: int | None = None) -> None:
+        self.errno = errno
+        super().__init__(message, hint)
+
+
+class DiskFull(StoreWriteFailed):
+    """The disk holding the store is full (or the user's quota is used up)."""
+
+
 _OS_HINTS = {
     errno.ENOENT: "Check the path: the file, or the folder it goes in, must exist.",
     errno.EISDIR: "Name a file, not a folder.",
@@ -214,6 +226,7 @@ EXIT_CODES: dict[type[CocdataError], int] = {
     LockedStore: 10,
     Expunged: 11,
     FileAccess: 12,
+    StoreWriteFailed: 13,
 }
 """The command line's exit code of each error class; a subclass not listed takes its parent's."""
 

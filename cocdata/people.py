@@ -42,7 +42,7 @@ from cocdata import accesslog, codenames, config
 from cocdata.errors import CocdataError, Conflict, NotFound, UsageError
 from cocdata.model import Case, Evidence
 from cocdata.names import fold_name as fold
-from cocdata.store import Store, _dedupe
+from cocdata.store import Store, dedupe
 from cocdata.tables import Frames, is_expunged, row_case
 
 TEXT_MEDIA = ("text/", "message/", "application/json", "application/xml")
@@ -326,7 +326,7 @@ def subject_access(store: Store, code: str, by: str | None = None) -> dict[str, 
     itself is logged (``subject-access``) before anything is gathered.
     """
     events = store.events()
-    table = _dedupe(store._read_cases())
+    table = dedupe(store.read_cases())
     # Their cases are found in arrow; only those rows become Python objects whole.
     listed = pc.list_flatten(table["people"])
     hit = pc.fill_null(pc.equal(pc.struct_field(listed, "person"), code), False)

@@ -31,12 +31,14 @@ to cases the team still holds about the same reported person). Everyone
 else in the case gets a fresh code name, so nothing links them to cases the
 team keeps.
 
-The files are rewritten (the one exception to "never rewritten") under the
-store's lock, so no save is lost or slips in between. One new file holds
-the rewritten rows; the old files are deleted only after it is durable. A
-crash at any point leaves a readable store, and running ``expunge`` again
-finishes the job: a case with both expunged and intact revisions is always
-taken up again. Expunged revisions are chained by ``tables.expunged_hash``,
+This module is the policy: which cases are due, and why. The file work is
+``cocdata.store.expunge``, under the store's lock, so no save is lost or
+slips in between: one new file holds the rewritten rows, the old files are
+deleted only after it is durable, and evidence files and drafts only after
+that. A crash at any point leaves a readable store in which no case still
+held has lost evidence, and running ``expunge`` again finishes the job: a
+case with both expunged and intact revisions is always taken up again, and
+what was left to delete is listed in ``expunge-pending.json``. Expunged revisions are chained by ``tables.expunged_hash``,
 which covers only what they still hold, so ``verify`` still finds a lost or
 altered revision, and no hash is left that could confirm a guessed name.
 """
@@ -45,40 +47,32 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import random
-import secrets
-import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cocdata import accesslog, codenames
+from cocdata import accesslog
 from cocdata.analysis.tidy import explode_list
-from cocdata.errors import NotFound, StoreError, UsageError
+from cocdata.errors import NotFound, UsageError
 from cocdata.settings import Retention
-from cocdata.store import (
-    GENESIS,
-    Store,
-    _dedupe,
-    _fsync_dir,
-    _heads_of,
-    half_expunged,
-    read_file,
-)
-from cocdata.tables import CASE_SCHEMA, EXPUNGED_MARK, Frames, expunged_hash
+from cocdata.store import Store, dedupe, half_expunged, heads_of, stripping
+from cocdata.store import expunge as rewriting
+from cocdata.store.expunge import ExpungeReport
+from cocdata.store.files import reworded
+from cocdata.tables import EXPUNGED_MARK, Frames
 
 State = Literal["date", "open", "never", "expunged"]
 
-KEEP_CODE_ROLES = ("reported",)
+KEEP_CODE_ROLES = stripping.KEEP_CODE_ROLES
 """Roles whose person code stays on expunged revisions (the statistics count them)."""
 
 NO_ACTION_OUTCOMES = ("no action", "not a violation", "out of scope", "no outcome yet")
 """Outcomes (``analysis.yearly``) after which the shorter ``months_no_action`` applies."""
 
-STALE_TMP_S = 600
+STALE_TMP_S = rewriting.STALE_TMP_S
 """Temporary files older than this are leftovers of a crash, removed by an expunge."""
 
 
@@ -274,8 +268,8 @@ def case_retention(store: Store, case_id: str) -> CaseRetention:
     """
     store.get(case_id)  # the usual "no such case" error
     rules = store.settings.retention
-    people = store._read_cases(["case_id", "rev", "people"])
-    heads = _heads_of(people)
+    people = store.read_cases(["case_id", "rev", "people"])
+    heads = heads_of(people)
     flat = pc.list_flatten(heads["people"])
     owners = pc.list_parent_indices(heads["people"])
     codes = pc.struct_field(flat, "person")
@@ -293,189 +287,8 @@ def case_retention(store: Store, case_id: str) -> CaseRetention:
 # -- expunge -----------------------------------------------------------------
 
 
-@dataclass
-class ExpungeReport:
-    """What an expunge removed (or, for a dry run, would remove)."""
-
-    cases: list[CaseRetention] = field(default_factory=list)
-    unfinished: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    revisions: int = 0
-    blobs: list[str] = field(default_factory=list)
-    drafts: list[str] = field(default_factory=list)
-    quarantine: list[str] = field(default_factory=list)
-    tmp: list[str] = field(default_factory=list)
-    dry_run: bool = False
-    asked: bool = False
-
-    @property
-    def case_ids(self) -> list[str]:
-        return sorted({c.case_id for c in self.cases} | set(self.unfinished))
-
-    def text(self) -> str:
-        """The report in words for the terminal."""
-        if not (self.case_ids or self.drafts or self.tmp):
-            return "No case is due for expunging; nothing was changed."
-        done = "would be" if self.dry_run else "were"
-        lines = ["Dry run, nothing was changed."] if self.dry_run else []
-        if self.case_ids:
-            lines.append(
-                f"Identifying data {'would be ' if self.dry_run else ''}removed from "
-                f"{len(self.case_ids)} case(s):"
-            )
-            for item in self.cases:
-                rule = item.describe()
-                lines.append(
-                    f"  {item.case_id} ({item.event_id}): "
-                    + (f"asked for by name; its rule: {rule}" if self.asked else rule)
-                )
-            for cid in self.unfinished:
-                lines.append(f"  {cid}: finishing an expunge that was interrupted")
-            lines.append(
-                f"{len(self.files)} case file(s) and {len(self.quarantine)} set-aside file(s) "
-                f"{done} rewritten or deleted ({self.revisions} revision(s) stripped); "
-                f"{len(self.blobs)} evidence file(s) {done} deleted."
-            )
-            lines += [f"  quarantine: {name}" for name in self.quarantine]
-        else:
-            lines.append("No case is due for expunging.")
-        if self.drafts:
-            lines.append(
-                f"{len(self.drafts)} draft(s) of these cases or left untouched for longer than "
-                f"cases are kept {done} deleted."
-            )
-        if self.tmp:
-            lines.append(f"{len(self.tmp)} temporary file(s) left by a crash {done} deleted.")
-        return "\n".join(lines)
-
-
-def _month(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def stripped_row(row: dict[str, Any], when: str, codes: dict[str, str]) -> dict[str, Any]:
-    """A revision row with only statistical facts left (hashes are set by the caller).
-
-    ``codes`` maps the person codes of people not in ``KEEP_CODE_ROLES`` to
-    fresh ones.
-    """
-    occurred = dict(row["occurred"] or {})
-    if occurred.get("at") is not None:
-        occurred["at"] = _month(occurred["at"])
-        if occurred.get("precision") in ("minute", "hour", "day"):
-            occurred["precision"] = "month"
-    report = dict(row["report"] or {})
-    report["made_at"] = _month(report.get("made_at"))
-    people = []
-    for p in row["people"] or []:
-        code = p.get("person")
-        if code and p.get("role") not in KEEP_CODE_ROLES:
-            code = codes[code]
-        people.append({"role": p.get("role"), "person": code})
-    return {
-        **row,
-        "prev_hash": "",
-        "hash": "",
-        "saved_at": _month(row["saved_at"]),
-        "changes": [*(row["changes"] or []), f"{EXPUNGED_MARK} {when}"],
-        "report": report,
-        "occurred": occurred,
-        "people": people,
-        "timeline": [{**t, "at": _month(t.get("at"))} for t in row["timeline"] or []],
-        "actions": [{**a, "at": _month(a.get("at"))} for a in row["actions"] or []],
-        "evidence": [],
-        "identity": None,
-    }
-
-
-def _evidence_of(table: pa.Table) -> set[str]:
-    """SHA-256 of every evidence file the rows of ``table`` name (attached or in the timeline)."""
-    attached = pc.struct_field(pc.list_flatten(table["evidence"]), "sha256")
-    steps = pc.list_flatten(pc.struct_field(table["identity"], "timeline"))
-    named = pc.list_flatten(pc.struct_field(steps, "evidence"))
-    return set(pc.unique(attached).drop_null().to_pylist()) | set(
-        pc.unique(named).drop_null().to_pylist()
-    )
-
-
-def _expunged_rows(
-    rows: list[dict[str, Any]], when: str, taken: set[str], rng: random.Random
-) -> list[dict[str, Any]]:
-    """Every revision of one case stripped, oldest first (hashes are set by ``_chained``).
-
-    ``rows`` may hold a revision twice (intact and already expunged, after an
-    interrupted run); the expunged one is kept as it is.
-    """
-    by_rev: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        if row["rev"] not in by_rev or row.get("identity") is None:
-            by_rev[row["rev"]] = row
-    codes: dict[str, str] = {}
-    for row in by_rev.values():
-        if row.get("identity") is None:
-            continue
-        for p in row["people"] or []:
-            code = p.get("person")
-            if code and p.get("role") not in KEEP_CODE_ROLES and code not in codes:
-                codes[code] = codenames.new_code_name(taken, rng)
-                taken.add(codes[code])
-    return [
-        stripped_row(by_rev[rev], when, codes)
-        if by_rev[rev].get("identity") is not None
-        else by_rev[rev]
-        for rev in sorted(by_rev)
-    ]
-
-
-def _chained(rows: list[dict[str, Any]]) -> pa.Table:
-    """Expunged rows (each case's revisions together, oldest first) with their hash chain.
-
-    The hashes are computed on the rows as they read back from parquet, so
-    that ``verify`` computes the same.
-    """
-    normal = pa.Table.from_pylist(rows, schema=CASE_SCHEMA).to_pylist()
-    previous, case_id = GENESIS, None
-    for row in normal:
-        if row["case_id"] != case_id:
-            previous, case_id = GENESIS, row["case_id"]
-        row["prev_hash"] = previous
-        row["hash"] = expunged_hash(row)
-        previous = row["hash"]
-    return pa.Table.from_pylist(normal, schema=CASE_SCHEMA)
-
-
-@dataclass
-class _Scan:
-    """Every case file read whole, and what an expunge would do with them."""
-
-    tables: dict[str, pa.Table]
-    frames: Frames
-    all_rows: pa.Table
-
-
-def _scan(store: Store) -> _Scan:
-    tables: dict[str, pa.Table] = {}
-    for name in store._files("cases"):
-        try:
-            tables[name] = read_file(store.root / "cases" / name)
-        except (OSError, pa.ArrowException) as exc:
-            raise StoreError(
-                f"cases/{name} cannot be read ({exc}); nothing was expunged.",
-                "Run 'cocdata verify' first: it sets damaged files aside in quarantine/, "
-                "and a later expunge removes them.",
-            ) from exc
-    full = (
-        pa.concat_tables(list(tables.values()), promote_options="permissive")
-        if tables
-        else CASE_SCHEMA.empty_table()
-    )
-    return _Scan(tables, store.frames_of(full), full)
-
-
 def _targets(
-    store: Store, scan: _Scan, today: dt.date, case_ids: Sequence[str] | None
+    store: Store, scan: rewriting.Scan, today: dt.date, case_ids: Sequence[str] | None
 ) -> tuple[list[CaseRetention], list[str]]:
     """The cases to expunge now (due, or named), and those an interrupted run left half done."""
     plan = schedule(scan.frames, store.settings.retention, store.vocab.actions)
@@ -504,92 +317,33 @@ def _targets(
     return due, [c for c in unfinished if c not in {i.case_id for i in due}]
 
 
-def _drafts_of(store: Store, targets: set[str], stale_before: dt.date) -> list[str]:
-    """Drafts of the cases being expunged, and drafts nobody touched since ``stale_before``
-    (an abandoned report form holds names too, and was never a case to expunge)."""
-    out = []
-    for draft in store.drafts():
-        draft_id = str(draft.get("draft_id", ""))
-        case_id = (draft.get("data") or {}).get("case_id")
-        updated = str(draft.get("updated_at") or "")[:10]
-        if (
-            case_id in targets
-            or any(draft_id == f"case-{c}" or draft_id.startswith(f"case-{c}-") for c in targets)
-            or (updated and updated < stale_before.isoformat())
-        ):
-            out.append(draft_id)
-    return sorted(out)
-
-
-def _quarantined(store: Store, targets: set[str]) -> list[tuple[str, pa.Table | None]]:
-    """Set-aside files that may hold a target's data: (name, readable rows or None)."""
-    out: list[tuple[str, pa.Table | None]] = []
-    folder = store.root / "quarantine"
-    if not folder.exists() or not targets:
-        return out
-    for path in sorted(folder.iterdir()):
-        if not path.is_file():
-            continue
-        try:
-            table = read_file(path)
-        except (OSError, pa.ArrowException):
-            out.append((path.name, None))  # unreadable: it may hold anything
-            continue
-        if "case_id" not in table.column_names:
-            continue  # an events or access-log file: no one's story in it
-        if pc.any(pc.is_in(table["case_id"], pa.array(sorted(targets)))).as_py():
-            out.append((path.name, table))
-    return out
-
-
-def _stale_tmp(store: Store) -> list[str]:
-    folder = store.root / "tmp"
-    if not folder.exists():
-        return []
-    limit = time.time() - STALE_TMP_S
-    out = []
-    for path in folder.iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < limit:
-                out.append(path.name)
-        except FileNotFoundError:
-            continue
-    return sorted(out)
-
-
 def _plan(
     store: Store, today: dt.date, case_ids: Sequence[str] | None
-) -> tuple[ExpungeReport, _Scan, dict[str, Any]]:
-    scan = _scan(store)
+) -> tuple[ExpungeReport, rewriting.Scan, rewriting.Work]:
+    """What an expunge would do now, and the work on disk that does it."""
+    scan = rewriting.scan(store)
     cases, unfinished = _targets(store, scan, today, case_ids)
     targets = {c.case_id for c in cases} | set(unfinished)
-    report = ExpungeReport(cases=cases, unfinished=unfinished, asked=bool(case_ids))
-    report.drafts = _drafts_of(store, targets, add_months(today, -store.settings.retention.months))
-    report.tmp = _stale_tmp(store)
-    if not targets:
-        return report, scan, {"targets": targets, "quarantine": []}
-    ids = pa.array(sorted(targets))
-    target_refs: set[str] = set()
-    other_refs: set[str] = set()
-    for name, table in scan.tables.items():
-        mask = pc.is_in(table["case_id"], ids)
-        if not pc.any(mask).as_py():
-            other_refs |= _evidence_of(table)
-            continue
-        report.files.append(name)
-        target_refs |= _evidence_of(table.filter(mask))
-        other_refs |= _evidence_of(table.filter(pc.invert(mask)))
-    stored_blobs = set(store.blob_digests())
-    report.blobs = sorted((target_refs - other_refs) & stored_blobs)
-    expunged_before = set(expunged_cases(scan.frames))
-    quarantine = _quarantined(store, targets | expunged_before)
-    report.quarantine = [
-        f"{name} ({'unreadable: deleted' if table is None else 'rows of expunged cases removed'})"
-        for name, table in quarantine
-    ]
-    rows = scan.all_rows.select(["case_id", "rev"])
-    report.revisions = _dedupe(rows.filter(pc.is_in(rows["case_id"], ids))).num_rows
-    return report, scan, {"targets": targets, "quarantine": quarantine, "expunged": expunged_before}
+    stale_before = add_months(today, -store.settings.retention.months)
+    work = rewriting.plan(store, scan, targets, set(expunged_cases(scan.frames)), stale_before)
+    report = ExpungeReport(
+        cases=cases,
+        unfinished=unfinished,
+        asked=bool(case_ids),
+        files=work.files,
+        blobs=work.blobs,
+        drafts=work.drafts,
+        tmp=work.tmp,
+        quarantine=[
+            f"{name} ({'unreadable: deleted' if table is None else 'rows of expunged cases removed'})"
+            for name, table in work.quarantine
+        ],
+    )
+    if targets:
+        rows = scan.all_rows.select(["case_id", "rev"])
+        ids = pa.array(sorted(targets))
+        report.revisions = dedupe(rows.filter(pc.is_in(rows["case_id"], ids))).num_rows
+    return report, scan, work
 
 
 def dry_run(
@@ -609,79 +363,30 @@ def expunge(
 ) -> ExpungeReport:
     """Remove the identifying data of every due case (or of ``case_ids``) for good.
 
-    Runs under the store's lock; see the module docstring for what stays and
-    why it is safe to interrupt.
+    Runs under the store's lock; see the module docstring for what stays, and
+    ``cocdata.store.expunge`` for the order of the file work that makes it
+    safe to interrupt (a full disk included: run it again to finish).
     """
     today = today or dt.date.today()
-    when = f"{today:%Y-%m}"
-    with store._lock():
-        report, scan, extra = _plan(store, today, case_ids)
-        targets: set[str] = extra["targets"]
-        if targets:
+    with (
+        store.lock(),
+        reworded(
+            store.root,
+            "the expunge stopped part-way; nothing was lost and no evidence of a case "
+            "still held was deleted",
+            "Free space and run 'cocdata expunge' again to finish it.",
+        ),
+    ):
+        report, scan, work = _plan(store, today, case_ids)
+        if work.targets:
             # Logged first: whatever happens next, the log says it was started.
             accesslog.record(
                 store,
                 "expunge",
-                sorted(targets),
+                sorted(work.targets),
                 "identifying data removed; statistics kept"
                 + (" (asked for by name)" if case_ids else " (retention period over)"),
                 by=by,
             )
-        # Everything outside the case files goes first: while a case's files
-        # are intact it is still due, so a re-run after a crash takes it up again.
-        for draft_id in report.drafts:
-            store.discard_draft(draft_id)
-        for digest in report.blobs:
-            store.remove_blob(digest)
-        _clean_quarantine(store, extra["quarantine"], targets | extra.get("expunged", set()))
-        for name in report.tmp:
-            (store.root / "tmp" / name).unlink(missing_ok=True)
-        if targets:
-            _rewrite_cases(store, scan, targets, report.files, when)
-        store._forget_index()
+        rewriting.apply(store, scan, work, f"{today:%Y-%m}")
     return report
-
-
-def _clean_quarantine(
-    store: Store, quarantine: list[tuple[str, pa.Table | None]], gone: set[str]
-) -> None:
-    folder = store.root / "quarantine"
-    ids = pa.array(sorted(gone))
-    for name, table in quarantine:
-        if table is not None:
-            keep = table.filter(pc.invert(pc.is_in(table["case_id"], ids)))
-            if keep.num_rows:
-                store._write_table("quarantine", keep, suffix="-kept")
-        (folder / name).unlink(missing_ok=True)
-    if quarantine:
-        _fsync_dir(folder)
-
-
-def _rewrite_cases(
-    store: Store, scan: _Scan, targets: set[str], files: Iterable[str], when: str
-) -> None:
-    """One new file with every row of ``files``, targets expunged; then the old files go."""
-    files = list(files)
-    ids = pa.array(sorted(targets))
-    taken = set(scan.frames.people["person"].dropna().tolist())
-    taken |= set(scan.frames.cases["case_id"].tolist())
-    kept: list[pa.Table] = []
-    for name in files:
-        table = scan.tables[name]
-        kept.append(table.filter(pc.invert(pc.is_in(table["case_id"], ids))))
-    rows = scan.all_rows.filter(pc.is_in(scan.all_rows["case_id"], ids)).to_pylist()
-    by_case: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_case.setdefault(row["case_id"], []).append(row)
-    # Fresh code names must not be guessable from anything in the store: the
-    # generator is seeded from the operating system's randomness.
-    rng = random.Random(secrets.randbits(128))
-    new_rows: list[dict[str, Any]] = []
-    for cid in sorted(by_case):
-        new_rows += _expunged_rows(by_case[cid], when, taken, rng)
-    merged = pa.concat_tables([*(t.cast(CASE_SCHEMA) for t in kept), _chained(new_rows)])
-    merged = _dedupe(merged).sort_by([("case_id", "ascending"), ("rev", "ascending")])
-    store._write_table("cases", merged, suffix="-expunge")
-    for name in files:
-        (store.root / "cases" / name).unlink(missing_ok=True)
-    _fsync_dir(store.root / "cases")

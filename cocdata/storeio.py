@@ -181,11 +181,6 @@ def write_parquet(
     )
 
 
-def parquet_key_id(path: Path) -> str | None:
-    """The id of the key a parquet file is encrypted with; None for a plain file."""
-    return sealing(pq.ParquetFile(path))[0]
-
-
 # -- other files ---------------------------------------------------------------
 
 

@@ -141,9 +141,9 @@ def test_show_lists_the_retention_rule(store):
 def test_a_log_that_keeps_changing_is_reported(store, monkeypatch):
     accesslog.record(store, "export", ["guide-example"], by="Ann")
 
-    def vanished(path, columns=None):
-        raise FileNotFoundError(path)
+    def vanished(self, folder, name, columns=None):
+        raise FileNotFoundError(name)
 
-    monkeypatch.setattr(accesslog, "read_file", vanished)
+    monkeypatch.setattr(Store, "read_table", vanished)
     with pytest.raises(StoreError, match="kept changing"):
         accesslog.entries(store)

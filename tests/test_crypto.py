@@ -18,10 +18,9 @@ import pyarrow as pa
 import pytest
 
 from cocdata import crypto, storeio
-from cocdata import store as store_module
 from cocdata.errors import LockedStore, StoreError
 from cocdata.model import Case, TimelineEntry
-from cocdata.store import Store
+from cocdata.store import Store, read_file
 from tests.helpers import guide_data
 
 PASSPHRASE = "lantern orbit velvet cactus"
@@ -410,13 +409,13 @@ def test_an_interrupted_encryption_loses_nothing_and_finishes_when_run_again(
 
         return wrapper
 
-    monkeypatch.setattr(store_module.os, "rename", dying(real_rename))
-    monkeypatch.setattr(store_module.os, "replace", dying(real_replace))
+    monkeypatch.setattr(os, "rename", dying(real_rename))
+    monkeypatch.setattr(os, "replace", dying(real_replace))
     with pytest.raises(KeyboardInterrupt):
         Store.open(tmp_path / "s").encrypt(passphrase=PASSPHRASE)
     assert calls["at"] == folder
-    monkeypatch.setattr(store_module.os, "rename", real_rename)
-    monkeypatch.setattr(store_module.os, "replace", real_replace)
+    monkeypatch.setattr(os, "rename", real_rename)
+    monkeypatch.setattr(os, "replace", real_replace)
 
     crypto.forget_all()
     half = Store.open(tmp_path / "s")
@@ -655,11 +654,11 @@ def test_files_of_any_other_kind_are_encrypted_through_the_store(tmp_path):
     store = encrypted_store(tmp_path / "s")
     (store.root / "people").mkdir()
     names = pa.table({"person": ["calm-otter"], "name": [f"{PLANTED['target']} Person"]})
-    written = store._write_table("people", names)
-    store._write_bytes(store.root / "access.log", f"{PLANTED['reported']} exported".encode())
+    written = store.write_table("people", names)
+    store.write_bytes(store.root / "access.log", f"{PLANTED['reported']} exported".encode())
     assert words_in_files(store.root) == {}
-    assert store_module.read_file(written).equals(names)
-    assert PLANTED["reported"].encode() in store._read_bytes(store.root / "access.log")
+    assert read_file(written).equals(names)
+    assert PLANTED["reported"].encode() in store.read_bytes(store.root / "access.log")
     assert store.verify().ok
 
     (store.root / "people" / "notes.txt").write_text(f"{PLANTED['description']} said so")
@@ -669,17 +668,17 @@ def test_files_of_any_other_kind_are_encrypted_through_the_store(tmp_path):
     crypto.forget_all()
     for columns in (None, ["person"]):  # a table cocdata does not know has no statistics
         with pytest.raises(LockedStore):
-            store_module.read_file(written, columns)
+            read_file(written, columns)
 
 
 def test_statistics_without_the_key_include_files_of_an_older_shape(tmp_path):
     """A case file written before a column was added still counts in a locked store."""
     store = encrypted_store(tmp_path / "s")
     fill(store)
-    older = store_module.read_file(next((tmp_path / "s" / "cases").glob("*.parquet")))
+    older = read_file(next((tmp_path / "s" / "cases").glob("*.parquet")))
     older = older.drop_columns(["include_public"]).slice(0, 1)
     older = older.set_column(0, "case_id", pa.array(["older-case"]))
-    store._write_table("cases", older)
+    store.write_table("cases", older)
     crypto.forget_all()
     frames = Store.open(tmp_path / "s").frames()
     assert "older-case" in set(frames.cases["case_id"]) and len(frames.cases) == 2

@@ -20,6 +20,8 @@ from cocdata.errors import CocdataError, Expunged, NotFound, StoreError
 from cocdata.model import Case, TimelineEntry
 from cocdata.settings import Retention
 from cocdata.store import Store, read_file
+from cocdata.store import expunge as rewriting
+from cocdata.store.files import write_parquet
 from cocdata.tables import expunged_hash, is_expunged
 from tests import store_workers
 from tests.helpers import guide_data, make_store
@@ -376,7 +378,9 @@ def test_verify_still_finds_a_lost_or_altered_expunged_revision(planted_store):
 
     def rewrite(new_rows):  # through the store's writer: encrypted in an encrypted store
         path.unlink()
-        store._write_parquet(path, pa.Table.from_pylist(new_rows, schema=read_schema), store._key())
+        write_parquet(
+            store.root, path, pa.Table.from_pylist(new_rows, schema=read_schema), store.key_for()
+        )
 
     read_schema = read_file(path).schema
     altered = [
@@ -430,68 +434,117 @@ class Crash(Exception):
     pass
 
 
-@pytest.mark.parametrize("point", ["blobs", "quarantine", "rewrite", "delete"])
-def test_an_interrupted_expunge_leaves_a_readable_store_and_a_rerun_finishes(
-    planted_store, monkeypatch, point
-):
-    store, due, due_tags, kept, _ = planted_store
-    stats = yearly_statistics(store.frames())
-    ids = set(store.case_ids())
-    if point == "blobs":
+# Each step of an expunge in order (cocdata.store.expunge), and how to stop it right after.
+STEPS = ["log", "pending", "rewrite", "delete", "quarantine", "drafts", "blobs", "tmp", "done"]
+BEFORE_REWRITE = ("log", "pending")
+
+
+def _stop_after(step: str, monkeypatch) -> None:
+    """Make the next expunge raise ``Crash`` right after ``step`` (its effect is durable)."""
+
+    def nth(n, real, when=lambda *a, **k: True, before=False):
         calls = []
 
-        def remove_blob(self, digest):
-            calls.append(digest)
-            if len(calls) == 2:
+        def wrapper(*args, **kwargs):
+            if before and when(*args, **kwargs):
                 raise Crash
-            return Store.remove_blob.__wrapped__(self, digest)
+            result = real(*args, **kwargs)
+            if when(*args, **kwargs):
+                calls.append(1)
+                if len(calls) == n:
+                    raise Crash
+            return result
 
-        remove_blob.__wrapped__ = Store.remove_blob
-        monkeypatch.setattr(Store, "remove_blob", remove_blob)
-    elif point == "quarantine":
-        monkeypatch.setattr(retention, "_clean_quarantine", lambda *a: (_ for _ in ()).throw(Crash))
-    elif point == "rewrite":
-        real = Store._write_table
+        return wrapper
 
-        def write_then_die(self, folder, table, suffix=""):
-            path = real(self, folder, table, suffix)
-            if suffix == "-expunge":
-                raise Crash  # the new file is durable, the old ones are all still there
-            return path
+    if step == "log":
+        monkeypatch.setattr(accesslog, "record", nth(1, accesslog.record))
+    elif step == "pending":
+        is_pending = lambda self, path, *a: path.name == rewriting.PENDING  # noqa: E731
+        monkeypatch.setattr(Store, "write_bytes", nth(1, Store.write_bytes, is_pending))
+    elif step == "rewrite":  # the new file is durable, the old ones are all still there
+        rewritten = lambda self, folder, table, suffix="": suffix == "-expunge"  # noqa: E731
+        monkeypatch.setattr(Store, "write_table", nth(1, Store.write_table, rewritten))
+    elif step == "delete":  # one old case file gone, the others not
+        in_cases = lambda self, missing_ok=False: self.parent.name == "cases"  # noqa: E731
+        monkeypatch.setattr(Path, "unlink", nth(1, Path.unlink, in_cases))
+    elif step == "quarantine":
+        monkeypatch.setattr(rewriting, "clean_quarantine", nth(1, rewriting.clean_quarantine))
+    elif step == "drafts":
+        monkeypatch.setattr(Store, "discard_draft", nth(1, Store.discard_draft))
+    elif step == "blobs":
+        monkeypatch.setattr(Store, "remove_blob", nth(2, Store.remove_blob))
+    elif step == "tmp":
+        in_tmp = lambda self, missing_ok=False: self.parent.name == "tmp"  # noqa: E731
+        monkeypatch.setattr(Path, "unlink", nth(1, Path.unlink, in_tmp))
+    else:  # everything done but the pending list's removal
+        is_pending = lambda self, missing_ok=False: self.name == rewriting.PENDING  # noqa: E731
+        monkeypatch.setattr(Path, "unlink", nth(1, Path.unlink, is_pending, before=True))
 
-        monkeypatch.setattr(Store, "_write_table", write_then_die)
-    else:
-        real_unlink = Path.unlink
-        seen = []
 
-        def unlink_some(self, missing_ok=False):
-            if self.parent.name == "cases":
-                seen.append(self)
-                if len(seen) == 2:
-                    raise Crash  # one old file gone, the others not
-            return real_unlink(self, missing_ok=missing_ok)
+def _evidence_of_cases(store: Store, case_ids) -> dict[str, bytes]:
+    return {
+        e.sha256: store.read_blob(e.sha256)
+        for cid in case_ids
+        for e in store.get(cid).case.evidence
+    }
 
-        monkeypatch.setattr(Path, "unlink", unlink_some)
+
+@pytest.mark.parametrize("step", STEPS)
+def test_an_expunge_stopped_after_any_step_loses_no_evidence_and_a_rerun_finishes(
+    planted_store, monkeypatch, step
+):
+    store, due, due_tags, kept, _ = planted_store
+    ids = set(store.case_ids())
+    kept_evidence = _evidence_of_cases(store, kept)
+    _stop_after(step, monkeypatch)
     with pytest.raises(Crash):
         retention.expunge(store, today=TODAY)
     monkeypatch.undo()
 
-    # A readable store: every case loads, nothing was lost.
+    # A readable store: every case loads, and no case still held lost evidence.
     reopened = Store.open(store.root)
     assert set(reopened.case_ids()) == ids
     for cid in ids:
         reopened.get(cid)
-    assert len(reopened.frames().cases) == len(ids)
-    if point in ("rewrite", "delete"):
-        assert "run 'cocdata expunge' again" in " ".join(reopened.verify(quarantine=False).problems)
+    assert _evidence_of_cases(reopened, kept) == kept_evidence
+    intact = [cid for cid in due if not reopened.is_expunged(cid)]
+    assert (set(intact) == set(due)) == (step in BEFORE_REWRITE)
+    intact_evidence = _evidence_of_cases(reopened, intact)  # every file is still there
+    # Verify tells the truth: an unfinished expunge is named, nothing is "all good".
+    checked = reopened.verify(quarantine=False)
+    assert not [p for p in checked.problems if "is missing" in p]
+    if step != "log":
+        assert not checked.ok
+        assert "run 'cocdata expunge' again" in " ".join(checked.problems)
 
+    # The issue's way to lose evidence: a due case reopened before the re-run.
+    reopen = None
+    if step in BEFORE_REWRITE:
+        reopen = due[0]
+        case = reopened.get(reopen)
+        reopened.save(
+            case.case.model_copy(update={"status": "investigating"}), by="M", base_rev=case.rev
+        )
     report = retention.expunge(Store.open(store.root), today=TODAY)
-    assert set(report.case_ids) == set(due)
-    assert raw_hits(store.root, due_tags) == []
-    assert decoded_hits(store.root, due_tags) == []
+    # Cases left half rewritten are finished; once rewritten, only files are left to delete.
+    expected = {"rewrite": set(due), "delete": set(due)}.get(step, set())
+    if step in BEFORE_REWRITE:
+        expected = set(due) - {reopen}
+    assert set(report.case_ids) == expected
+    gone_tags = [t for cid, t in zip(due, due_tags, strict=True) if cid != reopen]
+    assert raw_hits(store.root, gone_tags) == []
+    assert decoded_hits(store.root, gone_tags) == []
     finished = Store.open(store.root)
     assert finished.verify().ok, finished.verify().problems
-    pd.testing.assert_frame_equal(yearly_statistics(finished.frames()), stats)
+    assert not finished.expunge_pending()
+    assert _evidence_of_cases(finished, kept) == kept_evidence
+    if reopen is not None:
+        assert not finished.is_expunged(reopen)
+        mine = {e.sha256 for e in finished.get(reopen).case.evidence}
+        assert _evidence_of_cases(finished, [reopen]) == {
+            d: c for d, c in intact_evidence.items() if d in mine
+        }
     assert "Keeperopen" in finished.get(kept[0]).case.description
 
 
@@ -525,8 +578,8 @@ def test_abandoned_drafts_go_with_the_expunge_even_when_no_case_is_due(store):
     store.save_draft("intake-old", {"form": "intake", "x": "Abandonedreport"}, by="a")
     store.save_draft("intake-new", {"form": "intake", "x": "Freshreport"}, by="a")
     path = store.root / "drafts" / "intake-old.json"
-    text = store._read_bytes(path).decode()  # decrypted in an encrypted store
-    store._write_bytes(path, text.replace('"updated_at": "20', '"updated_at": "19').encode())
+    text = store.read_bytes(path).decode()  # decrypted in an encrypted store
+    store.write_bytes(path, text.replace('"updated_at": "20', '"updated_at": "19').encode())
     dry = retention.dry_run(store)
     assert dry.drafts == ["intake-old"] and "1 draft(s)" in dry.text()
     assert "No case is due" in dry.text() and path.exists()

@@ -326,7 +326,7 @@ def test_nothing_but_summaries_and_statistics_reaches_the_report(
 
 
 def test_the_loader_reads_public_columns_only(store: Store, monkeypatch) -> None:
-    import cocdata.store as store_module
+    import cocdata.store.reading as store_module
 
     asked: list[list[str] | None] = []
     real = store_module.read_file

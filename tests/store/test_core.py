@@ -18,7 +18,7 @@ from cocdata.store import Store
 from tests import store_workers
 from tests.helpers import new_case
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
