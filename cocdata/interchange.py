@@ -166,7 +166,7 @@ def _revision(value: Any, where: str) -> tuple[int | None, list[Problem]]:
             Problem(
                 "revision",
                 f"must be the whole number of the revision the case was exported at, "
-                f"from 1 to {MAX_REVISION:,} (got {str(value)[:40]}); leave it out for a new case",
+                f"from 1 to {MAX_REVISION:,} (got {json.dumps(value)[:40]}); leave it out for a new case",
                 where,
                 value,
             )

@@ -177,8 +177,9 @@ LocalDate = Annotated[
 def _count(maximum: int, description: str) -> Any:
     return Annotated[
         int,
-        BeforeValidator(_whole_number),
+        # The bounds come first so that they reach the integer's schema.
         Field(ge=0, le=maximum, description=description),
+        BeforeValidator(_whole_number),
     ]
 
 
