@@ -133,11 +133,13 @@ def _whole_number(value: Any) -> Any:
 def _usable_id(value: str, what: str, example: str, words: str) -> str:
     if len(value) > MAX_ID_LENGTH:
         raise ValueError(
-            f"is {len(value)} characters long; a {what} id may have at most {MAX_ID_LENGTH} "
+            f"is {len(value)} characters long; {what} id may have at most {MAX_ID_LENGTH} "
             f"(it becomes a folder name); use a short one like {example}"
         )
     if not SLUG.match(value):
-        raise ValueError(f"{value!r} is not a usable {what} id; use {words}, like {example}")
+        raise ValueError(
+            f"{value!r} is not a usable {what.split()[-1]} id; use {words}, like {example}"
+        )
     return value
 
 
@@ -236,7 +238,7 @@ class Event(Record):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        return _usable_id(value, "event", "djangocon-2000", "lowercase letters, digits and -")
+        return _usable_id(value, "an event", "djangocon-2000", "lowercase letters, digits and -")
 
     @model_validator(mode="after")
     def _dates(self) -> Event:
@@ -395,7 +397,7 @@ class Case(Record):
     def _case_slug(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        return _usable_id(value, "case", "amber-falcon", "lowercase words joined by -")
+        return _usable_id(value, "a case", "amber-falcon", "lowercase words joined by -")
 
     @model_validator(mode="before")
     @classmethod
