@@ -63,6 +63,18 @@ json_value = st.recursive(
 )
 
 
+SENSITIVE = {"made_at", "at", "start", "end", "added_at", "attendees", "size", "case_id", "id"}
+"""Keys whose values once ended in a traceback or a false alarm: times, numbers, ids."""
+
+sensitive_value = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from([0, 1, 2**31, 2**63, 10**30, 1700000000, 1.5, 1e300, True, False]),
+    st.sampled_from(["2000-12-29T09:00", "0001-01-01", "9999-12-31T23:59:59", "2000-12-29"]),
+    st.text(st.sampled_from("abc-0"), min_size=1, max_size=200),
+    st.integers(1, 300).map(lambda n: "a" * n),
+)
+
+
 def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
     """Every path to a value inside the parsed line."""
     out = [prefix] if prefix else []
@@ -89,12 +101,23 @@ def _set(node: Any, path: tuple, value: Any, delete: bool = False) -> None:
 def mutated_line(draw) -> bytes:
     """One or more lines: valid exported ones, with values, keys, lengths or bytes changed."""
     data = json.loads(draw(st.sampled_from(base_lines())))
-    for _ in range(draw(st.integers(1, 3))):
+    if draw(st.booleans()):
+        # A plausible edit, so that clean imports (and their verify) get their share.
+        data["description"] = draw(st.text(max_size=200))
+        data["case_id"] = draw(st.sampled_from([data["case_id"], None]))
+    for _ in range(draw(st.integers(0, 3))):
         paths = _paths(data)
         path = draw(st.sampled_from(paths))
-        kind = draw(st.sampled_from(["replace", "delete", "add", "lengthen", "revision", "id"]))
+        kind = draw(
+            st.sampled_from(
+                ["sensitive"] * 4 + ["replace", "delete", "add", "lengthen", "revision", "id"]
+            )
+        )
         try:
-            if kind == "replace":
+            if kind == "sensitive":
+                chosen = [p for p in paths if p and p[-1] in SENSITIVE]
+                _set(data, draw(st.sampled_from(chosen)), draw(sensitive_value))
+            elif kind == "replace":
                 _set(data, path, draw(json_value))
             elif kind == "delete":
                 _set(data, path, None, delete=True)
@@ -165,19 +188,22 @@ def test_mutated_lines_give_a_message_and_write_nothing_or_import_cleanly(
     assert report.ok, report
 
 
+def _changed(which: int, path: tuple, value: Any) -> bytes:
+    data = json.loads(base_lines()[which])
+    _set(data, path, value)
+    return json.dumps(data).encode() + b"\n"
+
+
 SUBPROCESS_CASES = {
     "not-an-event": lambda: b'{"case_id": "x", "event": 1}\n',
-    "numeric-time": lambda: (
-        base_lines()[0].replace('"made_at":"', '"made_at":1700000000,"x":"').encode() + b"\n"
-    ),
+    "numeric-time": lambda: _changed(0, ("report", "made_at"), 1700000000),
     "bom": lambda: b"\xef\xbb\xbf" + base_lines()[1].encode() + b"\n",
     "surrogate-and-utf-16": lambda: b'{"a": "\\ud800"}\n\xff\xfe\n',
-    "huge-number": lambda: (
-        base_lines()[2]
-        .replace('"attendees":', '"attendees":1000000000000000000000000000000,"y":')
-        .encode()
-        + b"\n"
+    "huge-number": lambda: _changed(2, ("event", "attendees"), 10**30),
+    "huge-size": lambda: _changed(
+        3, ("evidence",), [{"name": "a", "size": 2**63, "sha256": "ab" * 32}]
     ),
+    "long-id": lambda: _changed(4, ("case_id",), "a" * 10_000),
 }
 
 
