@@ -2,45 +2,50 @@
 
 Import is all or nothing: every line is parsed and checked first, every
 problem is reported with its line number and field, and nothing is written
-unless the whole file is sound. A file is read line by line, each line at
-most ``MAX_LINE_BYTES``, so one huge line is refused without being read into
-memory; a byte that is not UTF-8 is reported by line and column.
+unless the whole file is sound. Lines are read by ``jsonlines`` (a size
+limit, UTF-8 errors by line and column, a byte-order mark accepted).
 
 An exported line carries the revision the case was at (``"revision": 3``).
 ``--update`` uses it to refuse a line based on an older revision than the
 store's, which would silently undo what was saved since (``force`` replaces
 the case anyway).
 
-Export writes a file beside the target and renames it only once complete,
-so an export is either whole or not there; the access log records it once
-every line is written, before it becomes visible.
+Export lives in ``exporting``; its functions are named here too, so the
+format has one front door.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
-import os
-import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any
 
-from cocdata.errors import CocdataError, InvalidRecord, Problem
+from cocdata import jsonlines
+from cocdata.errors import InvalidRecord, Problem
+from cocdata.exporting import case_line, export_file, export_lines, write_export
+from cocdata.jsonlines import MAX_LINE_BYTES
 from cocdata.model import Case, check_case, parse_case
-from cocdata.store import Store, StoredCase
+from cocdata.store import Store
 from cocdata.tables import row_case
 
-MAX_LINE_BYTES = 1024 * 1024
-"""The largest line (one case) an import reads: 1 MiB of UTF-8, far more than any case needs."""
+__all__ = [
+    "MAX_LINE_BYTES",
+    "MAX_REVISION",
+    "ImportResult",
+    "case_line",
+    "export_file",
+    "export_lines",
+    "import_file",
+    "import_lines",
+    "json_schema",
+    "read_lines",
+    "write_export",
+]
 
 MAX_REVISION = 2**31 - 1
 """The largest revision number a store keeps (and a line may state)."""
-
-BOM = b"\xef\xbb\xbf"
-_SKIP_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -74,88 +79,7 @@ class _Line:
         return f"line {self.number}" + (f" ({cid})" if cid else "")
 
 
-# -- reading lines --------------------------------------------------------
-
-
-def _file_lines(fh: BinaryIO) -> Iterator[tuple[int, str | Problem]]:
-    """Each line of a binary file, decoded, with its number; what cannot be read, as a problem."""
-    number = 0
-    while True:
-        raw = fh.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        number += 1
-        where = f"line {number}"
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            # Skip the rest in small pieces: the line is never held whole.
-            rest = raw
-            while rest and not rest.endswith(b"\n"):
-                rest = fh.readline(_SKIP_CHUNK)
-            yield number, _too_long(where)
-            continue
-        if number == 1 and raw.startswith(BOM):
-            raw = raw[len(BOM) :]
-        try:
-            yield number, raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield number, _not_utf8(raw, exc.start, number)
-
-
-def _text_lines(lines: Iterable[str]) -> Iterator[tuple[int, str | Problem]]:
-    """Lines given as text (the Python API), with their numbers and the same size limit."""
-    for number, line in enumerate(lines, start=1):
-        if len(line) > MAX_LINE_BYTES // 4 and _utf8_size(line) > MAX_LINE_BYTES:
-            yield number, _too_long(f"line {number}")
-            continue
-        if number == 1 and line.startswith("\ufeff"):
-            line = line[1:]
-        yield number, line
-
-
-def _utf8_size(text: str) -> int:
-    return len(text.encode("utf-8", "surrogatepass"))
-
-
-def _too_long(where: str) -> Problem:
-    return Problem(
-        "line",
-        f"is longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB, the most one case may take; "
-        "check that each case is on a line of its own, and attach long texts as evidence",
-        where,
-    )
-
-
-def _not_utf8(raw: bytes, start: int, number: int) -> Problem:
-    if number == 1 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return Problem("file", "is UTF-16 text; save it as UTF-8 and import it again", "line 1")
-    column = len(raw[:start].decode("utf-8", "replace")) + 1
-    return Problem(
-        "line",
-        f"is not UTF-8 text at column {column}; save the file as UTF-8 and import it again",
-        f"line {number}",
-    )
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON knows")
-
-
-def _first_unencodable(value: Any, path: str = "") -> str | None:
-    """Where a text holds a lone surrogate (a JSON escape like \\ud800 that is no character)."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path or "line"
-        return None
-    if isinstance(value, dict | list):
-        items = value.items() if isinstance(value, dict) else enumerate(value)
-        for key, item in items:
-            found = _first_unencodable(key, path) if isinstance(key, str) else None
-            found = found or _first_unencodable(item, f"{path}.{key}" if path else str(key))
-            if found:
-                return found
-    return None
+# -- parsing lines --------------------------------------------------------
 
 
 def _revision(value: Any, where: str) -> tuple[int | None, list[Problem]]:
@@ -176,35 +100,9 @@ def _revision(value: Any, where: str) -> tuple[int | None, list[Problem]]:
 
 def _parse_line(text: str, number: int, store: Store) -> tuple[_Line | None, list[Problem]]:
     where = f"line {number}"
-    stripped = text.strip()
-    if stripped.startswith("\ufeff"):
-        return None, [
-            Problem(
-                "line",
-                "starts with a byte-order mark (U+FEFF), allowed only at the start of the file; "
-                "remove it",
-                where,
-            )
-        ]
-    if not stripped.startswith("{"):
-        return None, [Problem("line", "must be one JSON object (one case) per line", where)]
-    try:
-        data = json.loads(stripped, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        return None, [
-            Problem("line", f"is not valid JSON ({exc.msg} at column {exc.colno})", where)
-        ]
-    except ValueError as exc:
-        return None, [Problem("line", f"is not valid JSON ({exc})", where)]
-    except RecursionError:
-        return None, [Problem("line", "is not a case: its lists or objects nest too deeply", where)]
-    if not isinstance(data, dict):
-        return None, [Problem("line", "must be one JSON object (one case) per line", where)]
-    bad = _first_unencodable(data)
-    if bad:
-        return None, [
-            Problem(bad, "holds an escape (like \\ud800) that is no character; remove it", where)
-        ]
+    data, problems = jsonlines.parse_object(text, where)
+    if data is None:
+        return None, problems
     revision, problems = _revision(data.pop("revision", None), where)
     case, found = parse_case(data, where)
     if case is None:
@@ -216,7 +114,7 @@ def _parse_line(text: str, number: int, store: Store) -> tuple[_Line | None, lis
 
 
 def _read(
-    numbered: Iterable[tuple[int, str | Problem]], store: Store, source: str
+    numbered: jsonlines.Numbered, store: Store, source: str
 ) -> tuple[list[_Line], list[Problem]]:
     parsed: list[_Line] = []
     problems: list[Problem] = []
@@ -239,7 +137,7 @@ def read_lines(
     lines: Iterable[str], store: Store, source: str = "the file"
 ) -> tuple[list[Case], list[Problem]]:
     """Parse and check every line; return the cases and every problem found."""
-    parsed, problems = _read(_text_lines(lines), store, source)
+    parsed, problems = _read(jsonlines.text_lines(lines), store, source)
     return [p.case for p in parsed], problems
 
 
@@ -358,7 +256,7 @@ def _stale_problems(
 
 
 def _import(
-    numbered: Iterable[tuple[int, str | Problem]],
+    numbered: jsonlines.Numbered,
     store: Store,
     by: str | None,
     update: bool,
@@ -400,7 +298,7 @@ def import_lines(
     without an id get a new code name. With ``update``, a line based on an
     older revision than the store's is refused unless ``force`` is set too.
     """
-    return _import(_text_lines(lines), store, by, update, force, source)
+    return _import(jsonlines.text_lines(lines), store, by, update, force, source)
 
 
 def import_file(
@@ -422,173 +320,10 @@ def import_file(
             "The import",
         ) from None
     with fh:
-        return _import(_file_lines(fh), store, by, update, force, str(path))
+        return _import(jsonlines.file_lines(fh), store, by, update, force, str(path))
 
 
 # -- exporting -------------------------------------------------------------
-
-
-def case_line(case: Case, revision: int | None = None) -> str:
-    """One interchange line (with its newline); ``revision`` goes right after the case id."""
-    text = case.to_json()
-    if revision is not None:
-        # case_id is a slug or null, so its JSON is known exactly.
-        head = '{"case_id":' + json.dumps(case.case_id)
-        assert text.startswith(head)
-        text = f'{head},"revision":{revision}{text[len(head) :]}'
-    return text + "\n"
-
-
-def export_lines(cases: Iterable[StoredCase | Case]) -> Iterator[str]:
-    """One interchange line per case; a stored case's line carries its revision."""
-    for item in cases:
-        if isinstance(item, StoredCase):
-            yield case_line(item.case, item.rev)
-        else:
-            yield case_line(item)
-
-
-def _chosen(store: Store, case_ids: list[str] | None) -> list[StoredCase]:
-    return [store.get(cid) for cid in case_ids] if case_ids else store.load_all()
-
-
-def _shared(items: list[StoredCase], code_names: bool) -> Iterator[str]:
-    from cocdata.people import with_code_names
-
-    for item in items:
-        yield case_line(with_code_names(item.case) if code_names else item.case, item.rev)
-
-
-def _what(code_names: bool, destination: str) -> str:
-    return f"JSON Lines{' with code names only' if code_names else ''} to {destination}"
-
-
-def write_export(
-    store: Store,
-    out: IO[str],
-    case_ids: list[str] | None = None,
-    by: str | None = None,
-    destination: str = "standard output",
-    code_names: bool = False,
-) -> int:
-    """Write the chosen cases (default: all) as JSON Lines to a stream; return how many.
-
-    With ``code_names`` every person's name is replaced by their person code
-    name and contacts and evidence names are left out
-    (``people.with_code_names``): an export to share outside the team. A
-    stream cannot be taken back, so the export is logged in the store's
-    access log (who, when, which cases, to ``destination``) before the first
-    line is written; if writing fails halfway, a second entry says which
-    cases were written. To a file, use ``export_file``.
-    """
-    from cocdata import accesslog
-
-    items = _chosen(store, case_ids)
-    ids = [i.case_id for i in items]
-    accesslog.record(store, "export", ids, _what(code_names, destination), by=by)
-    count = 0
-    try:
-        for line in _shared(items, code_names):
-            out.write(line)
-            count += 1
-        out.flush()
-    except OSError as exc:
-        # Should this entry fail too, the first one already names every case:
-        # the log errs on the safe side.
-        with contextlib.suppress(OSError, CocdataError):
-            accesslog.record(
-                store,
-                "export",
-                ids[:count],
-                f"interrupted: only {count} of {len(ids)} case(s) written to {destination}",
-                by=by,
-            )
-        raise CocdataError(
-            f"The export to {destination} stopped after {count} of {len(ids)} case(s) "
-            f"({exc.strerror or exc}).",
-            "Export again to a file with --out; the access log says which cases were written.",
-        ) from None
-    return count
-
-
-def export_file(
-    store: Store,
-    path: str | os.PathLike[str],
-    case_ids: list[str] | None = None,
-    by: str | None = None,
-    code_names: bool = False,
-) -> int:
-    """Write the chosen cases (default: all) to the JSON Lines file ``path``; return how many.
-
-    The file is readable by its owner only (it holds names). It is written in
-    full under a temporary name beside ``path`` and renamed only then: a full
-    disk or any other failure leaves no partial file and no temporary file,
-    and nothing in the access log. The access log records the export once
-    every line is written, before the file appears. See ``write_export`` for
-    ``code_names``.
-    """
-    from cocdata import accesslog
-
-    path = Path(path)
-    _check_destination(path)
-    items = _chosen(store, case_ids)
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    count = 0
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in _shared(items, code_names):
-                fh.write(line)
-                count += 1
-            fh.flush()
-            os.fsync(fh.fileno())
-        accesslog.record(
-            store, "export", [i.case_id for i in items], _what(code_names, str(path)), by=by
-        )
-        os.replace(tmp, path)
-        _fsync_folder(path.parent)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _export_failed(path, exc) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return count
-
-
-def _check_destination(path: Path) -> None:
-    if path.is_dir():
-        raise CocdataError(
-            f"{path} is a folder; nothing was exported.",
-            f"Name a file inside it, like {path / 'cases.jsonl'}.",
-        )
-    if not path.parent.is_dir():
-        raise CocdataError(
-            f"The folder {path.parent} does not exist; nothing was exported.",
-            "Create the folder first, or choose another file with --out.",
-        )
-
-
-def _export_failed(path: Path, exc: OSError) -> CocdataError:
-    hints = {
-        errno.ENOSPC: "Free some disk space (or choose another disk) and export again.",
-        errno.EDQUOT: "Free some of your disk quota and export again.",
-        errno.EACCES: "Choose a folder you can write to.",
-        errno.EROFS: "The disk is read-only: choose another folder.",
-    }
-    return CocdataError(
-        f"The export to {path} could not be written ({exc.strerror or exc}); nothing was "
-        "exported and no partial file was left.",
-        hints.get(exc.errno or 0, "Check the disk and the folder, and export again."),
-    )
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def json_schema() -> dict[str, Any]:

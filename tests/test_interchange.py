@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cocdata import interchange, vocab
-from cocdata.errors import CocdataError, InvalidRecord
+from cocdata import interchange, jsonlines, vocab
+from cocdata.errors import InvalidRecord
 from cocdata.examples import GUIDE_EXAMPLE, guide_example
 from cocdata.model import Case, check_case
 from cocdata.store import Store
@@ -287,7 +287,7 @@ def test_unreadable_lines_are_named_by_line(store, tmp_path, raw, where, words):
 def test_a_huge_line_is_refused_without_being_read_whole(store, tmp_path, monkeypatch):
     path = _write(tmp_path, GOOD + b"\n" + b"x" * (20 * 1024 * 1024) + b"\n" + GOOD + b"\n")
     asked = []
-    real = interchange._file_lines
+    real = jsonlines.file_lines
 
     def spy(fh):
         original = fh.readline
@@ -299,7 +299,7 @@ def test_a_huge_line_is_refused_without_being_read_whole(store, tmp_path, monkey
         fh.readline = readline
         return real(fh)
 
-    monkeypatch.setattr(interchange, "_file_lines", spy)
+    monkeypatch.setattr(jsonlines, "file_lines", spy)
     with pytest.raises(InvalidRecord) as err:
         interchange.import_file(path, store)
     assert [p.where for p in err.value.problems] == ["line 2", "line 3 (guide-example)"]
@@ -314,109 +314,6 @@ def test_a_text_line_over_the_limit_is_refused_too(store):
 def test_importing_a_folder_says_so(store, tmp_path):
     with pytest.raises(InvalidRecord, match=r"is a folder; name the \.jsonl file inside it"):
         interchange.import_file(tmp_path, store)
-
-
-# -- exporting to a file ---------------------------------------------------------
-
-
-@pytest.fixture
-def two_cases(store):
-    interchange.import_lines(lines(GUIDE_EXAMPLE, guide_data(case_id=None)), store)
-    return store
-
-
-def export_entries(store):
-    from cocdata import accesslog
-
-    return [e for e in accesslog.entries(store) if e.action == "export"]
-
-
-def test_export_file_is_private_and_logged_once_written(two_cases, tmp_path):
-    out = tmp_path / "out.jsonl"
-    assert interchange.export_file(two_cases, out, by="Ann") == 2
-    assert (out.stat().st_mode & 0o777) == 0o600
-    [entry] = export_entries(two_cases)
-    assert entry.by == "Ann" and f"JSON Lines to {out}" == entry.detail
-    assert out.read_text().splitlines() == exported(two_cases)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "store"]
-
-
-class _FullDisk:
-    """A file object that runs out of space after ``lines`` writes."""
-
-    def __init__(self, fh, lines):
-        self.fh, self.left = fh, lines
-
-    def write(self, text):
-        if self.left == 0:
-            raise OSError(28, "No space left on device")
-        self.left -= 1
-        return self.fh.write(text)
-
-    def __getattr__(self, name):
-        return getattr(self.fh, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.fh.close()
-
-
-@pytest.mark.parametrize("lines_before_full", [0, 1])
-def test_a_full_disk_leaves_no_partial_export_no_temp_file_and_no_log(
-    two_cases, tmp_path, monkeypatch, lines_before_full
-):
-    out = tmp_path / "out.jsonl"
-    out.write_text("the previous export\n")
-    real = interchange.os.fdopen
-    monkeypatch.setattr(
-        interchange.os, "fdopen", lambda *a, **k: _FullDisk(real(*a, **k), lines_before_full)
-    )
-    with pytest.raises(CocdataError) as err:
-        interchange.export_file(two_cases, out)
-    assert "No space left on device" in str(err.value)
-    assert "nothing was exported and no partial file was left" in str(err.value)
-    assert "Free some disk space" in str(err.value)
-    assert out.read_text() == "the previous export\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "store"]
-    assert export_entries(two_cases) == []
-
-
-def test_an_export_whose_log_entry_fails_is_not_written(two_cases, tmp_path, monkeypatch):
-    from cocdata import accesslog
-
-    def full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(accesslog, "record", full)
-    with pytest.raises(CocdataError, match="nothing was exported"):
-        interchange.export_file(two_cases, tmp_path / "out.jsonl")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
-
-
-@pytest.mark.parametrize(
-    ("target", "words"),
-    [("no/such/folder/x.jsonl", "does not exist; nothing was exported"), (".", "is a folder")],
-)
-def test_export_to_a_missing_folder_or_a_folder_says_so(two_cases, tmp_path, target, words):
-    with pytest.raises(CocdataError, match=words):
-        interchange.export_file(two_cases, tmp_path / target)
-    assert export_entries(two_cases) == []
-
-
-def test_a_stream_that_fails_halfway_is_logged_for_what_it_received(two_cases):
-    class Broken(io.StringIO):
-        def write(self, text):
-            if self.tell():
-                raise BrokenPipeError(32, "Broken pipe")
-            return super().write(text)
-
-    with pytest.raises(CocdataError, match="stopped after 1 of 2 case"):
-        interchange.write_export(two_cases, Broken(), by="Ann")
-    first, second = export_entries(two_cases)
-    assert len(first.cases) == 2
-    assert len(second.cases) == 1 and "interrupted: only 1 of 2" in second.detail
 
 
 def test_schema_states_revision_id_limits_and_time_forms():
