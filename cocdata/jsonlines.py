@@ -10,6 +10,7 @@ what is not is a ``Problem`` with its line number, never an exception.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
@@ -20,6 +21,7 @@ MAX_LINE_BYTES = 1024 * 1024
 
 BOM = b"\xef\xbb\xbf"
 _SKIP_CHUNK = 64 * 1024
+_LONE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 Numbered = Iterator[tuple[int, str | Problem]]
 """Lines with their numbers (from 1); a line that could not be read is a ``Problem``."""
@@ -58,6 +60,14 @@ def text_lines(lines: Iterable[str]) -> Numbered:
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:]
         yield number, line
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _utf8_size(text: str) -> int:
@@ -132,7 +142,10 @@ def parse_object(text: str, where: str) -> tuple[dict[str, Any] | None, list[Pro
         return None, [Problem("line", "is not a case: its lists or objects nest too deeply", where)]
     if not isinstance(data, dict):
         return None, [Problem("line", "must be one JSON object (one case) per line", where)]
-    bad = first_unencodable(data)
+    # A lone surrogate comes from a \\ud800-style escape, or from a Python string:
+    # only then is the (slower) walk over every value needed.
+    suspect = _LONE_ESCAPE.search(stripped) is not None or not _encodable(stripped)
+    bad = first_unencodable(data) if suspect else None
     if bad:
         return None, [
             Problem(bad, "holds an escape (like \\ud800) that is no character; remove it", where)
