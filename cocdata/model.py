@@ -26,6 +26,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -37,9 +38,50 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 Precision = Literal["minute", "hour", "day", "month", "unknown"]
 
+MAX_ID_LENGTH = 64
+"""Longest case or event id: each becomes a folder name of reports, and 64 characters
+(plus a file name inside) stay well within every file system's limits."""
+
+EARLIEST = dt.datetime(1900, 1, 1)
+LATEST = dt.datetime(2199, 12, 31, 23, 59, 59)
+"""The range of dates and times a record may hold: wide enough for any real case,
+narrow enough that date arithmetic, parquet and pandas never overflow."""
+
+MAX_ATTENDEES = 100_000_000
+MAX_EVIDENCE_SIZE = 2**30
+"""The largest attendance (a hundred million) and evidence size (1 GiB) a record may state."""
+
+_TIME_FORMS = "2000-12-29T09:00, 2000-12-29T09:00:30 or 2000-12-29"
+_DATE_FORMS = "2000-12-29"
+
+
+def _as_text_time(value: Any, forms: str) -> Any:
+    """Refuse a number or true/false where a time belongs.
+
+    JSON numbers would otherwise be read as seconds since 1970 in UTC, skipping
+    the rule that times are local and carry no offset.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a date; write it as text, like {forms}")
+    if isinstance(value, int | float):
+        raise ValueError(
+            f"{value!r} is a number, not a date; write it as text in quotes, like {forms}"
+        )
+    return value
+
+
+def _in_range(value: dt.datetime) -> dt.datetime:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(
+            f"{value.isoformat()} is outside the years {EARLIEST.year} to {LATEST.year}; "
+            "check the date"
+        )
+    return value
+
 
 def _local_time(value: Any) -> Any:
     """Parse an ISO time, refuse an offset, drop sub-second parts."""
+    value = _as_text_time(value, _TIME_FORMS)
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -59,7 +101,45 @@ def _local_time(value: Any) -> Any:
                 f"{value.isoformat()} has a time-zone offset; write the local time of the event "
                 "without one, like 2000-12-29T09:00"
             )
-        return value.replace(microsecond=0)
+        return _in_range(value.replace(microsecond=0))
+    if value is not None:
+        raise ValueError(f"must be a date and time written as text, like {_TIME_FORMS}")
+    return value
+
+
+def _local_date(value: Any) -> Any:
+    """A date as ISO text (or a ``date``): never a number."""
+    value = _as_text_time(value, _DATE_FORMS)
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date; write it like {_DATE_FORMS}") from None
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"must be a date without a time, like {_DATE_FORMS}")
+    if isinstance(value, dt.date):
+        _in_range(dt.datetime.combine(value, dt.time()))
+        return value
+    raise ValueError(f"must be a date written as text, like {_DATE_FORMS}")
+
+
+def _whole_number(value: Any) -> Any:
+    """Refuse true/false where a number belongs (pydantic would read true as 1)."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be a whole number, not {str(value).lower()}")
+    return value
+
+
+def _usable_id(value: str, what: str, example: str, words: str) -> str:
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(
+            f"is {len(value)} characters long; {what} id may have at most {MAX_ID_LENGTH} "
+            f"(it becomes a folder name); use a short one like {example}"
+        )
+    if not SLUG.match(value):
+        raise ValueError(
+            f"{value!r} is not a usable {what.split()[-1]} id; use {words}, like {example}"
+        )
     return value
 
 
@@ -74,7 +154,40 @@ LocalTime = Annotated[
     dt.datetime,
     BeforeValidator(_local_time),
     PlainSerializer(format_time, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "description": f"Local time of the event, no offset, like {_TIME_FORMS}; "
+            f"years {EARLIEST.year} to {LATEST.year}.",
+        }
+    ),
 ]
+LocalDate = Annotated[
+    dt.date,
+    BeforeValidator(_local_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "description": f"A date like {_DATE_FORMS}; years {EARLIEST.year} to {LATEST.year}.",
+        }
+    ),
+]
+
+
+def _count(maximum: int, description: str) -> Any:
+    return Annotated[
+        int,
+        # The bounds come first so that they reach the integer's schema.
+        Field(ge=0, le=maximum, description=description),
+        BeforeValidator(_whole_number),
+    ]
+
+
+Attendees = _count(MAX_ATTENDEES, f"Attendance, for rates: 0 to {MAX_ATTENDEES:,}.")
+EvidenceSize = _count(MAX_EVIDENCE_SIZE, f"Size in bytes: 0 to {MAX_EVIDENCE_SIZE:,} (1 GiB).")
+_ID_SCHEMA = {"maxLength": MAX_ID_LENGTH, "pattern": SLUG.pattern}
 
 
 def _clean_text(value: Any) -> Any:
@@ -110,23 +223,22 @@ class Record(BaseModel):
 class Event(Record):
     """A conference, meetup or online community period that cases belong to."""
 
-    id: str = Field(description="Short id such as djangocon-2000: lowercase letters, digits, -.")
+    id: str = Field(
+        description=f"Short id such as djangocon-2000: lowercase letters, digits, -; "
+        f"at most {MAX_ID_LENGTH} characters.",
+        json_schema_extra=_ID_SCHEMA,
+    )
     name: str = Field(min_length=1, description="The event's public name.")
-    start: dt.date
-    end: dt.date
+    start: LocalDate
+    end: LocalDate
     location: Text = None
-    attendees: int | None = Field(default=None, ge=0, description="Attendance, for rates.")
+    attendees: Attendees | None = None
     organiser: Text = None
 
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError(
-                f"{value!r} is not a usable event id; use lowercase letters, digits and -, "
-                "like djangocon-2000"
-            )
-        return value
+        return _usable_id(value, "an event", "djangocon-2000", "lowercase letters, digits and -")
 
     @model_validator(mode="after")
     def _dates(self) -> Event:
@@ -240,7 +352,7 @@ class Evidence(Record):
 
     name: str
     media_type: str = "application/octet-stream"
-    size: int = Field(ge=0)
+    size: EvidenceSize
     sha256: str
     note: Text = None
     added_at: LocalTime | None = None
@@ -258,7 +370,12 @@ class Evidence(Record):
 class Case(Record):
     """One incident case: the whole internal record as it stands at one revision."""
 
-    case_id: str | None = Field(default=None, description="Two-word code name, e.g. amber-falcon.")
+    case_id: str | None = Field(
+        default=None,
+        description=f"Two-word code name, e.g. amber-falcon; lowercase words joined by -, "
+        f"at most {MAX_ID_LENGTH} characters.",
+        json_schema_extra=_ID_SCHEMA,
+    )
     event: Event
     report: ReportBlock
     occurred: Occurrence = Field(default_factory=Occurrence)
@@ -278,12 +395,19 @@ class Case(Record):
     @field_validator("case_id")
     @classmethod
     def _case_slug(cls, value: str | None) -> str | None:
-        if value is not None and not SLUG.match(value):
-            raise ValueError(
-                f"{value!r} is not a usable case id; use lowercase words joined by -, "
-                "like amber-falcon"
-            )
-        return value
+        if value is None:
+            return None
+        return _usable_id(value, "a case", "amber-falcon", "lowercase words joined by -")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_revision(cls, data: Any) -> Any:
+        # An interchange line carries the revision it was exported at
+        # (``interchange``): it says where the line comes from, not what the
+        # case is, so the case itself leaves it aside.
+        if isinstance(data, dict) and "revision" in data:
+            data = {k: v for k, v in data.items() if k != "revision"}
+        return data
 
     def to_json(self) -> str:
         """One line of the interchange format."""
@@ -312,6 +436,10 @@ _PYDANTIC_WORDS = {
     "model_type": "must be an object with named fields",
     "greater_than_equal": "must not be negative",
     "string_too_short": "must not be empty",
+    "int_from_float": "must be a whole number",
+    "finite_number": "must be a whole number",
+    "int_parsing_size": "is far too large a number",
+    "dict_type": "must be an object with named fields",
 }
 
 
@@ -331,11 +459,16 @@ def problems_from(error: ValidationError, where: str | None = None) -> list[Prob
             message = str(err.get("ctx", {}).get("error", err["msg"]))
         elif kind == "literal_error":
             message = f"must be one of {err.get('ctx', {}).get('expected', '')}"
+        elif kind == "less_than_equal":
+            message = f"must be at most {err.get('ctx', {}).get('le', 0):,}"
         else:
             message = _PYDANTIC_WORDS.get(kind, err["msg"][0].lower() + err["msg"][1:])
         value = err.get("input")
         if kind not in ("missing", "model_type") and isinstance(value, str | int | float | bool):
-            message = f"{message} (got {value!r})"
+            shown = repr(value)
+            # A whole pasted document in a field would drown the message.
+            shown = shown if len(shown) <= 60 else f"{shown[:50]}… ({len(shown)} characters)"
+            message = f"{message} (got {shown})"
         out.append(Problem(field=field, message=message, where=where, value=value))
     return out
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cocdata import interchange, vocab
+from cocdata import interchange, jsonlines, vocab
 from cocdata.errors import InvalidRecord
 from cocdata.examples import GUIDE_EXAMPLE, guide_example
 from cocdata.model import Case, check_case
@@ -117,6 +117,219 @@ def test_schema_describes_the_minimum_shape():
     ):
         assert key in props
     assert "with" in schema["$defs"]["TimelineEntry"]["properties"]
+
+
+# -- revisions and --update ------------------------------------------------------
+
+
+def test_an_exported_line_carries_its_revision_right_after_the_case_id(store):
+    interchange.import_lines(lines(GUIDE_EXAMPLE), store)
+    interchange.import_lines(lines(guide_data(description="Second.")), store, update=True)
+    [line] = exported(store)
+    assert line.startswith('{"case_id":"guide-example","revision":2,"event":')
+    assert Case.model_validate_json(line) == store.get("guide-example").case
+
+
+def _three_versions(store):
+    interchange.import_lines(lines(guide_data(description="v1")), store, by="Ann")
+    first_export = exported(store)
+    interchange.import_lines(lines(guide_data(description="v2")), store, by="Ben", update=True)
+    interchange.import_lines(lines(guide_data(description="v3")), store, by="Cy", update=True)
+    return first_export
+
+
+@pytest.mark.parametrize(
+    ("which", "words"),
+    [
+        ("old export", "is based on revision 1 of case guide-example"),
+        ("the first file again", "is the same as revision 1 of case guide-example"),
+    ],
+)
+def test_update_refuses_a_line_that_would_undo_newer_revisions(store, which, words):
+    first_export = _three_versions(store)
+    again = first_export if which == "old export" else lines(guide_data(description="v1"))
+    with pytest.raises(InvalidRecord) as err:
+        interchange.import_lines(again, store, update=True)
+    message = str(err.value)
+    assert words in message
+    assert "the store holds revision 3, saved by Cy on" in message
+    assert "undo what changed since (description)" in message
+    assert "--update --force" in message
+    assert store.get("guide-example").rev == 3
+    assert store.get("guide-example").case.description == "v3"
+
+
+def test_update_with_force_replaces_the_case_anyway(store):
+    first_export = _three_versions(store)
+    result = interchange.import_lines(first_export, store, update=True, force=True)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+    assert store.get("guide-example").rev == 4
+    assert store.get("guide-example").case.description == "v1"
+
+
+def test_update_accepts_a_line_based_on_the_newest_revision_or_without_one(store):
+    _three_versions(store)
+    [line] = exported(store)
+    edited = json.loads(line) | {"description": "v4 from the export"}
+    interchange.import_lines(lines(edited), store, update=True)
+    assert store.get("guide-example").case.description == "v4 from the export"
+    # Without a revision, a new version is taken as based on the newest one.
+    interchange.import_lines(lines(guide_data(description="v5")), store, update=True)
+    assert store.get("guide-example").rev == 5
+
+
+def test_an_old_line_equal_to_the_newest_revision_is_simply_unchanged(store):
+    first_export = exported_after(store, GUIDE_EXAMPLE)
+    interchange.import_lines(lines(guide_data(description="v2")), store, update=True)
+    interchange.import_lines(lines(GUIDE_EXAMPLE), store, update=True, force=True)
+    result = interchange.import_lines(first_export, store, update=True)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert result.text() == "Imported 0 case(s): 0 new, 0 updated, 1 unchanged."
+
+
+def exported_after(store, data):
+    interchange.import_lines(lines(data), store)
+    return exported(store)
+
+
+@pytest.mark.parametrize("revision", [0, -1, True, "3", 1.5, 2**31, 10**30])
+def test_a_revision_must_be_a_sensible_whole_number(store, revision):
+    with pytest.raises(InvalidRecord, match="revision: must be the whole number of the revision"):
+        interchange.import_lines(lines(guide_data(revision=revision)), store)
+    assert store.case_ids() == []
+
+
+def test_a_new_case_may_state_any_revision(store):
+    interchange.import_lines(lines(guide_data(revision=7)), store)
+    assert store.get("guide-example").rev == 1
+
+
+def test_import_result_text_is_the_command_line_summary(store):
+    result = interchange.import_lines(lines(GUIDE_EXAMPLE, guide_data(case_id=None)), store)
+    assert result.text() == "Imported 2 case(s): 2 new, 0 updated, 0 unchanged."
+    again = interchange.import_lines(lines(GUIDE_EXAMPLE), store, update=True)
+    assert again.text() == "Imported 0 case(s): 0 new, 0 updated, 1 unchanged."
+
+
+# -- evidence --------------------------------------------------------------------
+
+
+def _with_evidence(digest):
+    data = guide_data()
+    data["evidence"] = [
+        {"name": "mail.eml", "media_type": "message/rfc822", "size": 5, "sha256": digest}
+    ]
+    return data
+
+
+def test_evidence_not_in_the_store_is_refused_naming_case_and_file(store):
+    with pytest.raises(InvalidRecord) as err:
+        interchange.import_lines(lines(_with_evidence("ab" * 32)), store)
+    [problem] = err.value.problems
+    assert (problem.where, problem.field) == ("line 1 (guide-example)", "evidence.0")
+    assert "'mail.eml' (abababababab…) of case guide-example is not in this store" in str(problem)
+    assert store.case_ids() == []
+    kept = store.put_blob(b"hello", "mail.eml", "message/rfc822")
+    interchange.import_lines(lines(_with_evidence(kept.sha256)), store)
+    assert store.get("guide-example").case.evidence[0].sha256 == kept.sha256
+    assert store.verify().ok
+
+
+# -- reading files ---------------------------------------------------------------
+
+
+def _write(tmp_path, raw: bytes):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(raw)
+    return path
+
+
+GOOD = json.dumps(GUIDE_EXAMPLE, ensure_ascii=False).encode()
+
+
+def test_a_file_starting_with_a_byte_order_mark_imports(store, tmp_path):
+    result = interchange.import_file(_write(tmp_path, b"\xef\xbb\xbf" + GOOD + b"\n"), store)
+    assert result.created == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "where", "words"),
+    [
+        (GOOD + b"\n" + b'{"description": "caf\xe9"}\n', "line 2", "not UTF-8 text at column 21"),
+        (GOOD + b"\n\n" + b'{"d": "' + "é".encode() + b'\xff"}', "line 3", "at column 9"),
+        (b"\xff\xfe{\x00", "line 1", "is UTF-16 text; save it as UTF-8"),
+        (GOOD + b"\n\xef\xbb\xbf" + GOOD + b"\n", "line 2", "byte-order mark (U+FEFF)"),
+        (GOOD + b"\n" + b"x" * (1024 * 1024 + 1) + b"\n", "line 2", "longer than 1 MiB"),
+        (b'{"a": "\\ud800"}\n', "line 1", "escape (like \\ud800) that is no character"),
+        (b"[" * 100_000 + b"\n", "line 1", "must be one JSON object"),
+        (b'{"a":' * 100_000 + b"\n", "line 1", "nest too deeply"),
+        (b'{"event": NaN}\n', "line 1", "not valid JSON"),
+    ],
+    ids=[
+        "latin-1",
+        "after-utf8",
+        "utf-16",
+        "bom-inside",
+        "huge",
+        "surrogate",
+        "array",
+        "deep",
+        "nan",
+    ],
+)
+def test_unreadable_lines_are_named_by_line(store, tmp_path, raw, where, words):
+    with pytest.raises(InvalidRecord) as err:
+        interchange.import_file(_write(tmp_path, raw), store)
+    assert any(p.where == where and words in p.message for p in err.value.problems), str(err.value)
+    assert store.case_ids() == []
+
+
+def test_a_huge_line_is_refused_without_being_read_whole(store, tmp_path, monkeypatch):
+    path = _write(tmp_path, GOOD + b"\n" + b"x" * (20 * 1024 * 1024) + b"\n" + GOOD + b"\n")
+    asked = []
+    real = jsonlines.file_lines
+
+    def spy(fh):
+        original = fh.readline
+
+        def readline(size=-1):
+            asked.append(size)
+            return original(size)
+
+        fh.readline = readline
+        return real(fh)
+
+    monkeypatch.setattr(jsonlines, "file_lines", spy)
+    with pytest.raises(InvalidRecord) as err:
+        interchange.import_file(path, store)
+    assert [p.where for p in err.value.problems] == ["line 2", "line 3 (guide-example)"]
+    assert asked and all(0 < size <= interchange.MAX_LINE_BYTES + 1 for size in asked)
+
+
+def test_a_text_line_over_the_limit_is_refused_too(store):
+    with pytest.raises(InvalidRecord, match="line 1: line: is longer than 1 MiB"):
+        interchange.import_lines(["é" * (600 * 1024)], store)
+
+
+def test_importing_a_folder_says_so(store, tmp_path):
+    with pytest.raises(InvalidRecord, match=r"is a folder; name the \.jsonl file inside it"):
+        interchange.import_file(tmp_path, store)
+
+
+def test_schema_states_revision_id_limits_and_time_forms():
+    schema = interchange.json_schema()
+    props = schema["properties"]
+    assert list(props)[:3] == ["case_id", "revision", "event"]
+    assert props["revision"]["type"] == "integer" and props["revision"]["minimum"] == 1
+    event = schema["$defs"]["Event"]["properties"]
+    assert event["id"]["maxLength"] == 64
+    assert event["attendees"]["anyOf"][0]["maximum"] == 100_000_000
+    assert event["start"]["type"] == "string" and event["start"]["format"] == "date"
+    assert "maxLength" in json.dumps(props["case_id"])
+    made_at = schema["$defs"]["ReportBlock"]["properties"]["made_at"]
+    assert (made_at["type"], made_at["format"]) == ("string", "date-time")
+    assert "Local time of the event, no offset" in json.dumps(schema)
+    assert "1,048,576 bytes" in schema["description"]
 
 
 # -- generated cases -----------------------------------------------------------

@@ -96,3 +96,108 @@ def test_anonymous_report_has_no_maker():
 def test_blank_names_are_dropped_and_duplicates_folded():
     case = model.Case.model_validate(guide_data(report__received_by=["A", " ", "A", "B "]))
     assert case.report.received_by == ["A", "B"]
+
+
+TIME_FIELDS = [
+    ("report__made_at", "report.made_at"),
+    ("occurred__at", "occurred.at"),
+    ("timeline__0__at", "timeline.0.at"),
+    ("actions__0__at", "actions.0.at"),
+]
+DATE_FIELDS = [("event__start", "event.start"), ("event__end", "event.end")]
+
+
+@pytest.mark.parametrize(("path", "field"), TIME_FIELDS + DATE_FIELDS)
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (
+            1700000000,
+            "1700000000 is a number, not a date; write it as text in quotes, like 2000-12-",
+        ),
+        (1.7e9, "is a number, not a date"),
+        (0, "0 is a number, not a date"),
+        (True, "true is not a date; write it as text"),
+        (False, "false is not a date"),
+    ],
+)
+def test_a_time_or_date_must_be_text(path, field, value, words):
+    found = problems_for(guide_data(**{path: value}))
+    assert field in found, found
+    assert words in found[field]
+
+
+def test_a_numeric_time_in_evidence_is_refused_too():
+    data = guide_data()
+    data["evidence"] = [{"name": "a.png", "size": 1, "sha256": "ab" * 32, "added_at": 1700000000}]
+    assert "is a number, not a date" in problems_for(data)["evidence.0.added_at"]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        ("report__made_at", "0001-01-01T00:00", "report.made_at"),
+        ("report__made_at", "9999-12-31T23:59", "report.made_at"),
+        ("timeline__0__at", "1899-12-31T23:59", "timeline.0.at"),
+        ("event__start", "0001-01-01", "event.start"),
+        ("event__end", "2200-01-01", "event.end"),
+    ],
+)
+def test_times_and_dates_must_lie_in_the_documented_years(path, value, field):
+    found = problems_for(guide_data(**{path: value}))
+    assert "is outside the years 1900 to 2199" in found[field]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "words"),
+    [
+        ("event__attendees", 10**30, "event.attendees", "must be at most 100,000,000"),
+        ("event__attendees", 2**63, "event.attendees", "must be at most 100,000,000"),
+        ("event__attendees", 100_000_001, "event.attendees", "must be at most 100,000,000"),
+        ("event__attendees", True, "event.attendees", "must be a whole number, not true"),
+        ("event__attendees", 12.5, "event.attendees", "must be a whole number"),
+        ("event__attendees", float("inf"), "event.attendees", "must be a whole number"),
+        ("event__attendees", 1e300, "event.attendees", "far too large a number"),
+    ],
+)
+def test_numbers_have_a_documented_range(path, value, field, words):
+    found = problems_for(guide_data(**{path: value}))
+    assert words in found[field], found
+
+
+@pytest.mark.parametrize("size", [2**63, 2**30 + 1, -1, False])
+def test_an_evidence_size_has_a_documented_range(size):
+    data = guide_data()
+    data["evidence"] = [{"name": "a.png", "size": size, "sha256": "ab" * 32}]
+    assert "evidence.0.size" in problems_for(data)
+
+
+def test_the_largest_numbers_allowed_are_accepted():
+    data = guide_data(event__attendees=100_000_000)
+    data["evidence"] = [{"name": "a.png", "size": 2**30, "sha256": "ab" * 32}]
+    assert "event.attendees" not in problems_for(data)
+    assert "evidence.0.size" not in problems_for(data)
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "what"),
+    [("case_id", "case_id", "a case id"), ("event__id", "event.id", "an event id")],
+)
+def test_ids_are_at_most_64_characters(path, field, what):
+    ok = problems_for(guide_data(**{path: "a" * 64}))
+    assert field not in ok
+    found = problems_for(guide_data(**{path: "a" * 10_000}))
+    assert f"is 10000 characters long; {what} may have at most 64" in found[field]
+    assert len(found[field]) < 300  # the id itself is shown cut short
+
+
+def test_a_revision_in_the_data_is_left_aside_by_the_case():
+    case = model.Case.model_validate(guide_data(revision=3))
+    assert "revision" not in case.to_dict()
+
+
+def test_times_from_python_are_still_accepted():
+    data = guide_data(
+        report__made_at=dt.datetime(2000, 12, 29, 9), event__start=dt.date(2000, 12, 27)
+    )
+    assert problems_for(data) == {}
