@@ -567,3 +567,18 @@ def keys_for_children(env: dict[str, str]) -> Iterator[Path | None]:
         yield path
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def how_to_unlock(passphrase: bool, key_file: str | os.PathLike[str] | None) -> str:
+    """What opens a new store key, and that losing it loses the data, in words."""
+    ways, things = [], []
+    if passphrase:
+        ways.append("its passphrase (typed when asked, or in COCDATA_PASSPHRASE)")
+        things.append("the passphrase")
+    if key_file is not None:
+        ways.append(f"the key file {key_file} (--key-file or COCDATA_KEY_FILE)")
+        things.append("a copy of the key file")
+    return (
+        "It opens with " + " or ".join(ways) + ". Without that, nothing identifying in it can "
+        "ever be read again: keep " + " and ".join(things) + " somewhere safe, away from the store."
+    )

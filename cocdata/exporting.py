@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from cocdata.errors import CocdataError
+from cocdata.errors import CocdataError, FileAccess, UsageError
 from cocdata.model import Case
 from cocdata.store import Store, StoredCase
 
@@ -126,21 +126,37 @@ def export_file(
     from cocdata import accesslog
 
     path = Path(path)
-    _check_destination(path)
     items = _chosen(store, case_ids)
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
     count = 0
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in _shared(items, code_names):
-                fh.write(line)
-                count += 1
-            fh.flush()
-            os.fsync(fh.fileno())
+    with private_file(path) as fh:
+        for line in _shared(items, code_names):
+            fh.write(line)
+            count += 1
+        # Logged once every line is written and before the file appears.
         accesslog.record(
             store, "export", [i.case_id for i in items], _what(code_names, str(path)), by=by
         )
+    return count
+
+
+@contextlib.contextmanager
+def private_file(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
+    """A text file readable by its owner only, that appears at ``path`` whole or not at all.
+
+    What is written goes to a temporary file beside ``path``; it is synced
+    and renamed into place when the block ends without an error. A full disk
+    or any other failure leaves no partial file and no temporary file, and an
+    existing file at ``path`` untouched.
+    """
+    path = Path(path)
+    _check_destination(path)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
         _fsync_folder(path.parent)
     except OSError as exc:
@@ -149,32 +165,32 @@ def export_file(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return count
 
 
 def _check_destination(path: Path) -> None:
     if path.is_dir():
-        raise CocdataError(
+        raise UsageError(
             f"{path} is a folder; nothing was exported.",
             f"Name a file inside it, like {path / 'cases.jsonl'}.",
         )
     if not path.parent.is_dir():
-        raise CocdataError(
+        raise UsageError(
             f"The folder {path.parent} does not exist; nothing was exported.",
             "Create the folder first, or choose another file with --out.",
         )
 
 
-def _export_failed(path: Path, exc: OSError) -> CocdataError:
+def _export_failed(path: Path, exc: OSError) -> FileAccess:
     hints = {
         errno.ENOSPC: "Free some disk space (or choose another disk) and export again.",
         errno.EDQUOT: "Free some of your disk quota and export again.",
         errno.EACCES: "Choose a folder you can write to.",
         errno.EROFS: "The disk is read-only: choose another folder.",
     }
-    return CocdataError(
-        f"The export to {path} could not be written ({exc.strerror or exc}); nothing was "
-        "exported and no partial file was left.",
+    return FileAccess(
+        str(path),
+        f"could not be written ({exc.strerror or exc}); nothing was exported and no partial "
+        "file was left",
         hints.get(exc.errno or 0, "Check the disk and the folder, and export again."),
     )
 

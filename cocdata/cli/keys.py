@@ -30,21 +30,6 @@ key_app = group(
 app.add_typer(key_app, name="key")
 
 
-def say_how_to_unlock(passphrase: bool, key_file: Path | None) -> None:
-    """Tell the user what opens the new key, and that losing it loses the data."""
-    ways, things = [], []
-    if passphrase:
-        ways.append("its passphrase (typed when asked, or in COCDATA_PASSPHRASE)")
-        things.append("the passphrase")
-    if key_file is not None:
-        ways.append(f"the key file {key_file} (--key-file or COCDATA_KEY_FILE)")
-        things.append("a copy of the key file")
-    say(
-        "It opens with " + " or ".join(ways) + ". Without that, nothing identifying in it can "
-        "ever be read again: keep " + " and ".join(things) + " somewhere safe, away from the store."
-    )
-
-
 def encrypt_existing(store: Path | None, key_file: Path | None) -> None:
     """Encrypt the store at ``store`` in place (``cocdata encrypt``, ``init --encrypt``)."""
     opened = open_store(store, create=False, need_key=False)
@@ -57,30 +42,14 @@ def encrypt_existing(store: Path | None, key_file: Path | None) -> None:
     else:
         passphrase = os.environ.get(crypto.PASSPHRASE_ENV)
     report = opened.encrypt(passphrase=passphrase, key_file=key_file)
-    done = report.cases + report.blobs + report.drafts + report.quarantine
-    say(
-        f"Encrypted {done} file(s) at {opened.root}: {report.cases} case file(s), "
-        f"{report.blobs} evidence file(s), {report.drafts} draft(s), "
-        f"{report.quarantine} quarantined file(s)"
-        + (f"; removed {report.temp_removed} leftover temp file(s)" if report.temp_removed else "")
-        + "."
-    )
-    if report.new_key:
-        say_how_to_unlock(passphrase is not None, key_file)
-    problems = report.problems + (report.verify.problems if report.verify else [])
-    for line in problems:
-        say(f"  problem: {line}")
+    say(report.text(opened.root, crypto.how_to_unlock(passphrase is not None, key_file)))
     if not report.ok:
         raise CorruptStore(
             f"The store at {opened.root} has problems (listed above); "
             "the files that were encrypted are kept.",
             "Run 'cocdata verify' to see what is damaged, then 'cocdata encrypt' again.",
-            problems=problems,
+            problems=report.problems + (report.verify.problems if report.verify else []),
         )
-    say(
-        "Verified: every revision is present and unaltered. The old unencrypted bytes were "
-        "deleted, but the disk may keep them until they are overwritten: use disk encryption too."
-    )
 
 
 @app.command(

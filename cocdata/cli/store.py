@@ -6,12 +6,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import IO, Annotated
+from typing import Annotated
 
 import typer
 
 from cocdata import crypto
-from cocdata.cli.keys import encrypt_existing, say_how_to_unlock
+from cocdata.cli.keys import encrypt_existing
 from cocdata.cli.options import (
     Command,
     KeyFileOption,
@@ -27,13 +27,6 @@ from cocdata.cli.options import (
 from cocdata.errors import CorruptStore, UsageError
 
 app = typer.Typer()
-
-
-def _private_file(path: Path) -> IO[str]:
-    """A file readable by its owner only from the moment it exists (exports hold names)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8")
 
 
 @app.command(
@@ -70,7 +63,7 @@ def init(
     passphrase = new_passphrase() if key_file is None else os.environ.get(crypto.PASSPHRASE_ENV)
     opened = Store.init(path, encrypt=True, passphrase=passphrase, key_file=key_file)
     say(f"Encrypted store ready at {opened.root}.")
-    say_how_to_unlock(passphrase is not None, key_file)
+    say(crypto.how_to_unlock(passphrase is not None, key_file))
 
 
 @app.command("import", cls=Command, epilog="Example: cocdata import reports.jsonl --update")
@@ -84,15 +77,24 @@ def import_(
     store: StoreOption = None,
     key_file: KeyFileOption = None,
     member: MemberOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="With --update, replace a case even where the line is based on an older "
+            "revision than the store's.",
+        ),
+    ] = False,
 ) -> None:
-    """Import cases from JSON Lines: every line is checked first; all or nothing."""
+    """Import cases from JSON Lines: every line is checked first; all or nothing.
+
+    With --update, a line based on an older revision than the store's is
+    refused (it would undo what was saved since), unless --force is given.
+    """
     from cocdata.interchange import import_file
 
-    result = import_file(file, open_store(store, key_file=key_file), by=member, update=update)
-    say(
-        f"Imported {result.created + result.updated} case(s): {result.created} new, "
-        f"{result.updated} updated, {result.unchanged} unchanged."
-    )
+    opened = open_store(store, key_file=key_file)
+    say(import_file(file, opened, by=member, update=update, force=force).text())
 
 
 @app.command(
@@ -129,7 +131,7 @@ def export(
 
     Every export is written to the store's access log.
     """
-    from cocdata.interchange import write_export
+    from cocdata.interchange import export_file, private_file, write_export
     from cocdata.people import write_subject_access
     from cocdata.summary import subject_access_text
 
@@ -139,17 +141,15 @@ def export(
             "--person and --case cannot be used together.",
             "A subject-access export (--person) already covers every case naming the person.",
         )
-    fh = sys.stdout if out is None else _private_file(out)
-    try:
-        if person:
+    if person and out is not None:
+        with private_file(out) as fh:
             summary = write_subject_access(opened, person, fh, by=member)
-        else:
-            count = write_export(
-                opened, fh, case, member, str(out or "standard output"), code_names
-            )
-    finally:
-        if out is not None:
-            fh.close()
+    elif person:
+        summary = write_subject_access(opened, person, sys.stdout, by=member)
+    elif out is not None:
+        count = export_file(opened, out, case, member, code_names)
+    else:
+        count = write_export(opened, sys.stdout, case, member, "standard output", code_names)
     where = f" to {out}" if out else ""
     if person:
         say(subject_access_text(person, summary, where))
@@ -177,40 +177,20 @@ def verify(
     report = open_store(store, create=False, need_key=False, key_file=key_file).verify(
         quarantine=quarantine
     )
-    say(
-        f"Checked {report.files} file(s), {report.revisions} revision(s) of {report.cases} case(s), "
-        f"{report.blobs} evidence file(s)."
-    )
-    if report.locked:
-        say(
-            "The store is encrypted and no key was given: only the statistics and the links "
-            "between revisions were checked. " + crypto.HOW_TO_GIVE_KEY
-        )
-    for line in report.problems:
-        say(f"  problem: {line}")
-    for name in report.quarantined:
-        say(f"  moved to quarantine: {name}")
+    say(report.text())
     if not report.ok:
         raise CorruptStore(
-            "The store has problems (listed above). Cases in the other files still load.",
+            "The store needs repair.",
             "Restore the files named from a backup if you have one; quarantined files are "
             "kept in quarantine/ for that.",
             problems=report.problems,
         )
-    if report.locked:
-        say("All good as far as it could be checked without the key.")
-        return
-    say("All good: every revision is present and unaltered.")
 
 
 @app.command(cls=Command, epilog="Example: cocdata compact")
 def compact(store: StoreOption = None, key_file: KeyFileOption = None) -> None:
     """Merge the store's many small files into one; every revision is kept exactly once."""
-    report = open_store(store, create=False, key_file=key_file).compact()
-    say(
-        f"Compacted {report.files_before} file(s) into {report.files_after}: "
-        f"{report.revisions} revision(s) kept, {report.duplicates_dropped} duplicate(s) dropped."
-    )
+    say(open_store(store, create=False, key_file=key_file).compact().text())
 
 
 @app.command(cls=Command, epilog="Example: cocdata expunge --dry-run")
