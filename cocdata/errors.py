@@ -227,6 +227,7 @@ EXIT_CODES: dict[type[CocdataError], int] = {
     Expunged: 11,
     FileAccess: 12,
     StoreWriteFailed: 13,
+    DiskFull: 14,
 }
 """The command line's exit code of each error class; a subclass not listed takes its parent's."""
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from cocdata.errors import CocdataError, FileAccess, UsageError
+from cocdata.errors import CocdataError, FileAccess
 from cocdata.model import Case
 from cocdata.store import Store, StoredCase
 
@@ -168,15 +168,25 @@ def private_file(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
 
 
 def _check_destination(path: Path) -> None:
+    nothing = "Nothing was exported."
     if path.is_dir():
-        raise UsageError(
-            f"{path} is a folder; nothing was exported.",
-            f"Name a file inside it, like {path / 'cases.jsonl'}.",
+        raise FileAccess(
+            str(path),
+            "Is a directory",
+            f"Name a file inside it, like {path / 'cases.jsonl'}. {nothing}",
+        )
+    if path.parent.exists() and not path.parent.is_dir():
+        raise FileAccess(
+            str(path),
+            "Not a directory",
+            f"{path.parent} is a file, not a folder: choose another file with --out. {nothing}",
         )
     if not path.parent.is_dir():
-        raise UsageError(
-            f"The folder {path.parent} does not exist; nothing was exported.",
-            "Create the folder first, or choose another file with --out.",
+        raise FileAccess(
+            str(path),
+            "No such file or directory",
+            f"The folder {path.parent} does not exist: create it first, or choose another file "
+            f"with --out. {nothing}",
         )
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cocdata import jsonlines
-from cocdata.errors import InvalidRecord, Problem
+from cocdata.errors import FileAccess, InvalidRecord, Problem
 from cocdata.exporting import case_line, export_file, export_lines, write_export
 from cocdata.jsonlines import MAX_LINE_BYTES
 from cocdata.model import Case, check_case, parse_case
@@ -308,17 +308,8 @@ def import_file(
     path = Path(path)
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below, after the import
-    except FileNotFoundError:
-        raise InvalidRecord([Problem("file", f"{path} does not exist")], "The import") from None
-    except IsADirectoryError:
-        raise InvalidRecord(
-            [Problem("file", f"{path} is a folder; name the .jsonl file inside it")], "The import"
-        ) from None
     except OSError as exc:
-        raise InvalidRecord(
-            [Problem("file", f"{path} cannot be read ({exc.strerror}); check its permissions")],
-            "The import",
-        ) from None
+        raise FileAccess.from_os_error(exc) from None
     with fh:
         return _import(jsonlines.file_lines(fh), store, by, update, force, str(path))
 

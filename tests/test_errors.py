@@ -15,6 +15,7 @@ from cocdata.errors import (
     CocdataError,
     Conflict,
     CorruptStore,
+    DiskFull,
     Expunged,
     FileAccess,
     InvalidRecord,
@@ -25,6 +26,7 @@ from cocdata.errors import (
     Problem,
     ReportFailed,
     StoreError,
+    StoreWriteFailed,
     UsageError,
     error_class,
     exit_code_of,
@@ -48,6 +50,8 @@ from cocdata.errors import (
         (LockedStore, 10),
         (Expunged, 11),
         (FileAccess, 12),
+        (StoreWriteFailed, 13),
+        (DiskFull, 14),
     ],
 )
 def test_exit_codes_come_from_the_table(kind, code):

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cocdata import interchange, jsonlines, vocab
-from cocdata.errors import InvalidRecord
+from cocdata.errors import FileAccess, InvalidRecord
 from cocdata.examples import GUIDE_EXAMPLE, guide_example
 from cocdata.model import Case, check_case
 from cocdata.store import Store
@@ -312,7 +312,7 @@ def test_a_text_line_over_the_limit_is_refused_too(store):
 
 
 def test_importing_a_folder_says_so(store, tmp_path):
-    with pytest.raises(InvalidRecord, match=r"is a folder; name the \.jsonl file inside it"):
+    with pytest.raises(FileAccess, match=r"(?s)Is a directory.*Name a file, not a folder"):
         interchange.import_file(tmp_path, store)
 
 

@@ -131,7 +131,7 @@ def export(
 
     Every export is written to the store's access log.
     """
-    from cocdata.interchange import export_file, private_file, write_export
+    from cocdata.exporting import export_file, private_file, write_export
     from cocdata.people import write_subject_access
     from cocdata.summary import subject_access_text
 

@@ -104,7 +104,7 @@ def test_event_edit_saves_a_new_version(run, tmp_path):
             2,
             "the event ends (2000-12-01) before it starts (2000-12-27)",
         ),
-        (["djangocon-2000", "--starts", "soon"], 2, "start: is not a date"),
+        (["djangocon-2000", "--starts", "soon"], 2, "start: 'soon' is not a date"),
         (["djangocon-2000", "--name", ""], 2, "name: must not be empty"),
         (["djangocon-2000", "--clear", "name"], 2, "name: cannot be left empty"),
         (["djangocon-2000", "--attendees", "many"], 2, "Invalid value for '--attendees'"),

@@ -38,7 +38,7 @@ def test_import_show_export_round_trip(run, tmp_path):
     ("args", "code", "words"),
     [
         (["show", "amber-falcon"], 3, "There is no case 'amber-falcon'"),
-        (["import", "/no/such/file.jsonl"], 2, "does not exist"),
+        (["import", "/no/such/file.jsonl"], 12, "No such file or directory"),
         (["export", "--case", "amber-falcon"], 3, "There is no case"),
     ],
 )
