@@ -21,6 +21,7 @@ import typer
 
 from cocdata import config, crypto
 from cocdata.errors import CocdataError, LockedStore
+from cocdata.handoff import commands as handoff_commands
 
 app = typer.Typer(
     name="cocdata",
@@ -373,12 +374,16 @@ def export(
 def cases(
     event: Annotated[str | None, typer.Option(help="Only cases of this event id.")] = None,
     status: Annotated[str | None, typer.Option(help="Only cases with this status.")] = None,
+    person: Annotated[
+        str | None, typer.Option(help="Only cases naming this person code name.")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """List cases as a table: code name, event, status, received, categories, space."""
     from cocdata.summary import case_table
 
-    typer.echo(case_table(_open(store, create=False, need_key=False), event=event, status=status))
+    opened = _open(store, create=False, need_key=False)
+    typer.echo(case_table(opened, event=event, status=status, person=person))
 
 
 @app.command(epilog="Example: cocdata show amber-falcon --history --access")
@@ -409,9 +414,14 @@ def show(
 
 
 @app.command(epilog="Example: cocdata schema > case.schema.json")
-def schema() -> None:
+def schema(
+    package: Annotated[bool, typer.Option(help="The schema of a case package instead.")] = False,
+) -> None:
     """Print the JSON Schema of one line of the interchange format."""
     from cocdata.interchange import json_schema
+
+    if package:
+        return handoff_commands.package_schema()
 
     typer.echo(json.dumps(json_schema(), indent=2))
 
@@ -771,10 +781,10 @@ def report_transparency(
     epilog='Example: cocdata forward amber-falcon --to "Django Software Foundation Code of Conduct"'
 )
 def forward(
-    case_id: Annotated[str, typer.Argument(help="The case's code name.")],
+    case_id: Annotated[str | None, typer.Argument(help="The case's code name.")] = None,
     to: Annotated[
         str, typer.Option("--to", help="Who the case goes to, e.g. a foundation's CoC committee.")
-    ],
+    ] = "",
     redact: Annotated[
         list[str] | None,
         typer.Option(
@@ -803,6 +813,14 @@ def forward(
             show_default=False,
         ),
     ] = None,
+    package: Annotated[
+        bool, typer.Option(help="Also write a case package the recipient's cocdata imports.")
+    ] = False,
+    link_key: handoff_commands.LinkKeyOption = None,
+    receipt: Annotated[
+        Path | None,
+        typer.Option(help="Record the recipient's receipt file on the case.", show_default=False),
+    ] = None,
     store: StoreOption = None,
     member: MemberOption = None,
 ) -> None:
@@ -810,10 +828,19 @@ def forward(
 
     The case gets a new revision with a timeline entry (who forwarded which
     revision to whom, when, what was left out, the files' SHA-256) and the
-    recipient in 'forwarded to'; the access log gets an entry too.
+    recipient in 'forwarded to'; the access log gets an entry too. With
+    --package (and --link-key) a case package is written beside the report;
+    --receipt FILE records the recipient's receipt instead.
     """
+    from cocdata.handoff.linkage import read_key
     from cocdata.reports.forward import forward as forward_case
 
+    if receipt is not None:
+        return handoff_commands.forward_receipt(store, receipt, member)
+    if case_id is None:
+        raise CocdataError(
+            "Name the case to forward.", 'Example: cocdata forward amber-falcon --to "..."'
+        )
     parts = None if redact is None else [p for p in redact if p != "none"]
     result = forward_case(
         _open(store, create=False),
@@ -824,6 +851,8 @@ def forward(
         out_dir=out,
         why=why,
         by=member,
+        package=package,
+        link_key=read_key(link_key) if link_key is not None else None,
     )
     _say(result.text())
 
@@ -870,6 +899,9 @@ def lab(
     raise typer.Exit(
         serve_lab(store, port=port or 8888, open_browser=not no_browser, folder=folder)
     )
+
+
+app.add_typer(handoff_commands.app)
 
 
 def main() -> None:

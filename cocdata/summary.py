@@ -11,16 +11,22 @@ from cocdata.tables import RevisionMeta
 from cocdata.vocab import Vocabularies
 
 
-def case_table(store: Store, event: str | None = None, status: str | None = None) -> str:
-    """The store's cases as an aligned text table, newest report first."""
+def case_table(
+    store: Store, event: str | None = None, status: str | None = None, person: str | None = None
+) -> str:
+    """The store's cases as an aligned text table, newest report first; ``person``
+    keeps the cases naming that person code name."""
     frames = store.frames()
     cases = frames.cases
     if event:
         cases = cases[cases["event_id"] == event]
     if status:
         cases = cases[cases["status"] == status]
+    if person:
+        people = frames.people
+        cases = cases[cases["case_id"].isin(people.loc[people["person"] == person, "case_id"])]
     if cases.empty:
-        where = " matching those filters" if event or status else ""
+        where = " matching those filters" if event or status or person else ""
         return f"No cases{where} in {store.root}."
     view = cases.sort_values("made_at", ascending=False).assign(
         received=lambda d: d["made_at"].dt.strftime("%Y-%m-%d %H:%M"),
