@@ -251,7 +251,8 @@ def write(data: dict[str, Any], path: Path) -> Path:
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, indent=1, sort_keys=True)
+        # Format and version first, so even a cut-short file says what it was.
+        json.dump(data, out, ensure_ascii=False, indent=1)
         out.write("\n")
         out.flush()
         os.fsync(out.fileno())
