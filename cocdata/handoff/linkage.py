@@ -50,7 +50,7 @@ class LinkKey:
 
     def pseudonym(self, key: str) -> str:
         """The keyed pseudonym of one folded person key (``n:jose nunez``, ``c:ann@example.org``)."""
-        return hmac.new(self.secret, key.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.digest(self.secret, key.encode("utf-8"), "sha256").hex()
 
     def pseudonyms(self, name: str | None, contact: str | None) -> list[str]:
         """Pseudonyms of a person's name and contact, folded the way person codes are."""

@@ -31,7 +31,9 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+import pandas as pd
+import pyarrow as pa
 
 from cocdata import accesslog, codenames, config
 from cocdata.errors import InvalidRecord, Problem
@@ -157,8 +159,16 @@ class _Known:
 
 def _known(store: Store, link_key: LinkKey | None) -> _Known:
     frames = store.frames()
+    marks = _marks(frames.timeline)
+    people = frames.people
+    codes = set(people["person"].dropna()) if len(people) else set()
+    case_ids = set(frames.cases["case_id"])
+    return _Known(marks, _LazyLinks(people, link_key), codes, case_ids)
+
+
+def _marks(tl: pd.DataFrame) -> dict[tuple[str, str], tuple[str, int, int]]:
+    """Sender's case -> (case here, newest revision received, revision here it was applied as)."""
     marks: dict[tuple[str, str], tuple[str, int, int]] = {}
-    tl = frames.timeline
     if len(tl):
         hits = tl[tl["text"].str.contains(MARK, regex=False, na=False)]
         for cid, text in zip(hits["case_id"], hits["text"], strict=True):
@@ -168,26 +178,57 @@ def _known(store: Store, link_key: LinkKey | None) -> _Known:
             key = (fold_name(mark.sender), mark.case)
             _case, newest, as_rev = marks.get(key, (cid, 0, 0))
             marks[key] = (cid, max(newest, mark.rev), mark.as_rev if mark.applied else as_rev)
-    links: dict[str, str] = {}
-    people = frames.people
-    codes = set(people["person"].dropna()) if len(people) else set()
-    if len(people) and "links" in people:
-        for code, found in zip(people["person"], people["links"], strict=True):
-            for pseudonym in found if found is not None else ():
-                links.setdefault(pseudonym, code)
-    if link_key is not None and len(people):
-        for code, name, contact in zip(
-            people["person"], people["name"], people["contact"], strict=True
-        ):
+    return marks
+
+
+class _LazyLinks(dict):
+    """Pseudonym -> person code of everyone in the store, worked out on first use.
+
+    Received people bring their pseudonyms; people entered here get theirs
+    from this body's key, once per distinct name and contact (a store names
+    the same people many times). A batch of packages all received before
+    never needs them.
+    """
+
+    def __init__(self, people: pd.DataFrame, link_key: LinkKey | None) -> None:
+        super().__init__()
+        self._people, self._key, self._ready = people, link_key, False
+
+    def _fill(self) -> None:
+        self._ready = True
+        people = self._people
+        if not len(people):
+            return
+        codes = people["person"].tolist()
+        if "links" in people:
+            found = pa.array(people["links"]).to_pylist()
+            for code, links in zip(codes, found, strict=True):
+                for pseudonym in links or ():
+                    self.setdefault(pseudonym, code)
+        if self._key is None:
+            return
+        key = self._key
+        names = people["name"].tolist()
+        contacts = people["contact"].tolist()
+        by_name = {n: key.pseudonyms(n, None) for n in set(names) if isinstance(n, str)}
+        by_contact = {c: key.pseudonyms(None, c) for c in set(contacts) if isinstance(c, str)}
+        for code, name, contact in zip(codes, names, contacts, strict=True):
             if code is None:
                 continue
-            for pseudonym in link_key.pseudonyms(_text(name), _text(contact)):
-                links.setdefault(pseudonym, code)
-    return _Known(marks, links, codes, set(frames.cases["case_id"]))
+            for pseudonym in by_name.get(name, ()):
+                self.setdefault(pseudonym, code)
+            for pseudonym in by_contact.get(contact, ()):
+                self.setdefault(pseudonym, code)
 
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        if not self._ready:
+            self._fill()
+        return super().get(key, default)
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    def setdefault(self, key: str, default: str) -> str:  # type: ignore[override]
+        if not self._ready:
+            self._fill()
+        return super().setdefault(key, default)
 
 
 def _check(
@@ -369,7 +410,7 @@ def _coded(content: Content, known: _Known) -> tuple[Case, tuple[str, ...], tupl
     codes: dict[str, str] = {}
     linked: list[str] = []
     for label, links in groups.items():
-        code = next((known.links[k] for k in links if k in known.links), None)
+        code = next((known.links.get(k) for k in links if known.links.get(k)), None)
         if code is not None:
             linked.append(code)
         else:
