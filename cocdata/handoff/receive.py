@@ -44,6 +44,7 @@ from cocdata.model import Case, Event, TimelineEntry, check_case
 from cocdata.names import fold_name
 from cocdata.store import Store
 from cocdata.tables import changed_fields
+from cocdata.vocab import status_move_allowed
 
 MARK = "cocdata-received: "
 """Start of the line of a provenance note that holds its facts as JSON."""
@@ -349,32 +350,11 @@ def receive(
             )
             outcomes[key] = Received(path, sha, content, cid, "imported", people, linked)
             continue
-        cid, _newest, as_rev = previous
-        current = store.get(cid)
-        earlier = [t for t in current.case.timeline if parse_mark(t.text) is not None]
-        if current.rev == as_rev:
-            mark = Mark(s.organisation, s.case_id, s.rev, sha, current.rev + 1, True)
-            entry = _provenance(content, sha, member, now, mark)
-            timeline = [*case.timeline, *earlier, entry]
-            items.append(
-                (case.model_copy(update={"case_id": cid, "timeline": timeline}), current.rev)
-            )
-            outcomes[key] = Received(path, sha, content, cid, "updated", people, linked)
-            continue
-        # Changed here since: this body's edits win; the package is kept as a note.
-        differs = tuple(
-            changed_fields(_without_marks(current.case), case.model_copy(update={"case_id": cid}))
-        ) or ("nothing but the timeline notes",)
-        note = (
-            f" Not applied: this case was changed here since it was received (now revision "
-            f"{current.rev}), and those edits are kept. What differs in this package: "
-            f"{', '.join(differs)}."
+        item, outcomes[key] = _update(
+            store, previous, case, (path, content, sha), member, now, people, linked
         )
-        mark = Mark(s.organisation, s.case_id, s.rev, sha, as_rev, False)
-        entry = _provenance(content, sha, member, now, mark, note)
-        kept = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
-        items.append((kept, current.rev))
-        outcomes[key] = Received(path, sha, content, cid, "kept as a note", people, linked, differs)
+        if item is not None:
+            items.append(item)
     for path, content, sha in read:
         key = _sender_key(content)
         done = outcomes[key]
@@ -398,6 +378,49 @@ def receive(
     if items:
         store.save_many(items, by=member, checked=True)
     return report
+
+
+def _update(
+    store: Store,
+    previous: tuple[str, int, int],
+    case: Case,
+    got: tuple[Path, Content, str],
+    member: str,
+    now: dt.datetime,
+    people: tuple[str, ...],
+    linked: tuple[str, ...],
+) -> tuple[tuple[Case, int] | None, Received]:
+    """A newer revision of a case received before: applied, or kept as a note when the
+    case was changed here since (or cannot take it); the item to save and the outcome."""
+    path, content, sha = got
+    s = content.sender
+    cid, _newest, as_rev = previous
+    if store.is_expunged(cid):
+        return None, Received(path, sha, content, cid, "not applied: expunged here")
+    current = store.get(cid)
+    earlier = [t for t in current.case.timeline if parse_mark(t.text) is not None]
+    if current.rev == as_rev and status_move_allowed(current.case.status, case.status):
+        mark = Mark(s.organisation, s.case_id, s.rev, sha, current.rev + 1, True)
+        timeline = [*case.timeline, *earlier, _provenance(content, sha, member, now, mark)]
+        updated = case.model_copy(update={"case_id": cid, "timeline": timeline})
+        return (updated, current.rev), Received(path, sha, content, cid, "updated", people, linked)
+    # This body's edits win; the package is kept as a note saying what differs.
+    differs = tuple(
+        changed_fields(_without_marks(current.case), case.model_copy(update={"case_id": cid}))
+    ) or ("nothing but the timeline notes",)
+    why = (
+        f"this case was changed here since it was received (now revision {current.rev}), "
+        "and those edits are kept"
+        if current.rev != as_rev
+        else f"its status {case.status!r} would move this case back from {current.case.status!r}"
+    )
+    note = f" Not applied: {why}. What differs in this package: {', '.join(differs)}."
+    mark = Mark(s.organisation, s.case_id, s.rev, sha, as_rev, False)
+    entry = _provenance(content, sha, member, now, mark, note)
+    kept = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
+    return (kept, current.rev), Received(
+        path, sha, content, cid, "kept as a note", people, linked, differs
+    )
 
 
 def _coded(content: Content, known: _Known) -> tuple[Case, tuple[str, ...], tuple[str, ...]]:

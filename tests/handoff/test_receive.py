@@ -216,3 +216,23 @@ def test_provenance_and_who_decided_are_kept(teams, tmp_path, foundation, key):
         "Django* conference organisers: Response Team Member B",
     ]
     assert case.event.id == "djangocon-2000"
+
+
+def test_a_newer_revision_that_would_move_the_status_back_is_kept_as_a_note(
+    teams, tmp_path, foundation, key
+):
+    from cocdata.handoff.package import digest
+
+    first = package_file(teams["a"], "amber-falcon", tmp_path / "1", key)
+    cid = receive(foundation, [first], DSF, key).received[0].case_id
+    data = json.loads(first.read_text())
+    data["content"]["sender"]["rev"] = 2
+    data["content"]["case"]["status"] = "new"
+    data["sha256"] = digest(data["content"])
+    later = tmp_path / "later.cocpkg.json"
+    later.write_text(json.dumps(data))
+    done = receive(foundation, [later], DSF, key).received[0]
+    assert done.outcome == "kept as a note" and "status" in done.differs
+    case = foundation.get(cid).case
+    assert case.status == "closed"
+    assert "would move this case back" in case.timeline[-1].text
