@@ -31,6 +31,7 @@ ACTIONS = {
     "subject-access": "subject access export",
     "report": "report rendered",
     "forward": "forwarded",
+    "receive": "received from another team",
     "expunge": "expunged",
 }
 """The kinds of access logged, with how each reads in a listing."""

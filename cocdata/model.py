@@ -306,6 +306,11 @@ class Person(Record):
     contact: Text = Field(default=None, description="E-mail, phone or handle.")
     role: str = Field(description="reporter, target, reported, witness or other.")
     person: Text = Field(default=None, description="Stable person code name across cases.")
+    links: list[str] = Field(
+        default_factory=list,
+        description="Keyed pseudonyms of the person's name and contact, from received case "
+        "packages: they link later packages to the same person without naming anyone.",
+    )
 
 
 class TimelineEntry(Record):

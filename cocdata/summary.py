@@ -33,8 +33,11 @@ def check_filters(store: Store, event: str | None = None, status: str | None = N
             )
 
 
-def case_table(store: Store, event: str | None = None, status: str | None = None) -> str:
-    """The store's cases as an aligned text table, newest report first.
+def case_table(
+    store: Store, event: str | None = None, status: str | None = None, person: str | None = None
+) -> str:
+    """The store's cases as an aligned text table, newest report first; ``person``
+    keeps the cases naming that person code name.
 
     An unknown status or event id is refused (:func:`check_filters`).
     """
@@ -45,8 +48,11 @@ def case_table(store: Store, event: str | None = None, status: str | None = None
         cases = cases[cases["event_id"] == event]
     if status:
         cases = cases[cases["status"] == status]
+    if person:
+        people = frames.people
+        cases = cases[cases["case_id"].isin(people.loc[people["person"] == person, "case_id"])]
     if cases.empty:
-        where = " matching those filters" if event or status else ""
+        where = " matching those filters" if event or status or person else ""
         return f"No cases{where} in {store.root}."
     view = cases.sort_values("made_at", ascending=False).assign(
         received=lambda d: d["made_at"].dt.strftime("%Y-%m-%d %H:%M"),

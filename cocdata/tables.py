@@ -39,7 +39,7 @@ IDENTITY_TYPE = pa.struct(
         ("occurred_where", STR),
         ("organisers_must", STR),
         ("public_summary", STR),
-        ("people", pa.list_(pa.struct([("name", STR), ("contact", STR)]))),
+        ("people", pa.list_(pa.struct([("name", STR), ("contact", STR), ("links", STRS)]))),
         (
             "timeline",
             pa.list_(pa.struct([("with", STRS), ("text", STR), ("why", STR), ("evidence", STRS)])),
@@ -346,7 +346,9 @@ def case_row(case: Case, meta: RevisionMeta) -> dict[str, Any]:
             "occurred_where": o.where,
             "organisers_must": case.decisions.organisers_must,
             "public_summary": case.transparency.summary,
-            "people": [{"name": p.name, "contact": p.contact} for p in case.people],
+            "people": [
+                {"name": p.name, "contact": p.contact, "links": p.links} for p in case.people
+            ],
             "timeline": [
                 {"with": t.with_, "text": t.text, "why": t.why, "evidence": t.evidence}
                 for t in case.timeline
@@ -390,6 +392,7 @@ def row_case(row: dict[str, Any], event: Event | dict[str, Any]) -> Case:
                 "contact": i.get("contact"),
                 "role": s["role"],
                 "person": s["person"],
+                "links": i.get("links") or [],
             }
             for s, i in _pair(row["people"], idn.get("people"))
         ],

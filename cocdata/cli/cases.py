@@ -40,6 +40,10 @@ def cases(
         str | None,
         typer.Option(help=f"Only cases with this status: {', '.join(STATUSES)}."),
     ] = None,
+    person: Annotated[
+        str | None,
+        typer.Option(help="Only cases naming this person code name.", show_default=False),
+    ] = None,
     store: StoreOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
@@ -47,7 +51,7 @@ def cases(
     from cocdata.summary import case_table
 
     opened = open_store(store, create=False, need_key=False, key_file=key_file)
-    show(case_table(opened, event=event, status=status))
+    show(case_table(opened, event=event, status=status, person=person))
 
 
 @app.command("show", cls=Command, epilog="Example: cocdata show amber-falcon --history --access")

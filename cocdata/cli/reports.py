@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cocdata.cli.handoff import LinkKeyOption
 from cocdata.cli.options import (
     Command,
     KeyFileOption,
@@ -207,10 +208,10 @@ def report_transparency(
     epilog='Example: cocdata forward amber-falcon --to "Django Software Foundation Code of Conduct"',
 )
 def forward(
-    case_id: Annotated[str, typer.Argument(help="The case's code name.")],
+    case_id: Annotated[str | None, typer.Argument(help="The case's code name.")] = None,
     to: Annotated[
         str, typer.Option("--to", help="Who the case goes to, e.g. a foundation's CoC committee.")
-    ],
+    ] = "",
     redact: Annotated[
         list[str] | None,
         typer.Option(
@@ -239,6 +240,17 @@ def forward(
             show_default=False,
         ),
     ] = None,
+    package: Annotated[
+        bool,
+        typer.Option(
+            "--package", help="Also write a case package the recipient's cocdata imports."
+        ),
+    ] = False,
+    link_key: LinkKeyOption = None,
+    receipt: Annotated[
+        Path | None,
+        typer.Option(help="Record the recipient's receipt file on the case.", show_default=False),
+    ] = None,
     store: StoreOption = None,
     key_file: KeyFileOption = None,
     member: MemberOption = None,
@@ -247,9 +259,23 @@ def forward(
 
     The case gets a new revision with a timeline entry (who forwarded which
     revision to whom, when, what was left out, the files' SHA-256) and the
-    recipient in 'forwarded to'; the access log gets an entry too.
+    recipient in 'forwarded to'; the access log gets an entry too. With
+    --package (and --link-key) a case package is written beside the report;
+    --receipt FILE records the recipient's receipt instead.
     """
+    from cocdata.cli.handoff import forward_receipt
+    from cocdata.handoff.linkage import read_key
     from cocdata.reports.forward import forward as forward_case
+
+    if receipt is not None:
+        forward_receipt(store, receipt, member, key_file)
+        return
+    if case_id is None or not to:
+        raise UsageError(
+            "Name the case to forward and who it goes to.",
+            'Example: cocdata forward amber-falcon --to "Django Software Foundation Code of '
+            'Conduct"',
+        )
 
     parts = None if redact is None else [p for p in redact if p != "none"]
     result = forward_case(
@@ -261,5 +287,7 @@ def forward(
         out_dir=out,
         why=why,
         by=member,
+        package=package,
+        link_key=read_key(link_key) if link_key is not None else None,
     )
     say(result.text())

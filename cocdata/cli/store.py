@@ -158,9 +158,19 @@ def export(
 
 
 @app.command(cls=Command, epilog="Example: cocdata schema > case.schema.json")
-def schema() -> None:
-    """Print the JSON Schema of one line of the interchange format."""
+def schema(
+    package: Annotated[
+        bool, typer.Option("--package", help="The schema of a case package instead.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of one line of the interchange format (or of a case package)."""
     from cocdata.interchange import json_schema
+
+    if package:
+        from cocdata.cli.handoff import package_schema
+
+        package_schema()
+        return
 
     show(json.dumps(json_schema(), indent=2))
 

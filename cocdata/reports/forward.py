@@ -13,6 +13,12 @@ report will be sent to Django Software Foundation Code of Conduct") needs:
    such kind) saying who forwarded which revision to whom, what was left out
    and the SHA-256 of each file; and the recipient in ``forwarded_to``.
 
+With ``package`` it also writes a case package beside the report
+(``cocdata.handoff``): one JSON file the recipient's cocdata imports, with
+keyed pseudonyms instead of names when given the recipient's linkage key.
+A package leaves out the team's free text (description, timeline texts) too,
+unless ``redact`` is given explicitly without them.
+
 Sending the file is left to the team (e-mail, the recipient's own form):
 the record says exactly which file went.
 """
@@ -28,6 +34,8 @@ from pathlib import Path
 
 from cocdata import accesslog, config
 from cocdata.errors import CocdataError, Conflict, Expunged, ReportFailed, StoreError, UsageError
+from cocdata.handoff import package as packages
+from cocdata.handoff.linkage import LinkKey
 from cocdata.model import TimelineEntry
 from cocdata.reports.case import DEFAULT_OUT, REDACTIONS, case_jobs, check_redactions
 from cocdata.store import Store, StoredCase
@@ -47,13 +55,25 @@ class Forwarded:
     redact: tuple[str, ...]
     report_rev: int
     saved: StoredCase
+    package: Path | None = None
+    package_sha256: str | None = None
+    linked: bool = False
 
     def text(self) -> str:
         left_out = ", ".join(self.redact) or "nothing"
         lines = [
             f"Case {self.case_id} (revision {self.report_rev}) forwarded to {self.to}; "
             f"left out: {left_out}.",
-            *(f"wrote {p}" for p in self.files),
+            *(f"wrote {p}" for p in self.files if p != self.package),
+        ]
+        if self.package is not None:
+            how = "keyed pseudonyms instead of names" if self.linked else "no linkage key given"
+            lines.append(
+                f"wrote {self.package} (case package for the recipient's cocdata; {how}; "
+                "the package also leaves out the description and timeline texts unless "
+                "--redact is given)"
+            )
+        lines += [
             f"Recorded in the case as revision {self.saved.rev} by {self.saved.saved_by}, "
             "and in the access log. Send the file(s) above to the recipient.",
         ]
@@ -91,8 +111,16 @@ def forward(
     why: str | None = None,
     by: str | None = None,
     workers: int | None = None,
+    package: bool = False,
+    link_key: LinkKey | None = None,
+    organisation: str | None = None,
 ) -> Forwarded:
-    """Render a redacted report of ``case_id`` for ``to`` and record who forwarded it, when."""
+    """Render a redacted report of ``case_id`` for ``to`` and record who forwarded it, when.
+
+    With ``package`` (or a ``link_key``, which implies it) a case package for
+    the recipient's cocdata is written beside the report; ``organisation``
+    names the sending team in it (default: the event's organiser).
+    """
     from cocdata.reports.engine import raise_for_failures, render
 
     to = " ".join(to.split())
@@ -119,12 +147,22 @@ def forward(
         f"to {to}; revision {stored.rev}; left out: {left_out}; files in {folder}",
         by=member,
     )
-    jobs = case_jobs(store, [case_id], formats, folder, parts)
-    results = render(jobs, workers=workers, progress=False)
+    jobs = case_jobs(store, [case_id], formats, folder, parts) if formats else []
+    results = render(jobs, workers=workers, progress=False) if jobs else []
     raise_for_failures(results)
     files = [p for r in results for p in r.written]
-    saved = _record(store, case_id, to, stored.rev, parts, files, why, member)
-    return Forwarded(case_id, to, files, parts, stored.rev, saved)
+    made: Path | None = None
+    content_sha: str | None = None
+    if package or link_key is not None:
+        left_out = frozenset(parts) | (frozenset(packages.FREE_TEXT) if redact is None else set())
+        data = packages.build(stored.case, stored.rev, to, left_out, member, link_key, organisation)
+        content_sha = data["sha256"]
+        made = packages.write(data, folder / f"{case_id}-r{stored.rev}{packages.SUFFIX}")
+        files.append(made)
+    saved = _record(store, case_id, to, stored.rev, parts, files, why, member, content_sha)
+    return Forwarded(
+        case_id, to, files, parts, stored.rev, saved, made, content_sha, link_key is not None
+    )
 
 
 def _record(
@@ -136,6 +174,7 @@ def _record(
     files: list[Path],
     why: str | None,
     member: str,
+    package_sha: str | None = None,
 ) -> StoredCase:
     """The new revision: a timeline entry and the recipient in ``forwarded_to``."""
     kind = FORWARDED_KIND if FORWARDED_KIND in store.vocab.timeline_kinds else "note"
@@ -144,6 +183,8 @@ def _record(
         f"Case report (revision {report_rev}) forwarded to {to} by {member}. "
         f"Left out: {', '.join(parts) or 'nothing'}. Files: {digests}."
     )
+    if package_sha is not None:
+        text += f" Case package content SHA-256 {package_sha}."
     # The forward is an addition: someone saving meanwhile is no reason to lose
     # it, so it goes on top of the newest revision.
     for _attempt in range(5):

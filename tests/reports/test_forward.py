@@ -189,3 +189,41 @@ def test_forwarded_report_leaves_out_what_was_asked(store, tmp_path):
     assert "Revision history" in plain and "left out of this copy" in plain
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert Path(path).is_relative_to(tmp_path)
+
+
+def test_a_package_is_written_beside_the_report_and_recorded(store, tmp_path, fake_render):
+    from cocdata.handoff import linkage
+    from cocdata.handoff import package as packages
+
+    key = linkage.new_key()
+    done = forwarding.forward(
+        store, GUIDE_CASE_ID, TO, formats=("html",), out_dir=tmp_path / "out", by="Member C",
+        package=True, link_key=key,
+    )  # fmt: skip
+    assert done.package is not None and done.package in done.files
+    assert done.package.parent == done.files[0].parent
+    assert stat.S_IMODE(done.package.stat().st_mode) == 0o600
+    content, sha = packages.read(done.package, TO)
+    assert sha == done.package_sha256
+    assert (content.sender.case_id, content.sender.rev, content.sender.forwarded_by) == (
+        GUIDE_CASE_ID, 1, "Member C",
+    )  # fmt: skip
+    assert set(packages.FREE_TEXT) <= set(content.left_out)
+    assert content.link_key_id == key.key_id
+    entry = store.get(GUIDE_CASE_ID).case.timeline[-1]
+    assert f"Case package content SHA-256 {sha}" in entry.text
+    assert done.package.name in entry.text
+    assert "case package" in done.text()
+
+
+def test_an_explicit_redaction_decides_what_the_package_leaves_out(store, tmp_path, fake_render):
+    from cocdata.handoff import package as packages
+
+    done = forwarding.forward(
+        store, GUIDE_CASE_ID, TO, redact=["names", "contacts"], formats=("html",),
+        out_dir=tmp_path / "out", by="Member C", package=True,
+    )  # fmt: skip
+    content, _ = packages.read(done.package, TO)
+    assert content.left_out == ["contacts", "names"]
+    assert "Person B" not in done.package.read_text()
+    assert content.case.description.startswith("[reporter] overheard")

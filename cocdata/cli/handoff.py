@@ -1,0 +1,137 @@
+"""Commands of the hand-off to a foundation: ``receive``, ``link new-key``, and what
+``forward --package --link-key --receipt`` and ``schema --package`` call.
+
+They only parse and hand over to ``cocdata.handoff``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cocdata.cli.options import (
+    Command,
+    KeyFileOption,
+    MemberOption,
+    StoreOption,
+    group,
+    open_store,
+    say,
+    show,
+)
+from cocdata.handoff import linkage
+
+app = typer.Typer()
+link_app = group(
+    "Linkage keys: recognise the same person across teams without sharing names.",
+    epilog="Example: cocdata link new-key --out ~/coc/dsf-link.key",
+)
+app.add_typer(link_app, name="link")
+
+LinkKeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--link-key",
+        help="The linkage key file the foundation gave you ('cocdata link new-key').",
+        show_default=False,
+    ),
+]
+
+
+@link_app.command(
+    "new-key",
+    cls=Command,
+    epilog="Example: cocdata link new-key --out ~/coc/dsf-link.key",
+)
+def new_key(
+    out: Annotated[Path, typer.Option("--out", help="The new key file (never overwritten).")],
+) -> None:
+    """Make a linkage key for the event teams that forward cases to you.
+
+    Give the file to those teams over a private channel; they pass it to
+    'cocdata forward --package --link-key FILE', and you to 'cocdata receive
+    --link-key FILE'. Keep it secret: whoever holds it can test a guessed name
+    against the pseudonyms in packages.
+    """
+    key = linkage.new_key()
+    path = linkage.write_key(key, out)
+    say(f"Wrote the linkage key {key.key_id} to {path} (readable by you only).")
+
+
+@app.command(
+    cls=Command,
+    epilog="Example: cocdata receive guide-example-r1.cocpkg.json "
+    '--body "Django Software Foundation Code of Conduct" --link-key ~/coc/dsf-link.key '
+    "--receipt-out receipt.json",
+)
+def receive(
+    files: Annotated[list[Path], typer.Argument(help="Case package files (*.cocpkg.json).")],
+    body: Annotated[
+        str,
+        typer.Option(
+            "--body", help="Who this store belongs to; packages meant for another are refused."
+        ),
+    ],
+    link_key: LinkKeyOption = None,
+    receipt_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipt-out",
+            help="Write a receipt for the sending team: this file for one package, one file "
+            "per package in this folder for several.",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOption = None,
+    key_file: KeyFileOption = None,
+    member: MemberOption = None,
+) -> None:
+    """Import case packages forwarded by event teams into this store.
+
+    Each package is checked first (hash, format version, recipient, the case);
+    if one fails nothing is written. A case is imported once; a newer revision
+    updates it unless it was changed here since (then it is kept as a timeline
+    note with what differs). People matching someone already in the store by
+    their pseudonyms get that person's code name. The receipt is logged in the
+    access log.
+    """
+    from cocdata.handoff.receipts import write_receipts
+    from cocdata.handoff.receive import receive as receive_packages
+
+    key = linkage.read_key(link_key) if link_key is not None else None
+    opened = open_store(store, create=False, key_file=key_file)
+    report = receive_packages(opened, files, body, key, by=member)
+    say(report.text())
+    if receipt_out is not None:
+        if len(report.received) > 1:
+            receipt_out.mkdir(parents=True, exist_ok=True)
+        for path in write_receipts(report.received, receipt_out, by=member):
+            say(f"wrote receipt {path}")
+
+
+def forward_receipt(
+    store: Path | None, receipt: Path, member: str | None, key_file: Path | None = None
+) -> None:
+    """``cocdata forward --receipt FILE``: record a receipt on the forwarded case."""
+    from cocdata.handoff.receipts import record_receipt
+
+    got, saved = record_receipt(
+        open_store(store, create=False, key_file=key_file), receipt, by=member
+    )
+    if saved is None:
+        say(f"The receipt for case {got.case_id} (revision {got.rev}) was recorded before.")
+    else:
+        say(
+            f"Recorded on case {got.case_id} as revision {saved.rev}: {got.recipient} received "
+            f"revision {got.rev} on {got.received_at:%Y-%m-%d %H:%M}."
+        )
+
+
+def package_schema() -> None:
+    """``cocdata schema --package``: print the JSON Schema of a case package."""
+    from cocdata.handoff.package import json_schema
+
+    show(json.dumps(json_schema(), indent=2))
