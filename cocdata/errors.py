@@ -181,6 +181,18 @@ class DiskFull(StoreWriteFailed):
     """The disk holding the store is full (or the user's quota is used up)."""
 
 
+class PackageError(CocdataError):
+    """A file that cannot be received as a case package; nothing was written."""
+
+
+class LinkKeyError(CocdataError):
+    """A linkage key file that cannot be used (missing, damaged or not a linkage key)."""
+
+
+class ReceiptError(CocdataError):
+    """A receipt that cannot be recorded; nothing was written."""
+
+
 _OS_HINTS = {
     errno.ENOENT: "Check the path: the file, or the folder it goes in, must exist.",
     errno.EISDIR: "Name a file, not a folder.",
@@ -228,6 +240,9 @@ EXIT_CODES: dict[type[CocdataError], int] = {
     FileAccess: 12,
     StoreWriteFailed: 13,
     DiskFull: 14,
+    PackageError: 15,
+    LinkKeyError: 16,
+    ReceiptError: 17,
 }
 """The command line's exit code of each error class; a subclass not listed takes its parent's."""
 

@@ -21,9 +21,12 @@ from cocdata.errors import (
     InvalidRecord,
     Leak,
     LeakFound,
+    LinkKeyError,
     LockedStore,
     NotFound,
+    PackageError,
     Problem,
+    ReceiptError,
     ReportFailed,
     StoreError,
     StoreWriteFailed,
@@ -52,6 +55,9 @@ from cocdata.errors import (
         (FileAccess, 12),
         (StoreWriteFailed, 13),
         (DiskFull, 14),
+        (PackageError, 15),
+        (LinkKeyError, 16),
+        (ReceiptError, 17),
     ],
 )
 def test_exit_codes_come_from_the_table(kind, code):

@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from cocdata.errors import CocdataError
+from cocdata.errors import LinkKeyError
 from cocdata.names import person_keys
 
 KEY_TAG = "cocdata-link-key-1"
@@ -28,10 +28,6 @@ _HEADER = (
     "# over a private channel: whoever holds it can test a guessed name against the\n"
     "# pseudonyms in case packages.\n"
 )
-
-
-class LinkKeyError(CocdataError):
-    """A linkage key file that cannot be used."""
 
 
 @dataclass(frozen=True)

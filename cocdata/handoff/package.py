@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from cocdata.errors import CocdataError, Problem
+from cocdata.errors import PackageError, Problem
 from cocdata.handoff.linkage import LinkKey
 from cocdata.model import Action, Case, Person, Record, TimelineEntry, problems_from
 from cocdata.names import fold_name, identifies_someone
@@ -47,10 +47,6 @@ LEFT_OUT = "[left out of this copy]"
 
 #: Parts of a case a package leaves out unless the redaction is given explicitly.
 FREE_TEXT = ("description", "timeline")
-
-
-class PackageError(CocdataError):
-    """A file that cannot be received as a case package; nothing was written."""
 
 
 class Sender(Record):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cocdata import config
-from cocdata.errors import CocdataError, Conflict
+from cocdata.errors import CocdataError, Conflict, ReceiptError
 from cocdata.handoff import package as packages
 from cocdata.handoff.receive import Received
 from cocdata.model import TimelineEntry
@@ -27,10 +27,6 @@ from cocdata.store import Store, StoredCase
 FORMAT = "cocdata-receipt"
 VERSION = 1
 SUFFIX = ".receipt.json"
-
-
-class ReceiptError(CocdataError):
-    """A receipt that cannot be recorded; nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,15 @@ from cocdata import crypto
 from cocdata.cli import app
 
 
+@pytest.fixture(autouse=True)
+def _key_file_env_restored(monkeypatch):
+    """``--key-file`` in an in-process run sets $COCDATA_KEY_FILE for the process, as the
+    real command does; put the environment back as it was after each test."""
+    monkeypatch.setenv(crypto.KEY_FILE_ENV, os.environ.get(crypto.KEY_FILE_ENV, ""))
+    if not os.environ[crypto.KEY_FILE_ENV]:
+        monkeypatch.delenv(crypto.KEY_FILE_ENV)
+
+
 @pytest.fixture
 def run(tmp_path, monkeypatch):
     """Run ``cocdata ARGS`` in this process, on a fresh store, from a scratch folder."""

@@ -99,7 +99,7 @@ def _type(page, css: str, text: str, scope: str) -> None:
 def test_case_view_stores_the_guide_example_exactly_as_typed(screen, voila: Server) -> None:
     case_id = f"typed-{screen.viewport_name}"
     _seed_case(voila, case_id)
-    screen.goto(f"{voila.url}/voila/render/case.ipynb", wait_until="domcontentloaded")
+    screen.goto(voila.link("/voila/render/case.ipynb"), wait_until="domcontentloaded")
     wait_visible(screen, "button.cocdata-open-case", FORM_TIMEOUT_MS, voila, "the case view")
     fill(screen, "cocdata-f-find-text", case_id)
     screen.locator(".cocdata-find-count", has_text="1 case found").wait_for(timeout=10_000)
