@@ -1,6 +1,6 @@
 """The per-case internal report: what it loads, and the jobs that render it.
 
-The template ``case_report.ipynb`` (in ``cocdata/reports/templates/notebooks/``)
+The template ``case_report.ipynb`` (in ``cocdata/report_notebooks/``)
 takes a store and a case id, calls :func:`load`, and shows one section per cell, in the order
 of the guide's template: a CONFIDENTIAL banner; **Report**, **When**,
 **Where**, **What happened** and **Actions taken**; then people and roles,

@@ -1,6 +1,6 @@
 """Where the report templates are: papermill notebooks shipped inside the package.
 
-They live in ``cocdata/reports/templates/notebooks/`` and travel in the wheel
+They live in ``cocdata/report_notebooks/`` and travel in the wheel
 as package data, so an installed cocdata renders reports without its source
 checkout. They are plain notebooks so that a team can open one in
 JupyterLab, read it, and run it by hand on their own store; the engine runs
@@ -16,7 +16,7 @@ from cocdata.errors import ReportFailed
 
 # A regular package installed as files (a wheel or a checkout) gives a real
 # folder here: papermill and nbconvert need paths, not resource readers.
-TEMPLATES = Path(str(files("cocdata.reports") / "templates" / "notebooks"))
+TEMPLATES = Path(str(files("cocdata") / "report_notebooks"))
 """The folder of the report template notebooks inside the installed package."""
 
 CASE_REPORT = "case_report.ipynb"
