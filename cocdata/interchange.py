@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cocdata import jsonlines
+from cocdata.collector import without_gc_pauses
 from cocdata.errors import FileAccess, InvalidRecord, Problem
 from cocdata.exporting import case_line, export_file, export_lines, write_export
 from cocdata.jsonlines import MAX_LINE_BYTES
@@ -256,6 +257,18 @@ def _stale_problems(
 
 
 def _import(
+    numbered: jsonlines.Numbered,
+    store: Store,
+    by: str | None,
+    update: bool,
+    force: bool,
+    source: str,
+) -> ImportResult:
+    with without_gc_pauses():
+        return _import_checked(numbered, store, by, update, force, source)
+
+
+def _import_checked(
     numbered: jsonlines.Numbered,
     store: Store,
     by: str | None,

@@ -25,12 +25,10 @@ The receipt is logged in the access log before the save.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +36,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cocdata import accesslog, codenames, config
+from cocdata.collector import without_gc_pauses
 from cocdata.errors import InvalidRecord, Problem
 from cocdata.handoff import package as packages
 from cocdata.handoff.linkage import LinkKey
@@ -309,22 +308,8 @@ def receive(
     paths = [Path(f) for f in files]
     if not paths:
         raise PackageError("No package to receive.", "Name one or more package files.")
-    with _without_gc_pauses():
+    with without_gc_pauses():
         return _receive(store, paths, body, link_key, config.team_member(by))
-
-
-@contextlib.contextmanager
-def _without_gc_pauses() -> Iterator[None]:
-    # Thousands of packages become many small objects while a large store's
-    # frames are alive; the collector's full passes over all of them cost a
-    # quarter of the time and find no cycles to free.
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _receive(
