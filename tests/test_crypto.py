@@ -53,8 +53,8 @@ def no_keys(monkeypatch):
     monkeypatch.delenv(crypto.KEY_FILE_ENV, raising=False)
     monkeypatch.delenv(crypto.PASSPHRASE_ENV, raising=False)
     # Cheap Argon2id for speed; one test checks the real defaults.
-    monkeypatch.setattr(crypto, "ARGON2_MEMORY_KIB", 1024)
-    monkeypatch.setattr(crypto, "ARGON2_ITERATIONS", 1)
+    monkeypatch.setattr(crypto.passphrase, "ARGON2_MEMORY_KIB", 1024)
+    monkeypatch.setattr(crypto.passphrase, "ARGON2_ITERATIONS", 1)
     crypto.forget_all()
     yield
     crypto.forget_all()
@@ -289,13 +289,13 @@ def test_an_existing_key_file_serves_a_second_store(tmp_path):
 
 
 def test_settings_hold_a_salted_memory_hard_kdf_and_a_key_check(tmp_path, monkeypatch):
-    monkeypatch.setattr(crypto, "ARGON2_MEMORY_KIB", 64 * 1024)  # the real cost
-    monkeypatch.setattr(crypto, "ARGON2_ITERATIONS", 3)
+    monkeypatch.setattr(crypto.passphrase, "ARGON2_MEMORY_KIB", 64 * 1024)  # the real cost
+    monkeypatch.setattr(crypto.passphrase, "ARGON2_ITERATIONS", 3)
     store = Store.init(tmp_path / "s", encrypt=True, passphrase=PASSPHRASE)
     text = (store.root / "cocdata.toml").read_text()
     slot = store.encryption.passphrase
     assert slot["kdf"] == "argon2id" and slot["memory_kib"] == 64 * 1024
-    assert len(crypto._unb64(slot["salt"])) == 16
+    assert len(crypto.sealing.unb64(slot["salt"])) == 16
     assert store.encryption.check in text and PASSPHRASE not in text
     other = Store.init(tmp_path / "t", encrypt=True, passphrase=PASSPHRASE)
     assert other.encryption.passphrase["salt"] != slot["salt"]

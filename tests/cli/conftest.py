@@ -46,7 +46,7 @@ def locked(monkeypatch):
     """No key unlocked, none in the environment; cheap Argon2id."""
     monkeypatch.delenv(crypto.KEY_FILE_ENV, raising=False)
     monkeypatch.delenv(crypto.PASSPHRASE_ENV, raising=False)
-    monkeypatch.setattr(crypto, "ARGON2_MEMORY_KIB", 1024)
+    monkeypatch.setattr(crypto.passphrase, "ARGON2_MEMORY_KIB", 1024)
     crypto.forget_all()
     yield
     crypto.forget_all()
