@@ -1,4 +1,4 @@
-"""Labelled inputs with help text and an error slot, and the small widgets forms share.
+"""Labelled inputs with help text and an error slot.
 
 Every input carries its label as the ipywidgets ``description``, which the
 browser renders as a ``<label for=...>`` tied to the input, so screen readers
@@ -8,160 +8,63 @@ class ``cocdata-f-<path>`` (dots and underscores become dashes) so tests and
 styles find it without counting positions.
 
 Record text is never put into an HTML widget unescaped: use ``esc``.
+
+The small widgets forms share are in ``widgets`` and the problem list in
+``problems``; both are named here too, so forms import one module.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import ipywidgets as W
-from ipywidgets.widgets.widget_bool import CheckboxStyle
-from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
-from cocdata.errors import Problem
+from cocdata.forms.problems import ProblemBoard, Status
+from cocdata.forms.widgets import (
+    button,
+    css_name,
+    esc,
+    heading,
+    help_line,
+    hide,
+    html_widget,
+    is_hidden,
+    join_names,
+    layout,
+    row,
+    split_names,
+    style,
+    style_tag,
+    vbox,
+)
 
-_SHARED: dict[str, Any] = {}
-
-
-def _shared(key: str, make: Callable[[], Any]) -> Any:
-    # One Layout or Style object serves many widgets: every widget model costs
-    # a message to the browser, and a form has a hundred inputs.
-    found = _SHARED.get(key)
-    if found is None or getattr(found, "comm", None) is None:
-        found = _SHARED[key] = make()
-    return found
-
-
-_LAYOUTS: dict[str, dict[str, str]] = {
-    "full": {"width": "100%"},
-    "auto": {"width": "auto"},
-    "box": {},
-    "row": {"flex_flow": "row wrap", "width": "100%"},
-    "button": {"width": "auto", "min_width": "120px", "height": "36px"},
-    "choice": {"width": "auto", "min_width": "260px", "flex": "1 1 300px"},
-}
-_STYLES: dict[str, Callable[[], Any]] = {
-    "text": lambda: TextStyle(description_width="initial"),
-    "description": lambda: DescriptionStyle(description_width="initial"),
-    "checkbox": lambda: CheckboxStyle(description_width="initial"),
-    "html": lambda: HTMLStyle(),
-    "button": lambda: W.ButtonStyle(),
-}
-
-
-def layout(kind: str = "full") -> W.Layout:
-    """A shared layout: ``full``, ``auto``, ``box``, ``row``, ``button`` or ``choice``.
-
-    Never change a shared layout; hide and show widgets with ``hide``.
-    """
-    return _shared(f"layout-{kind}", lambda: W.Layout(**_LAYOUTS[kind]))
-
-
-def style(kind: str) -> Any:
-    """A shared style object for one kind of widget (labels sized to their text)."""
-    return _shared(f"style-{kind}", _STYLES[kind])
-
-
-def hide(widget: W.DOMWidget, hidden: bool = True) -> None:
-    """Hide or show a widget through a CSS class (its layout is shared)."""
-    if hidden:
-        widget.add_class("cocdata-hidden")
-    else:
-        widget.remove_class("cocdata-hidden")
-
-
-def is_hidden(widget: W.DOMWidget) -> bool:
-    return "cocdata-hidden" in widget._dom_classes
-
-
-def esc(value: object) -> str:
-    """Text made safe for an HTML widget (record text must always pass through here)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def css_name(path: str) -> str:
-    """The CSS class of a field path: ``report.made_at`` -> ``cocdata-f-report-made-at``."""
-    return "cocdata-f-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
-
-
-def split_names(text: str | None) -> list[str]:
-    """Names typed as a list: one per line or separated by commas or semicolons."""
-    if not text:
-        return []
-    out: list[str] = []
-    for part in re.split(r"[,;\n]", text):
-        name = part.strip()
-        if name and name not in out:
-            out.append(name)
-    return out
-
-
-def join_names(names: Iterable[str]) -> str:
-    return ", ".join(names)
-
-
-def html_widget(value: str = "", css: str | None = None) -> W.HTML:
-    """An HTML widget; ``value`` must already be escaped (see ``esc``)."""
-    widget = W.HTML(value, layout=layout("box"), style=style("html"))
-    if css:
-        widget.add_class(css)
-    return widget
-
-
-def vbox(children: Sequence[W.Widget] = (), css: str | None = None, hidden: bool = False) -> W.VBox:
-    box = W.VBox(list(children), layout=layout("box"))
-    if css:
-        box.add_class(css)
-    if hidden:
-        hide(box)
-    return box
-
-
-def row(children: Sequence[W.Widget], css: str | None = None) -> W.Box:
-    """Children side by side that wrap onto new lines when the window is narrow."""
-    box = W.Box(list(children), layout=layout("row"))
-    box.add_class("cocdata-row")
-    if css:
-        box.add_class(css)
-    return box
-
-
-def style_tag() -> W.HTML:
-    """The form's style sheet as a widget (place it once in each form)."""
-    from cocdata.forms.templating import style_sheet
-
-    widget = html_widget(style_sheet(), "cocdata-style")
-    hide(widget)
-    return widget
-
-
-def heading(text: str, css: str | None = None) -> W.HTML:
-    widget = html_widget(f"<div role='heading' aria-level='3'>{esc(text)}</div>", "cocdata-heading")
-    if css:
-        widget.add_class(css)
-    return widget
-
-
-def help_line(text: str, css: str = "cocdata-help") -> W.HTML:
-    return html_widget(esc(text), css)
-
-
-def button(text: str, css: str, kind: str = "", tip: str = "", icon: str = "") -> W.Button:
-    """A button; ``kind`` is ipywidgets' button_style (``success``, ``warning``, ...)."""
-    widget = W.Button(
-        description=text,
-        button_style=kind,
-        tooltip=tip or text,
-        icon=icon,
-        layout=layout("button"),
-        style=style("button"),
-    )
-    widget.add_class(css)
-    return widget
+__all__ = [
+    "Field",
+    "MultiChoice",
+    "ProblemBoard",
+    "Status",
+    "area",
+    "button",
+    "check",
+    "checkboxes",
+    "choice",
+    "css_name",
+    "esc",
+    "heading",
+    "help_line",
+    "hide",
+    "html_widget",
+    "is_hidden",
+    "join_names",
+    "layout",
+    "row",
+    "split_names",
+    "style",
+    "style_tag",
+    "text",
+    "vbox",
+]
 
 
 class Field:
@@ -337,113 +240,3 @@ class MultiChoice(Field):
 
     def focus(self) -> None:
         next(iter(self.boxes.values())).focus()
-
-
-class ProblemBoard:
-    """Shows a save's problems: each next to its field, and all of them in one list.
-
-    Paths are matched to fields exactly, then by the longest known prefix
-    (``people.2.name`` -> ``people.2`` -> ``people``); what matches no field
-    shows in the list only.
-    """
-
-    def __init__(self) -> None:
-        self.fields: dict[str, Field] = {}
-        self.summary = html_widget("", "cocdata-problems")
-        hide(self.summary)
-        self.shown: list[Field] = []
-        self.focused: Field | None = None
-
-    def register(self, *fields: Field) -> None:
-        for field in fields:
-            self.fields[field.path] = field
-
-    def unregister_prefix(self, prefix: str) -> None:
-        for path in [p for p in self.fields if p == prefix or p.startswith(prefix + ".")]:
-            del self.fields[path]
-
-    def field_for(self, path: str) -> Field | None:
-        parts = path.split(".")
-        while parts:
-            found = self.fields.get(".".join(parts))
-            if found is not None:
-                return found
-            parts.pop()
-        return None
-
-    def clear(self) -> None:
-        for field in self.shown:
-            field.clear()
-        self.shown = []
-        if self.summary.value:
-            self.summary.value = ""
-            hide(self.summary)
-
-    @property
-    def text(self) -> str:
-        """The list of problems as plain text (empty when there are none)."""
-        return html.unescape(re.sub(r"<[^>]+>", " ", self.summary.value)).strip()
-
-    def show(self, problems: Sequence[Problem], head: str | None = None) -> None:
-        """Put every problem next to its field and list them all above the save button."""
-        self.clear()
-        by_field: dict[int, tuple[Field, list[str]]] = {}
-        lines: list[str] = []
-        for problem in problems:
-            field = self.field_for(problem.field)
-            label = field.label if field is not None else problem.field
-            lines.append(f"{label}: {problem.message}")
-            if field is not None:
-                by_field.setdefault(id(field), (field, []))[1].append(problem.message)
-        for field, messages in by_field.values():
-            field.show(messages)
-            self.shown.append(field)
-        self._focus_first()
-        count = len(problems)
-        head = head or (
-            f"{count} {'problem' if count == 1 else 'problems'}; nothing was saved. "
-            "Correct the fields marked in red (the cursor is in the first one) and save again; "
-            "what you typed is still here:"
-        )
-        items = "".join(f"<li>{esc(line)}</li>" for line in lines)
-        self.summary.value = f"<div role='alert'>{esc(head)}<ul>{items}</ul></div>"
-        hide(self.summary, False)
-
-    def _focus_first(self) -> None:
-        # The first marked field in the form's order, so the user lands where to start.
-        order: dict[int, int] = {}
-        for i, known in enumerate(self.fields.values()):
-            order.setdefault(id(known), i)
-        marked = sorted(self.shown, key=lambda f: order.get(id(f), len(order)))
-        self.focused = marked[0] if marked else None
-        if self.focused is not None:
-            self.focused.focus()
-
-    def message(self, text_: str) -> None:
-        """One message that belongs to no field (a busy store, a full disk, ...)."""
-        self.clear()
-        self.summary.value = f"<div role='alert'>{esc(text_)}</div>"
-        hide(self.summary, False)
-
-
-class Status:
-    """A line that says what just happened (saved, kept as draft, ...)."""
-
-    def __init__(self, css: str = "cocdata-status") -> None:
-        self.widget = html_widget("", css)
-
-    def ok(self, text_: str) -> None:
-        self.widget.add_class("cocdata-ok")
-        self.widget.value = f"<span role='status'>{esc(text_)}</span>"
-
-    def note(self, text_: str) -> None:
-        self.widget.remove_class("cocdata-ok")
-        self.widget.value = f"<span role='status'>{esc(text_)}</span>"
-
-    def clear(self) -> None:
-        self.widget.remove_class("cocdata-ok")
-        self.widget.value = ""
-
-    @property
-    def text(self) -> str:
-        return html.unescape(re.sub(r"<[^>]+>", "", self.widget.value))
