@@ -265,36 +265,27 @@ def _import(
     source: str,
 ) -> ImportResult:
     with without_gc_pauses():
-        return _import_checked(numbered, store, by, update, force, source)
-
-
-def _import_checked(
-    numbered: jsonlines.Numbered,
-    store: Store,
-    by: str | None,
-    update: bool,
-    force: bool,
-    source: str,
-) -> ImportResult:
-    parsed, problems = _read(numbered, store, source)
-    existing = set(store.case_ids())
-    problems += _id_problems(parsed, existing, update, source)
-    problems += _evidence_problems(parsed, store)
-    bases: dict[str, int] = {}
-    if update and not force and not problems:
-        bases, stale = _stale_problems(parsed, store, existing)
-        problems += stale
-    if problems:
-        raise InvalidRecord(problems, f"The import of {source}")
-    # Each replaced case is saved on top of the revision it was checked
-    # against: a save by someone else meanwhile is a Conflict, not lost.
-    items = [(line.case, None if force else bases.get(line.case.case_id or "")) for line in parsed]
-    saved = store.save_many(items, by=by, update=update, checked=True)
-    created = sum(1 for s in saved if s.rev == 1 and s.case_id not in existing)
-    unchanged = sum(1 for s in saved if bases.get(s.case_id) == s.rev)
-    return ImportResult(
-        created, len(saved) - created - unchanged, unchanged, [s.case_id for s in saved]
-    )
+        parsed, problems = _read(numbered, store, source)
+        existing = set(store.case_ids())
+        problems += _id_problems(parsed, existing, update, source)
+        problems += _evidence_problems(parsed, store)
+        bases: dict[str, int] = {}
+        if update and not force and not problems:
+            bases, stale = _stale_problems(parsed, store, existing)
+            problems += stale
+        if problems:
+            raise InvalidRecord(problems, f"The import of {source}")
+        # Each replaced case is saved on top of the revision it was checked
+        # against: a save by someone else meanwhile is a Conflict, not lost.
+        items = [
+            (line.case, None if force else bases.get(line.case.case_id or "")) for line in parsed
+        ]
+        saved = store.save_many(items, by=by, update=update, checked=True)
+        created = sum(1 for s in saved if s.rev == 1 and s.case_id not in existing)
+        unchanged = sum(1 for s in saved if bases.get(s.case_id) == s.rev)
+        return ImportResult(
+            created, len(saved) - created - unchanged, unchanged, [s.case_id for s in saved]
+        )
 
 
 def import_lines(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -21,6 +21,22 @@ FolderOption = Annotated[
 ]
 
 
+def _serve(
+    server: Literal["serve_app", "serve_lab"],
+    store: Path | None,
+    port: int,
+    open_browser: bool,
+    folder: Path | None,
+    key_file: Path | None,
+) -> None:
+    """Open (create or unlock) the store before the server starts, then run ``server``."""
+    from cocdata.forms import serve  # imported only when serving: the CLI starts fast
+
+    open_store(store, key_file=key_file)
+    run = getattr(serve, server)
+    raise typer.Exit(run(store_path(store), port=port, open_browser=open_browser, folder=folder))
+
+
 @app.command("app", cls=Command, epilog="Example: cocdata app --port 8866")
 def app_(
     store: StoreOption = None,
@@ -30,12 +46,7 @@ def app_(
     key_file: KeyFileOption = None,
 ) -> None:
     """Serve the report form and the case view as a web app on localhost (no code shown)."""
-    from cocdata.forms.serve import serve_app
-
-    open_store(store, key_file=key_file)  # create, or unlock, before the server starts
-    raise typer.Exit(
-        serve_app(store_path(store), port=port or 8866, open_browser=not no_browser, folder=folder)
-    )
+    _serve("serve_app", store, port or 8866, not no_browser, folder, key_file)
 
 
 @app.command(cls=Command, epilog="Example: cocdata lab")
@@ -47,9 +58,4 @@ def lab(
     key_file: KeyFileOption = None,
 ) -> None:
     """Open JupyterLab at the report form, with the case notebook beside it."""
-    from cocdata.forms.serve import serve_lab
-
-    open_store(store, key_file=key_file)  # create, or unlock, before the server starts
-    raise typer.Exit(
-        serve_lab(store_path(store), port=port or 8888, open_browser=not no_browser, folder=folder)
-    )
+    _serve("serve_lab", store, port or 8888, not no_browser, folder, key_file)

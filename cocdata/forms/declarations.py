@@ -45,6 +45,12 @@ class Decl:
     rows: int = 3
     css: str | None = None
 
+    @property
+    def on_person(self) -> bool:
+        """Kept on a person entry (the reporter's contact, the reporter as target): its
+        problems are shown on the person rows, not at this input."""
+        return (self.maps_to or "").startswith("people.")
+
 
 REPORT_FIELDS: tuple[Decl, ...] = (
     Decl("made_by", "report.made_by", "Who reported it",

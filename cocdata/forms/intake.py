@@ -16,8 +16,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from cocdata import notebook_errors
-from cocdata.errors import CocdataError, Problem
+from cocdata.errors import Problem
 from cocdata.forms import fields as F
 from cocdata.forms.conflict import ConflictNotice, NewerWatch
 from cocdata.forms.declarations import REPORT_FIELDS, build_all
@@ -36,7 +35,7 @@ from cocdata.forms.report_times import ReportTimes
 from cocdata.forms.times import (
     format_when,
 )
-from cocdata.forms.unavailable import FormUnavailable
+from cocdata.forms.unavailable import FormUnavailable, open_form
 from cocdata.model import Case, Event, check_case, parse_case
 from cocdata.store import Store, StoredCase
 from cocdata.vocab import STATUSES, status_move_allowed
@@ -129,27 +128,7 @@ class CaseForm(ReportLayout, ReportTimes, ReportDrafts, ReportSaves):
         self.evidence = EvidenceUpload(self.store, lambda: self.member, on_change=self.drafts_touch)
         self.board.register(
             *self.event.fields,
-            self.made_by,
-            self.anonymous,
-            self.received_by,
-            self.made_at,
-            self.made_where,
-            self.channel,
-            self.occurred_at,
-            self.precision,
-            self.approximate,
-            self.occurred_where,
-            self.space,
-            self.description,
-            self.categories,
-            self.safety_risk,
-            self.ongoing,
-            self.status_field,
-            self.reported_to,
-            self.organisers_must,
-            self.transparency_include,
-            self.public_summary,
-            self.forwarded_to,
+            *(getattr(self, d.attr) for d in REPORT_FIELDS if not d.on_person),
             self.evidence.field,
         )
         self.board.fields["report"] = self.made_at
@@ -371,10 +350,4 @@ def intake_form(
 
     When the store cannot be opened, the returned object's ``widget`` says why.
     """
-    notebook_errors.install()  # a mistake shows as a message, not a traceback
-    try:
-        if not isinstance(store, Store):
-            store = Store.open(store)
-        return CaseForm(store, member, **options)
-    except CocdataError as exc:
-        return FormUnavailable(exc)
+    return open_form(CaseForm, store, member, **options)

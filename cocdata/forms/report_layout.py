@@ -9,39 +9,15 @@ from __future__ import annotations
 import ipywidgets as W
 
 from cocdata.forms import fields as F
-from cocdata.forms.declarations import PASSING_ON
+from cocdata.forms.declarations import PASSING_ON, REPORT_FIELDS
 
 
 class ReportLayout:
     """Part of ``CaseForm``: see the module's docstring; uses the form's widgets."""
 
     def _simple_fields(self) -> list[F.Field]:
-        return [
-            self.made_by,
-            self.anonymous,
-            self.reporter_contact,
-            self.received_by,
-            self.made_at,
-            self.made_where,
-            self.channel,
-            self.occurred_at,
-            self.precision,
-            self.approximate,
-            self.occurred_where,
-            self.space,
-            self.reporter_is_target,
-            self.description,
-            self.categories,
-            self.safety_risk,
-            self.ongoing,
-            self.status_field,
-            self.reported_to,
-            self.organisers_must,
-            self.transparency_include,
-            self.public_summary,
-            self.forwarded_to,
-            self.evidence.note,
-        ]
+        # Every declared input in the table's order, then the evidence note.
+        return [*(getattr(self, d.attr) for d in REPORT_FIELDS), self.evidence.note]
 
     def _layout(self) -> W.VBox:
         self.title = F.html_widget("")
