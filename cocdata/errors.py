@@ -12,6 +12,7 @@ same text.
 from __future__ import annotations
 
 import errno
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -200,6 +201,7 @@ _OS_HINTS = {
     errno.EACCES: "You may not read or write it: check its permissions, or name another path.",
     errno.EPERM: "You may not read or write it: check its permissions, or name another path.",
     errno.ENOSPC: "The disk is full: free some space and run the command again.",
+    errno.EDQUOT: "Your disk quota is used up: free some of it and run the command again.",
     errno.EROFS: "The disk is read-only: name a path on a disk you can write to.",
     errno.ENAMETOOLONG: "The name is too long for the disk: use a shorter one.",
 }
@@ -217,11 +219,19 @@ class FileAccess(CocdataError):
         )
 
     @classmethod
-    def from_os_error(cls, exc: OSError) -> FileAccess:
-        """The operating system's complaint about a path, in words with what to do."""
-        path = exc.filename if exc.filename is None else str(exc.filename)
+    def from_os_error(
+        cls, exc: OSError, path: str | os.PathLike[str] | None = None, outcome: str | None = None
+    ) -> FileAccess:
+        """The operating system's complaint about a path, in words with what to do.
+
+        ``path`` names the file where the error has none (a failed write);
+        ``outcome`` says what that left, e.g. "nothing was exported".
+        """
+        if path is None and exc.filename is not None:
+            path = exc.filename
         reason = exc.strerror or str(exc) or type(exc).__name__
-        return cls(path, reason[:1].upper() + reason[1:], _OS_HINTS.get(exc.errno or 0))
+        reason = reason[:1].upper() + reason[1:] + (f"; {outcome}" if outcome else "")
+        return cls(None if path is None else str(path), reason, _OS_HINTS.get(exc.errno or 0))
 
 
 EXIT_CODES: dict[type[CocdataError], int] = {

@@ -11,7 +11,6 @@ appears.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import secrets
@@ -161,7 +160,9 @@ def private_file(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
         _fsync_folder(path.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise _export_failed(path, exc) from None
+        raise FileAccess.from_os_error(
+            exc, path, "nothing was exported and no partial file was left"
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -188,21 +189,6 @@ def _check_destination(path: Path) -> None:
             f"The folder {path.parent} does not exist: create it first, or choose another file "
             f"with --out. {nothing}",
         )
-
-
-def _export_failed(path: Path, exc: OSError) -> FileAccess:
-    hints = {
-        errno.ENOSPC: "Free some disk space (or choose another disk) and export again.",
-        errno.EDQUOT: "Free some of your disk quota and export again.",
-        errno.EACCES: "Choose a folder you can write to.",
-        errno.EROFS: "The disk is read-only: choose another folder.",
-    }
-    return FileAccess(
-        str(path),
-        f"could not be written ({exc.strerror or exc}); nothing was exported and no partial "
-        "file was left",
-        hints.get(exc.errno or 0, "Check the disk and the folder, and export again."),
-    )
 
 
 def _fsync_folder(folder: Path) -> None:

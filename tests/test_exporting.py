@@ -83,7 +83,7 @@ def test_a_full_disk_leaves_no_partial_export_no_temp_file_and_no_log(
         exporting.export_file(two_cases, out)
     assert "No space left on device" in str(err.value)
     assert "nothing was exported and no partial file was left" in str(err.value)
-    assert "Free some disk space" in str(err.value)
+    assert "The disk is full: free some space" in str(err.value)
     assert out.read_text() == "the previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "store"]
     assert export_entries(two_cases) == []

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from cocdata.errors import StoreError
+from cocdata.errors import CorruptStore
 from cocdata.store.files import read_file, reworded, settle
 from cocdata.store.rows import dedupe
 
@@ -63,7 +63,7 @@ def compact(store: Store) -> CompactReport:
                 try:
                     tables.append(read_file(store.folder("cases") / name))
                 except (OSError, pa.ArrowException) as exc:
-                    raise StoreError(
+                    raise CorruptStore(
                         f"{name} cannot be read ({exc}); nothing was compacted.",
                         "Run 'cocdata verify' first: it moves damaged files to quarantine/.",
                     ) from exc
@@ -85,7 +85,7 @@ def compact(store: Store) -> CompactReport:
                 try:
                     parts = [read_file(store.folder(folder) / n) for n in small]
                 except (OSError, pa.ArrowException) as exc:
-                    raise StoreError(
+                    raise CorruptStore(
                         f"A file in {folder}/ cannot be read ({exc}); the case files were "
                         f"compacted, the {folder} files not.",
                         "Run 'cocdata verify' first: it moves damaged files to quarantine/.",

@@ -153,7 +153,7 @@ class Store(StoreKeys):
         if event_id not in known:
             raise NotFound(
                 f"There is no event {event_id!r} in the store.",
-                "List the events with 'cocdata cases' or save the event first.",
+                "List the events with 'cocdata event list', or save the event first.",
             )
         return known[event_id]
 

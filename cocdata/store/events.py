@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from cocdata.model import Event
+from cocdata.store import damage
 from cocdata.store.files import read_file
 from cocdata.tables import EVENT_SCHEMA, event_row
 
@@ -25,12 +26,12 @@ def refresh(store: Store) -> dict[str, Event]:
     for name in names:
         if name in cache.events_files:
             continue
+        path = store.folder("events") / name
         try:
-            table = read_file(store.folder("events") / name)
+            with damage.reading(path):
+                table = read_file(path)
         except FileNotFoundError:
             continue
-        except (OSError, pa.ArrowException):
-            continue  # verify reports and quarantines it
         for row in table.to_pylist():
             row.pop("saved_at"), row.pop("saved_by")
             cache.events[row["id"]] = Event.model_validate(row)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cocdata.errors import StoreError
+from cocdata.errors import CorruptStore
 from cocdata.store.files import read_file, settle
 from cocdata.store.rows import dedupe, evidence_of
 from cocdata.store.stripping import chained, expunged_rows
@@ -120,7 +120,7 @@ def scan(store: Store) -> Scan:
         try:
             tables[name] = read_file(store.folder("cases") / name)
         except (OSError, pa.ArrowException) as exc:
-            raise StoreError(
+            raise CorruptStore(
                 f"cases/{name} cannot be read ({exc}); nothing was expunged.",
                 "Run 'cocdata verify' first: it sets damaged files aside in quarantine/, "
                 "and a later expunge removes them.",

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cocdata.errors import NotFound
+from cocdata.store import damage
 from cocdata.store.cache import Head
 from cocdata.store.files import read_case_rows, read_file
 from cocdata.tables import KEY_COLUMNS
@@ -23,12 +24,12 @@ if TYPE_CHECKING:
 
 
 def _read_keys(store: Store, name: str) -> pa.Table | None:
+    path = store.folder("cases") / name
     try:
-        return read_file(store.folder("cases") / name, columns=KEY_COLUMNS)
+        with damage.reading(path):
+            return damage.require(path, read_file(path, columns=KEY_COLUMNS))
     except FileNotFoundError:
-        return None
-    except (OSError, pa.ArrowException):
-        return None  # verify reports and quarantines it; the rest still loads
+        return None  # replaced by a compaction or an expunge meanwhile
 
 
 def refresh(store: Store) -> dict[str, Head]:
@@ -61,8 +62,10 @@ def read_row(store: Store, case_id: str, rev: int, file: str) -> dict[str, Any] 
     cached = store.cache.rows.get((case_id, rev))
     if cached is not None:
         return cached
+    path = store.folder("cases") / file
     try:
-        table = read_case_rows(store.folder("cases") / file, case_id)
+        with damage.reading(path):
+            table = read_case_rows(path, case_id)
     except FileNotFoundError:
         return None
     rows = table.filter(pc.equal(table["rev"], rev)).to_pylist()

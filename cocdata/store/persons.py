@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
-
 from cocdata import codenames
 from cocdata.model import Case
 from cocdata.names import person_keys
+from cocdata.store import damage
 from cocdata.store.files import read_file
 
 if TYPE_CHECKING:
@@ -34,12 +33,12 @@ def index(store: Store) -> dict[str, str]:
     for name in names:
         if name in cache.people_files:
             continue
+        path = store.folder("cases") / name
         try:
-            table = read_file(
-                store.folder("cases") / name, columns=["saved_at", "people", "identity"]
-            )
-        except (OSError, pa.ArrowException):
-            continue
+            with damage.reading(path):
+                table = read_file(path, columns=["saved_at", "people", "identity"])
+        except FileNotFoundError:
+            continue  # replaced by a compaction or an expunge meanwhile
         for saved_at, stat, ident in zip(
             table["saved_at"].to_pylist(),
             table["people"].to_pylist(),

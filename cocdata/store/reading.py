@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cocdata.errors import NotFound, StoreError
-from cocdata.store import heads
+from cocdata.store import damage, heads
 from cocdata.store.files import read_case_rows, read_cases_in, read_file
 from cocdata.store.rows import (
     STATISTICS,
@@ -87,7 +87,9 @@ def rows_of(store: Store, case_ids: Iterable[str]) -> pa.Table:
         tables = []
         try:
             for name in sorted(files):
-                tables.append(read_cases_in(store.folder("cases") / name, wanted))
+                path = store.folder("cases") / name
+                with damage.reading(path):
+                    tables.append(read_cases_in(path, wanted))
         except FileNotFoundError:
             store.invalidate()  # replaced by a compaction or an expunge meanwhile
             continue
@@ -103,10 +105,12 @@ def history(store: Store, case_id: str, since: int) -> list[RevisionMeta]:
     metas: dict[int, RevisionMeta] = {}
     files = {f for rev, f in store.cache.where.get(case_id, {}).items() if rev > since}
     for name in sorted(files):
+        path = store.folder("cases") / name
         try:
-            keys = read_case_rows(store.folder("cases") / name, case_id, KEY_COLUMNS)
-        except (OSError, pa.ArrowException):
-            continue
+            with damage.reading(path):
+                keys = damage.require(path, read_case_rows(path, case_id, KEY_COLUMNS))
+        except FileNotFoundError:
+            continue  # replaced by a compaction meanwhile: its rows are in the new file
         for row in keys.to_pylist():
             if row["rev"] > since:
                 metas[row["rev"]] = row_meta(row)
@@ -119,19 +123,21 @@ def read_cases(store: Store, columns: list[str] | None, statistics: bool) -> pa.
     """Every revision row of every readable case file (see ``Store.read_cases``)."""
     if columns is None and not statistics and store.locked:
         return with_empty_identity(read_cases(store, None, statistics=True))
+    # Every case file has these, also where only the statistics can be read.
+    keys = [k for k in damage.CASE_KEYS if statistics or columns is None or k in columns]
     for _ in range(5):
         tables: list[pa.Table] = []
         vanished = False
         for name in store.list_files("cases"):
             path = store.folder("cases") / name
             try:
-                wanted = readable_in(path, "cases") if statistics else columns
-                tables.append(read_file(path, columns=wanted))
+                with damage.reading(path):
+                    wanted = readable_in(path, "cases") if statistics else columns
+                    table = read_file(path, columns=wanted)
+                tables.append(damage.require(path, table, keys))
             except FileNotFoundError:
                 vanished = True  # compacted meanwhile: list again
                 break
-            except (OSError, pa.ArrowException):
-                continue
         if not vanished:
             if not tables:
                 return empty_cases(STATISTICS if statistics else columns)

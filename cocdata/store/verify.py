@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from cocdata import crypto, storeio
+from cocdata.errors import CorruptStore
 from cocdata.model import Event
-from cocdata.store import blobs
+from cocdata.store import blobs, damage
 from cocdata.store.files import read_file
 from cocdata.store.rows import (
     conflicting_duplicates,
@@ -160,7 +161,7 @@ def _read_folders(
                 else:
                     table = read_file(path)
                 if folder == "cases":
-                    readable.append(table)
+                    readable.append(damage.require(path, table))
                 elif folder == "access" and {"action", "cases"} <= set(table.column_names):
                     for action, cases in zip(
                         table["action"].to_pylist(), table["cases"].to_pylist(), strict=True
@@ -169,8 +170,12 @@ def _read_folders(
                             logged_expunges.update(cases or ())
             except FileNotFoundError:
                 continue
-            except (OSError, pa.ArrowException) as exc:
-                report.problems.append(f"{folder}/{name} cannot be read: {exc}")
+            except (OSError, pa.ArrowException, CorruptStore) as exc:
+                report.problems.append(
+                    exc.problems[0]
+                    if isinstance(exc, CorruptStore)
+                    else f"{folder}/{name} cannot be read: {exc}"
+                )
                 if quarantine:
                     with store.lock():
                         os.replace(path, store.folder("quarantine") / name)
