@@ -7,6 +7,7 @@ can add its own clauses or actions without touching code.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,6 +22,7 @@ KINDS = ("categories", "spaces", "channels", "roles", "timeline_kinds", "reactio
 STATUSES = ("new", "acknowledged", "investigating", "decided", "closed")
 REOPEN_TO = {"decided": ("investigating",), "closed": ("acknowledged", "investigating")}
 ONGOING = ("yes", "no", "maybe")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def status_move_allowed(old: str, new: str) -> bool:
@@ -60,7 +62,10 @@ class Vocabularies:
         out: list[str] = []
         for kind in KINDS:
             out.append(f"[{kind}]")
-            out += [f"{key} = {toml_string(label)}" for key, label in getattr(self, kind).items()]
+            out += [
+                f"{toml_key(key)} = {toml_string(label)}"
+                for key, label in getattr(self, kind).items()
+            ]
             out.append("")
         ids = ", ".join(toml_string(x) for x in sorted(self.outside_coc))
         out += ["[outside_coc]", f"ids = [{ids}]", ""]
@@ -69,6 +74,11 @@ class Vocabularies:
 
 def toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def toml_key(key: str) -> str:
+    """A TOML key: bare where TOML allows it (letters, digits, - and _), else quoted."""
+    return key if _BARE_KEY.fullmatch(key) else toml_string(key)
 
 
 def parse(text: str, source: str = "vocabulary file") -> Vocabularies:
