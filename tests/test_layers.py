@@ -39,6 +39,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "accesslog",
         "retention",
         "people",
+        "person_codes",
+        "subject_access",
         "events",
         "summary",
         "exporting",
