@@ -21,6 +21,7 @@ from typing import IO
 from cocdata.errors import CocdataError, FileAccess
 from cocdata.model import Case
 from cocdata.store import Store, StoredCase
+from cocdata.store.files import fsync_dir
 
 
 def case_line(case: Case, revision: int | None = None) -> str:
@@ -157,7 +158,7 @@ def private_file(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-        _fsync_folder(path.parent)
+        fsync_dir(path.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise FileAccess.from_os_error(
@@ -189,11 +190,3 @@ def _check_destination(path: Path) -> None:
             f"The folder {path.parent} does not exist: create it first, or choose another file "
             f"with --out. {nothing}",
         )
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
