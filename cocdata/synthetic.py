@@ -173,6 +173,37 @@ def _events(rng: random.Random, n_events: int, years: int, first_year: int) -> l
                 location=venue,
                 attendees=None if rng.random() < 0.08 else rng.randrange(80, 3000, 10),
                 organiser=f"{name} organisers",
+                series=slug,
+            )
+        )
+    return events
+
+
+GUIDE_SERIES = "djangocon"
+"""The series of the guide's example event (its 2000 edition)."""
+
+MORE_EDITIONS = (
+    (GUIDE_SERIES, "Django* conference", "Conference venue", 2001),
+    (GUIDE_SERIES, "Django* conference", "Conference venue", 2002),
+    ("pycon-north", "PyCon North", "Lakeside Congress Centre", 2023),
+)
+"""Editions the demo adds so that two series have three editions or more."""
+
+
+def _more_editions(rng: random.Random) -> list[Event]:
+    events = []
+    for slug, name, venue, year in MORE_EDITIONS:
+        start = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(20, 330))
+        events.append(
+            Event(
+                id=f"{slug}-{year}",
+                name=f"{name} {year}",
+                start=start,
+                end=start + dt.timedelta(days=rng.choice((2, 3, 4))),
+                location=venue,
+                attendees=rng.randrange(200, 1500, 10),
+                organiser=f"{name} organisers",
+                series=slug,
             )
         )
     return events
@@ -378,11 +409,15 @@ def generate(
     years: int = 3,
     first_year: int = 2022,
     include_guide: bool = True,
+    more_editions: bool = False,
 ) -> tuple[list[Event], list[Case]]:
     """Synthetic events and cases, the same for the same arguments.
 
     With ``n_cases`` unset, each event gets 3 to 12 cases (and a few events
-    none), which gives 60–150 cases for the default twelve events.
+    none), which gives 60–150 cases for the default twelve events. Every
+    event is an edition of its series; ``more_editions`` adds the editions of
+    :data:`MORE_EDITIONS` (the guide's event then belongs to the series
+    ``djangocon``) with their cases, leaving the others as they are.
     """
     rng = random.Random(seed)
     fake = Faker()
@@ -397,8 +432,19 @@ def generate(
         weights[rng.randrange(n_events)] = 0  # an event with no reports at all
     owners = rng.choices(range(n_events), weights=weights, k=total)
     cases = [_case(rng, events[i], pool, team, taken) for i in sorted(owners)]
+    if more_editions:
+        extra = _more_editions(rng)
+        events += extra
+        cases += [
+            _case(rng, event, pool, team, taken)
+            for event in extra
+            for _ in range(rng.randint(4, 9))
+        ]
     if include_guide:
         guide = guide_example()
+        if more_editions:
+            event = guide.event.model_copy(update={"series": GUIDE_SERIES})
+            guide = guide.model_copy(update={"event": event})
         events = [guide.event, *events]
         cases = [guide, *cases]
     return events, cases
