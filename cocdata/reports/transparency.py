@@ -239,6 +239,11 @@ def sections(view: PublicView) -> list[list[Block]]:
     return [blocks for blocks in out if blocks]
 
 
+def body(view: PublicView) -> list[Block]:
+    """Every block of the sections of ``view``'s layout, in order."""
+    return [block for blocks in sections(view) for block in blocks]
+
+
 # -- rendering -----------------------------------------------------------------
 
 
