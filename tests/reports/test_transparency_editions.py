@@ -241,3 +241,37 @@ def test_incident_numbers_stay_when_a_later_case_comes_in(demo) -> None:
 def test_an_unknown_layout_names_the_valid_ones(demo) -> None:
     with pytest.raises(UsageError, match="summary, incidents"):
         report.load(demo.root, "pycon-north-2024", layout="cards")
+
+
+# -- the leak guard reads every new section ------------------------------------------
+
+
+def _page(view: report.PublicView) -> dict[str, str]:
+    blocks = [*report.header(view), *report.numbers(view), *report.body(view)]
+    blocks += report.rules(view)
+    return {
+        "html": "\n".join(b.html for b in blocks),
+        "md": "\n".join(b.markdown for b in blocks),
+    }
+
+
+@pytest.mark.parametrize("layout", ["summary", "incidents"])
+def test_every_section_of_both_layouts_passes_the_guard(demo, layout) -> None:
+    guard = leak_guard(demo)
+    for event_id in ("djangocon-2002", "pycon-north-2024", "djangocon-2000"):
+        view = report.load(demo.root, event_id, 1, layout=layout)
+        assert guard.check(event_id, "Transparency report", _page(view)) == []
+
+
+@pytest.mark.parametrize("key", ["how_to_report", "channels"])
+def test_a_name_in_the_team_section_is_caught(tmp_path, key) -> None:
+    path = tmp_path / "store"
+    build_demo(path)
+    store = Store.open(path, create=False)
+    victim = str(store.frames().people["name"].dropna().iloc[0])
+    value = f'"Ask {victim}."' if key == "how_to_report" else f'["{victim}"]'
+    toml = path / "cocdata.toml"
+    toml.write_text(toml.read_text() + f"\n[transparency]\n{key} = {value}\n")
+    view = report.load(path, "pycon-north-2024", 1)
+    with pytest.raises(LeakFound):
+        leak_guard(store).check("pycon-north-2024", "Transparency report", _page(view))
