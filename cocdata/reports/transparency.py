@@ -37,7 +37,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cocdata.errors import NotFound, UsageError
-from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, check_min_count, protect_page
+from cocdata.reports.disclosure import (
+    DEFAULT_MIN_COUNT,
+    WITHHELD,
+    Shown,
+    check_min_count,
+    protect_page,
+)
 from cocdata.reports.present import Block
 from cocdata.reports.transparency_charts import BAR_COLOUR, bar_chart  # noqa: F401
 from cocdata.reports.transparency_counts import (  # noqa: F401 (public names of the report)
@@ -206,14 +212,24 @@ def publish_page(
     counts: Tally, past: Sequence[tuple[Event, Tally]], measured: list[Measured], k: int
 ) -> tuple[Published, list[Published], list[Median]]:
     """Every figure of one page through small-count suppression together: the event's counts,
-    each earlier edition's, and the counts its response times are based on."""
+    each earlier edition's, and the counts its response times are based on.
+
+    The editions' counts are protected first, so each shows as in its own report (and in
+    the index); the response times' counts are then protected with those fixed, and
+    withheld whole if they could only be kept by coarsening an edition's count.
+    """
     k = check_min_count(k)
     page = edition_cells(counts, k)
     prefixes = [f"e{i}:" for i in range(len(past))]
     for (_, edition_counts), prefix in zip(past, prefixes, strict=True):
         page.add(edition_cells(edition_counts, k, prefix))
-    page.add(response_cells(measured, counts.total, k))
-    shown = protect_page(page.counts, page.shown, page.groups, k, keep=page.keep)
+    fixed = protect_page(page.counts, page.shown, page.groups, k, keep=page.keep)
+    times = response_cells(measured, counts.total, k)
+    page.add(times)
+    shown = protect_page(page.counts, {**fixed, **times.shown}, page.groups, k, keep=list(fixed))
+    if any(shown[key] != fixed[key] for key in fixed):
+        withheld = Shown(WITHHELD, 0, "withheld")
+        shown = {**fixed, **dict.fromkeys(times.shown, withheld)}
     return (
         published_of(counts, shown, k),
         [published_of(c, shown, k, p) for (_, c), p in zip(past, prefixes, strict=True)],

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cocdata.reports.disclosure import Group, Shown, protect
+from cocdata.reports.disclosure import WITHHELD, Group, Shown, show
 from cocdata.reports.present import Block, heading, table, text
 from cocdata.reports.wording import say
 
@@ -63,8 +63,9 @@ def measure(records: Frames) -> list[Measured]:
 def cells(measured: list[Measured], total: int, k: int) -> PageCells:
     """The counts the medians are based on, as figures of the page.
 
-    Each count and the cases it leaves out (never shown, but the total minus
-    the count) break the total down, so neither may give a small count away.
+    Each count and the cases it leaves out break the total down: the latter
+    is never shown, but a reader can take it as the total minus the count,
+    so neither may give a small count away.
     """
     from cocdata.reports.transparency_counts import PageCells
 
@@ -72,9 +73,8 @@ def cells(measured: list[Measured], total: int, k: int) -> PageCells:
     page.counts["total"] = total
     for m in measured:
         key, rest = f"{PREFIX}{m.stage}", f"{PREFIX}{m.stage}:not"
-        split = protect({key: m.cases, rest: total - m.cases}, k, total)
         page.counts.update({key: m.cases, rest: total - m.cases})
-        page.shown.update(split)
+        page.shown.update({key: show(m.cases, k), rest: Shown(WITHHELD, 0, "withheld")})
         page.groups.append(Group("total", (key, rest)))
     return page
 

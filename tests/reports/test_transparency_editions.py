@@ -275,3 +275,17 @@ def test_a_name_in_the_team_section_is_caught(tmp_path, key) -> None:
     view = report.load(path, "pycon-north-2024", 1)
     with pytest.raises(LeakFound):
         leak_guard(store).check("pycon-north-2024", "Transparency report", _page(view))
+
+
+def test_response_counts_never_change_the_counts_of_the_page(demo) -> None:
+    for event_id in report.event_ids_of(demo):
+        view = report.load(demo.root, event_id, 3)
+        assert view.shown == report.publish(view.counts, 3), event_id
+
+
+def test_a_small_number_of_unmeasured_cases_is_not_given_away(demo) -> None:
+    # djangocon-2002: 8 reports, one without a recorded response yet.
+    view = report.load(demo.root, "djangocon-2002", 3)
+    assert view.shown.total.text == "8"
+    first = view.response[0]
+    assert first.cases.kind == "at least" and first.text != "not shown (too few cases)"
