@@ -82,6 +82,20 @@ def test_importing_a_file_without_series_keeps_working(tmp_path) -> None:
     assert store.event("djangocon-2000").series is None
 
 
+def test_importing_a_series_that_is_not_a_slug_names_it_and_writes_nothing(tmp_path) -> None:
+    from cocdata.errors import InvalidRecord
+    from cocdata.examples import GUIDE_EXAMPLE
+    from cocdata.interchange import import_file
+
+    line = {**GUIDE_EXAMPLE, "event": {**GUIDE_EXAMPLE["event"], "series": "Django Con"}}
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    store = Store.open(tmp_path / "store")
+    with pytest.raises(InvalidRecord, match="'Django Con' is not a usable series id"):
+        import_file(path, store, by="Test Member")
+    assert store.case_ids() == [] and store.events() == {}
+
+
 # -- history -------------------------------------------------------------------------
 
 
