@@ -9,14 +9,13 @@ import pyarrow as pa
 import pytest
 
 from cocdata.demo import build_demo
-from cocdata.errors import LeakFound, StoreError, UsageError
+from cocdata.errors import LeakFound, UsageError
 from cocdata.model import Event
 from cocdata.reports import transparency as report
 from cocdata.reports.disclosure import Shown
 from cocdata.reports.publish import leak_guard
 from cocdata.reports.transparency_counts import incident_numbers
 from cocdata.reports.transparency_history import MAX_EDITIONS, previous_editions, rate
-from cocdata.settings import report_settings
 from cocdata.store import Store
 
 
@@ -191,20 +190,6 @@ def test_the_guard_flags_team_names_unless_the_team_opted_in(team_store) -> None
     with pytest.raises(LeakFound, match="team member"):
         guard.check("djangocon-2002", "Transparency report", page)
     assert guard.check("djangocon-2001", "Transparency report", page) == []
-
-
-@pytest.mark.parametrize(
-    ("toml", "words"),
-    [
-        ('[transparency]\nlayout = "cards"', "not a layout of transparency reports"),
-        ("[transparency]\nteam = 'Jo'", "must be a list of texts"),
-        ("[transparency]\nname_team = 'yes'", "must be true or false"),
-        ("[transparency]\ncolour = 'red'", "unknown setting 'colour'"),
-    ],
-)
-def test_wrong_transparency_settings_are_named(toml, words) -> None:
-    with pytest.raises(StoreError, match=words):
-        report_settings(toml, "e")
 
 
 # -- preliminary and final -------------------------------------------------------------
