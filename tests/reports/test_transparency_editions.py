@@ -288,3 +288,20 @@ def test_a_small_number_of_unmeasured_cases_is_not_given_away(demo) -> None:
     assert view.shown.total.text == "8"
     first = view.response[0]
     assert first.cases.kind == "at least" and first.text != "not shown (too few cases)"
+
+
+def test_hostile_text_in_the_settings_is_shown_not_run(tmp_path) -> None:
+    path = tmp_path / "store"
+    build_demo(path)
+    hostile = "<script>window.__pwned=1</script> **bold** [x](javascript:alert(1))"
+    toml = path / "cocdata.toml"
+    toml.write_text(
+        toml.read_text() + f"\n[transparency]\nhow_to_report = {json.dumps(hostile)}\n"
+        f"channels = [{json.dumps(hostile)}]\n"
+    )
+    view = report.load(path, "pycon-north-2024", 1)
+    blocks = report.team(view)
+    html = "\n".join(b.html for b in blocks)
+    md = "\n".join(b.markdown for b in blocks)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "\\*\\*bold\\*\\*" in md and "\\[x\\](javascript" in md  # escaped, never a link
