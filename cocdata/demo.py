@@ -36,7 +36,7 @@ def build_demo(path: Path, seed: int = 0, n_events: int = 12, fresh: bool = Fals
                 "Name another folder with --store (for example --store /tmp/cocdata-demo).",
             )
         return f"The demo store at {path} is ready ({len(store.case_ids())} cases); --fresh rebuilds it."
-    events, cases = synthetic.generate(seed=seed, n_events=n_events)
+    events, cases = synthetic.generate(seed=seed, n_events=n_events, more_editions=True)
     for event in events:
         store.save_event(event, by=DEMO_MEMBER)
     store.save_many([(case, None) for case in cases], by=DEMO_MEMBER)

@@ -20,9 +20,9 @@ from cocdata.model import Event, problems_from
 if TYPE_CHECKING:
     from cocdata.store import Store
 
-EDITABLE = ("name", "start", "end", "location", "attendees", "organiser")
+EDITABLE = ("name", "start", "end", "location", "attendees", "organiser", "series")
 """Fields of an event that can be corrected (the id names it, so it stays)."""
-CLEARABLE = ("location", "attendees", "organiser")
+CLEARABLE = ("location", "attendees", "organiser", "series")
 """Fields that may be left empty."""
 
 
@@ -103,6 +103,7 @@ def event_text(event: Event, cases: int) -> str:
             f"Location: {event.location or '—'}",
             f"Attendees: {event.attendees if event.attendees is not None else 'not known yet'}",
             f"Organiser: {event.organiser or '—'}",
+            f"Series: {event.series or '—'}",
             f"Cases: {cases}",
         ]
     )

@@ -234,11 +234,26 @@ class Event(Record):
     location: Text = None
     attendees: Attendees | None = None
     organiser: Text = None
+    series: str | None = Field(
+        default=None,
+        description="The series the event is an edition of, such as djangocon: lowercase "
+        "letters, digits, -. Transparency reports show the counts of the series' previous "
+        "editions.",
+        json_schema_extra=_ID_SCHEMA,
+    )
 
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
         return _usable_id(value, "an event", "djangocon-2000", "lowercase letters, digits and -")
+
+    @field_validator("series", mode="before")
+    @classmethod
+    def _series_slug(cls, value: Any) -> Any:
+        value = _clean_text(value)
+        if isinstance(value, str):
+            return _usable_id(value, "a series", "djangocon", "lowercase letters, digits and -")
+        return value
 
     @model_validator(mode="after")
     def _dates(self) -> Event:

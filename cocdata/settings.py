@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from cocdata.errors import StoreError
+from cocdata.errors import StoreError, UsageError
 from cocdata.vocab import toml_string
 
 
@@ -142,3 +142,117 @@ def load(path: Path) -> Settings:
     except FileNotFoundError:
         return Settings()
     return parse(text, str(path))
+
+
+# -- [transparency]: how an event's public report reads ---------------------------------
+
+LAYOUTS = ("summary", "incidents")
+"""Layouts of an event's transparency report: counts with one line per described case
+(``summary``), or the counts with one numbered entry per described case (``incidents``)."""
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """What an event's transparency report says of the team and the process, and its layout.
+
+    Set in ``cocdata.toml`` under ``[transparency]`` for every event, under
+    ``[transparency.series.SLUG]`` for the editions of a series and under
+    ``[transparency.events.ID]`` for one event; the most specific wins, key by
+    key::
+
+        [transparency]
+        layout = "summary"
+        how_to_report = "Tell any team member, or write to coc@example.org."
+        channels = ["in person", "e-mail", "online form"]
+        team = ["A. Member", "B. Member"]
+        name_team = false       # true: the report names the team members
+
+        [transparency.series.djangocon]
+        layout = "incidents"
+    """
+
+    layout: str = "summary"
+    how_to_report: str | None = None
+    channels: tuple[str, ...] = ()
+    team: tuple[str, ...] = ()
+    name_team: bool = False
+
+
+_REPORT_KEYS = {f.name for f in fields(ReportSettings)}
+
+
+def check_layout(layout: str, where: str = "--layout") -> str:
+    """``layout`` if it is one of :data:`LAYOUTS`; else a message naming the valid ones."""
+    if layout not in LAYOUTS:
+        raise UsageError(
+            f"{where} {layout!r} is not a layout of transparency reports.",
+            f"Use one of: {', '.join(LAYOUTS)} (summary is the default).",
+        )
+    return layout
+
+
+def _report_values(section: Any, where: str) -> dict[str, Any]:
+    if not isinstance(section, dict):
+        raise StoreError(f"{where} must be a section.", f"Write it as a [{where}] heading.")
+    values: dict[str, Any] = {}
+    for key, value in section.items():
+        if key in ("series", "events") and where == "transparency":
+            continue
+        if key not in _REPORT_KEYS:
+            raise StoreError(
+                f"[{where}] has an unknown setting {key!r}.",
+                f"Known settings: {', '.join(sorted(_REPORT_KEYS))}.",
+            )
+        at = f"{where}.{key} in cocdata.toml"
+        if key == "layout":
+            if not isinstance(value, str) or value not in LAYOUTS:
+                raise StoreError(
+                    f"{at} is {value!r}, not a layout of transparency reports.",
+                    f"Use one of: {', '.join(LAYOUTS)}.",
+                )
+        elif key == "name_team":
+            if not isinstance(value, bool):
+                raise StoreError(f"{at} must be true or false, not {value!r}.")
+        elif key == "how_to_report":
+            if not isinstance(value, str):
+                raise StoreError(f'{at} must be a text, like "Tell any team member".')
+            value = " ".join(value.split()) or None
+        else:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise StoreError(f'{at} must be a list of texts, like ["e-mail"].')
+            value = tuple(" ".join(v.split()) for v in value if v.strip())
+        values[key] = value
+    return values
+
+
+def report_settings(
+    text: str, event_id: str | None = None, series: str | None = None
+) -> ReportSettings:
+    """The ``[transparency]`` settings of one event from a ``cocdata.toml`` text: the
+    general ones, then its series', then its own."""
+    try:
+        data = tomllib.loads(text).get("transparency", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise StoreError(f"cocdata.toml is not valid TOML: {exc}.", "Fix the line named.") from exc
+    values = _report_values(data, "transparency")
+    for kind, name in (("series", series), ("events", event_id)):
+        table = data.get(kind, {}) if isinstance(data, dict) else {}
+        if not isinstance(table, dict):
+            raise StoreError(
+                f"transparency.{kind} in cocdata.toml must be a section.",
+                f"Write [transparency.{kind}.NAME] headings.",
+            )
+        if name is not None and name in table:
+            values.update(_report_values(table[name], f"transparency.{kind}.{name}"))
+    return ReportSettings(**values)
+
+
+def load_report_settings(
+    path: Path, event_id: str | None = None, series: str | None = None
+) -> ReportSettings:
+    """:func:`report_settings` of a store's ``cocdata.toml`` (defaults when it is missing)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ReportSettings()
+    return report_settings(text, event_id, series)

@@ -135,6 +135,7 @@ EVENT_SCHEMA = pa.schema(
         ("organiser", STR),
         ("saved_at", pa.timestamp("ms")),
         ("saved_by", STR),
+        ("series", STR),
     ]
 )
 

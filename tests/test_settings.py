@@ -52,3 +52,48 @@ def test_a_team_can_set_its_own_policy():
 def test_a_wrong_setting_is_refused_with_the_key(text, words):
     with pytest.raises(StoreError, match=words):
         settings.parse(text, "cocdata.toml")
+
+
+# -- [transparency] -------------------------------------------------------------------
+
+TRANSPARENCY = """
+[transparency]
+how_to_report = "Tell  any team member."
+team = ["A. Member", "B. Member"]
+
+[transparency.series.djangocon]
+layout = "incidents"
+name_team = true
+
+[transparency.events.djangocon-2001]
+layout = "summary"
+"""
+
+
+@pytest.mark.parametrize(
+    ("event_id", "series", "layout", "named"),
+    [
+        ("djangocon-2001", "djangocon", "summary", True),  # the event's own over its series'
+        ("djangocon-2002", "djangocon", "incidents", True),  # the series' over the general
+        ("pycon-2002", None, "summary", False),  # the general ones, and the defaults
+    ],
+)
+def test_report_settings_take_the_most_specific_key_by_key(event_id, series, layout, named):
+    chosen = settings.report_settings(TRANSPARENCY, event_id, series)
+    assert (chosen.layout, chosen.name_team) == (layout, named)
+    assert chosen.how_to_report == "Tell any team member."
+    assert chosen.team == ("A. Member", "B. Member")
+
+
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        ('[transparency]\nlayout = "cards"', "not a layout of transparency reports"),
+        ("[transparency]\nteam = 'Jo'", "must be a list of texts"),
+        ("[transparency]\nname_team = 'yes'", "must be true or false"),
+        ("[transparency]\ncolour = 'red'", "unknown setting 'colour'"),
+    ],
+)
+def test_wrong_transparency_settings_are_named(toml, words) -> None:
+    with pytest.raises(StoreError, match=words):
+        settings.report_settings(toml, "e")

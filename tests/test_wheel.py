@@ -157,7 +157,8 @@ def test_the_wheel_renders_reports_outside_the_checkout(tmp_path: Path) -> None:
     transparency = work / "reports" / "transparency"
     index = (transparency / "index.html").read_text(encoding="utf-8")
     pages = sorted(transparency.glob("*/report.html"))
-    # the three demo events and the guide example's event
-    assert len(pages) == 4, sorted(p.name for p in transparency.iterdir())
+    # the three demo events, the three editions added to two series, and the guide
+    # example's event
+    assert len(pages) == 7, sorted(p.name for p in transparency.iterdir())
     for page in pages:
         assert page.parent.name in index

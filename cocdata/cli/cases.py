@@ -179,6 +179,7 @@ def event_show(
     cls=Command,
     epilog="Example: cocdata event edit djangocon-2000 --attendees 450 "
     '--location "Lisbon, Portugal"\n\n'
+    "Example: cocdata event edit djangocon-2000 --series djangocon\n\n"
     "Example: cocdata event edit djangocon-2000 --clear organiser",
 )
 def event_edit(
@@ -203,10 +204,19 @@ def event_edit(
     organiser: Annotated[
         str | None, typer.Option(help="Who organised it.", show_default=False)
     ] = None,
+    series: Annotated[
+        str | None,
+        typer.Option(
+            help="The series it is an edition of, like djangocon (lowercase letters, digits, -): "
+            "its transparency report shows the previous editions.",
+            show_default=False,
+        ),
+    ] = None,
     clear: Annotated[
         list[str] | None,
         typer.Option(
-            help="Leave this field empty: location, attendees or organiser; repeat for several.",
+            help="Leave this field empty: location, attendees, organiser or series; "
+            "repeat for several.",
             show_default=False,
         ),
     ] = None,
@@ -229,6 +239,7 @@ def event_edit(
         "location": location,
         "attendees": attendees,
         "organiser": organiser,
+        "series": series,
     }
     opened = open_store(store, create=False, key_file=key_file)
     result = edit_event(

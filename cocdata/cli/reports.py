@@ -116,7 +116,9 @@ def report_case(
     cls=Command,
     epilog=(
         "Example: cocdata report transparency --all --min-count 3\n\n"
-        "Example: cocdata report transparency --event pycon-north-2024 --format pdf"
+        "Example: cocdata report transparency --event pycon-north-2024 --format pdf\n\n"
+        "Example: cocdata report transparency --event pycon-north-2024 --preliminary\n\n"
+        "Example: cocdata report transparency --all --layout incidents"
     ),
 )
 def report_transparency(
@@ -162,6 +164,21 @@ def report_transparency(
             show_default=False,
         ),
     ] = None,
+    preliminary: Annotated[
+        bool,
+        typer.Option(
+            help="The preliminary report of the closing session: counts so far, open cases "
+            "included, no case described. Default: the final report.",
+        ),
+    ] = False,
+    layout: Annotated[
+        str | None,
+        typer.Option(
+            help="summary (counts, one line per described case) or incidents (one numbered "
+            "entry per described case). Default: as set in cocdata.toml, else summary.",
+            show_default=False,
+        ),
+    ] = None,
     jobs: JobsOption = None,
     store: StoreOption = None,
     key_file: KeyFileOption = None,
@@ -178,6 +195,10 @@ def report_transparency(
             "Name the event(s) with --event ID, or --all for every event (not both).",
             "Example: cocdata report transparency --all",
         )
+    from cocdata.settings import check_layout
+
+    if layout is not None:
+        check_layout(layout)
     formats = _formats(fmt) if fmt else DEFAULT_FORMATS
     outcome = publish_transparency(
         open_store(store, create=False, key_file=key_file),
@@ -188,6 +209,8 @@ def report_transparency(
         workers=jobs,
         force=force,
         accept=accept or (),
+        edition="preliminary" if preliminary else "final",
+        layout=layout,
     )
     for line in outcome.events:
         say(str(line))

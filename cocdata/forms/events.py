@@ -74,6 +74,13 @@ class EventPicker:
         self.organiser = F.text(
             "event.organiser", "Organiser (optional)", "Who runs the event, as reports name them."
         )
+        self.series = F.text(
+            "event.series",
+            "Series (optional)",
+            "The conference this is an edition of, like djangocon (lowercase letters, digits "
+            "and -): its transparency report then shows the earlier editions.",
+            "e.g. djangocon",
+        )
         self.new_fields = [
             self.name,
             self.id,
@@ -82,11 +89,12 @@ class EventPicker:
             self.attendees,
             self.location,
             self.organiser,
+            self.series,
         ]
         self.edit_button = F.button(
             "Correct this event",
             "cocdata-event-edit",
-            tip="Change its name, dates, location, attendees or organiser",
+            tip="Change its name, dates, location, attendees, organiser or series",
         )
         self.edit_button.on_click(lambda _: self.start_edit())
         self.save_button = F.button(
@@ -188,6 +196,7 @@ class EventPicker:
         self.attendees.value = "" if event.attendees is None else str(event.attendees)
         self.location.value = event.location or ""
         self.organiser.value = event.organiser or ""
+        self.series.value = event.series or ""
 
     def stop_edit(self) -> None:
         self.editing = False
@@ -275,6 +284,7 @@ class EventPicker:
             "name": self.name.value.strip(),
             "location": self.location.value.strip() or None,
             "organiser": self.organiser.value.strip() or None,
+            "series": self.series.value.strip() or None,
             "attendees": None,
         }
         if not data["name"]:

@@ -63,143 +63,41 @@ terminal, and even there a name should not be repeated.
 from __future__ import annotations
 
 import hashlib
-import html as _html
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cocdata.errors import Leak, LeakFound
 from cocdata.reports.disguises import Phones, fold, phone_number, variants
+from cocdata.reports.leak_needles import (  # noqa: F401 (the kinds are the guard's public names)
+    CASE_CODE,
+    CONTACT,
+    NAME,
+    PART,
+    PERSON_CODE,
+    TEAM,
+    TEAM_PART,
+    TIME,
+    Finding,
+    Needle,
+    Source,
+    gather,
+)
+from cocdata.reports.leak_surfaces import (
+    COMMON_WORDS,
+    MAX_RUN,
+    MIN_WORD,
+    TITLES,
+    WORD,
+    joined,
+    surfaces,
+    without_titles,
+    words,
+)
 from cocdata.reports.times import Minute, find_times, minute_of
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from cocdata.store import Store
-
-MIN_WORD = 3
-"""Shortest one-word needle that is checked on its own."""
-MAX_RUN = 8
-"""Longest needle (in words) that is recognised as part of the report's own text."""
-
-COMMON_WORDS = frozenset(
-    """
-    the and for not but you all any can had her was one our out his has him how man new now old
-    see two way who did its let put say she too use yes with from this that they them then than
-    what when where which while about after before other each some such only also into over very
-    more most much many just like well here there none unknown anonymous someone anyone nobody
-    person people member members team response report reports reporter reported attendee
-    attendees speaker speakers volunteer volunteers staff organiser organisers organizer venue
-    security police event events conference party talk talks workshop hallway online chat demo
-    admin root user guest test cocdata jovyan ubuntu case cases code conduct
-    will bill mark rose may june april august grace hope joy faith summer autumn winter spring
-    dawn eve art pat sue rob drew chase hunter parker porter baker cook carter mason cooper
-    miller turner fisher taylor brown white black green gray grey young king hall wood woods
-    stone long short day days price rich best bell ball page walker bishop dean banks field
-    fields hill hills lane street west north south east rivers river lake brook ford bush rock
-    moss snow frost rain storm wolf fox bird crane swan hawk finch lamb bear sky star sun ray
-    max gene jack frank earl duke prince knight major marshall sterling noble love bond lord
-    pope judge clay cliff dale glen forest heath moore more wells waters water power powers
-    sharp strong wise good hardy hart head golden silver gold little small low high hood
-    chance christian don guy victor sunny rusty buck colt cash penny ruby pearl jade amber
-    crystal ivy holly hazel olive violet lily daisy iris heather fern willow sage basil rocky
-    dusty destiny harmony melody journey liberty unity justice patience prudence mercy charity
-    constance honor honour trinity angel reed read rush bass booth burns cross dent dodge drake
-    fry gamble gates glass gross guest hale hand hay holiday horn house hunt key keys law
-    leach lock luck lucky march mills monk moon nail newman oak park parks pike pine plant pool
-    pound pride rice ridge ring rowe salmon salt savage seal shields spear stamp steel stern
-    stock strange summers swift thorn tower towers trout vale wade walls ward wall ware weaver
-    wheeler wing wren mills church chapel temple holmes cole lowe sage
-    """.split()  # noqa: SIM905 (a list literal of 300 words reads worse)
-)
-"""Ordinary words that are also names; on its own such a word is not taken for a name."""
-
-TITLES = frozenset(
-    "mr mrs ms miss mx dr prof sir dame lord lady rev fr md phd dds dvm jr sr ii iii iv esq".split()  # noqa: SIM905
-)
-"""Titles and suffixes of names: a name is also looked for without them, never they alone."""
-
-# The needle kinds, as findings say them.
-NAME = "a name"
-PART = "part of a name"
-TEAM = "a team member's name"
-TEAM_PART = "part of a team member's name"
-CONTACT = "a contact"
-CASE_CODE = "a case code name"
-PERSON_CODE = "a person code name"
-TIME = "an exact time"
-
-_WORD = re.compile(r"[^\W_]+")
-_JOINER = re.compile(r"(?:[^\S\r\n]|[-_.'’@+\\]){1,3}")
-_SENTENCE_BREAK = re.compile(r"\.\s")
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|div|td|th|tr|li|ul|ol|dl|dt|dd|br|hr|h[1-6]|table|thead|tbody|caption|figure"
-    r"|section|main|body|head|html|title|pre|blockquote)\b[^>]*>",
-    re.IGNORECASE,
-)
-_HIDDEN = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-_ATTRIBUTE = re.compile(
-    r"\s(?:aria-label|aria-description|title|alt|href|src|content|value|label|placeholder"
-    r"|data-[\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')",
-    re.IGNORECASE,
-)
-_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def words(text: str) -> tuple[str, ...]:
-    """The folded words of ``text``, as needles and text are compared."""
-    return tuple(_WORD.findall(fold(text)))
-
-
-# -- needles ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where the store holds a needle: a case (None for the store as a whole) and a field."""
-
-    case_id: str | None
-    field: str
-
-    def __str__(self) -> str:
-        return f"{self.field} of case {self.case_id}" if self.case_id else self.field
-
-
-@dataclass
-class Needle:
-    """Something that points at a person, as folded words, with every place it comes from."""
-
-    kind: str
-    words: tuple[str, ...]
-    sources: list[Source] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return " ".join(self.words)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One needle seen in a report, named by where it comes from and where it was seen."""
-
-    id: str
-    kind: str
-    sources: tuple[Source, ...]
-    where: str
-    formats: tuple[str, ...]
-
-    def __str__(self) -> str:
-        first = str(self.sources[0]) if self.sources else "the store"
-        cases = {s.case_id for s in self.sources if s.case_id}
-        more = len(cases - {self.sources[0].case_id}) if self.sources else 0
-        also = f" (and {more} more case{'s' if more != 1 else ''})" if more else ""
-        fmts = " and ".join({"html": "HTML", "md": "Markdown"}.get(f, f) for f in self.formats)
-        return f"[{self.id}] {self.kind}: {first}{also}, seen in {self.where} ({fmts})"
 
 
 class LeakGuard:
@@ -219,6 +117,7 @@ class LeakGuard:
             self.allowed_words.update(found)
             for n in range(2, MAX_RUN + 1):
                 self._allowed_runs.update(found[i : i + n] for i in range(len(found) - n + 1))
+        self._named: dict[str, set[tuple[str, ...]]] = {}
         self.unchecked = 0
         """Needles left out because they are the report's own words (see the module docstring)."""
         self._first: dict[str, list[Needle]] = {}
@@ -239,7 +138,7 @@ class LeakGuard:
         if kind in (NAME, TEAM):
             # "Dr. Jo Smith" is also written "Jo Smith", and "Smith
             # apologised" leaks as much as the full name does.
-            core = _without_titles(found)
+            core = without_titles(found)
             if core and core != found:
                 self._put(kind, core, source)
             if len(core) > 1:
@@ -257,6 +156,13 @@ class LeakGuard:
             if number is not None:
                 # ... and in every national and international form.
                 self._phones.add(number, needle)
+
+    def allow_for(self, event_id: str, name: str) -> None:
+        """Let the report of ``event_id`` show ``name`` (a team member the team chose to name)."""
+        found = words(name)
+        core = without_titles(found)
+        named = self._named.setdefault(event_id, set())
+        named.update({found, core, *((part,) for part in core)} - {()})
 
     def _put(self, kind: str, found: tuple[str, ...], source: Source) -> Needle:
         needle = self._needles.get(found)
@@ -282,50 +188,7 @@ class LeakGuard:
 
     def add_frames(self, frames: Any) -> None:
         """Gather the needles of a store's frames (see :meth:`from_store`)."""
-        cases = frames.cases
-        event_of = dict(zip(cases["case_id"], cases["event_id"], strict=True))
-        for case_id in cases["case_id"]:
-            self.add(CASE_CODE, case_id, Source(case_id, "the case code name"))
-        for row in _rows(frames.people, ["case_id", "pos", "name", "contact", "person"]):
-            n = row["pos"] + 1
-            self.add(NAME, row["name"], Source(row["case_id"], f"people.{n}.name"))
-            self.add(CONTACT, row["contact"], Source(row["case_id"], f"people.{n}.contact"))
-            self.add(PERSON_CODE, row["person"], Source(row["case_id"], f"people.{n}.person"))
-        for row in _rows(cases, ["case_id", "made_by", "received_by", "made_at"]):
-            cid = row["case_id"]
-            self.add(NAME, row["made_by"], Source(cid, "report.made_by"))
-            for member in _list(row["received_by"]):
-                self.add(TEAM, member, Source(cid, "report.received_by"))
-            self.add_time(event_of[cid], row["made_at"], Source(cid, "report.made_at"))
-        for row in _rows(cases, ["case_id", "occurred_at", "occurred_precision"]):
-            if row["occurred_precision"] in ("minute", "hour"):
-                self.add_time(
-                    event_of[row["case_id"]],
-                    row["occurred_at"],
-                    Source(row["case_id"], "occurred.at"),
-                )
-        for row in _rows(frames.timeline, ["case_id", "pos", "at", "by", "with"]):
-            cid, n = row["case_id"], row["pos"] + 1
-            for member in _list(row["by"]):
-                self.add(TEAM, member, Source(cid, f"timeline.{n}.by"))
-            for name in _list(row["with"]):
-                self.add(NAME, name, Source(cid, f"timeline.{n}.with"))
-            self.add_time(event_of.get(cid, ""), row["at"], Source(cid, f"timeline.{n}.at"))
-        for row in _rows(frames.actions, ["case_id", "pos", "at", "by"]):
-            cid, n = row["case_id"], row["pos"] + 1
-            for member in _list(row["by"]):
-                self.add(TEAM, member, Source(cid, f"actions.{n}.by"))
-            self.add_time(event_of.get(cid, ""), row["at"], Source(cid, f"actions.{n}.at"))
-        for row in _rows(frames.evidence, ["case_id", "pos", "added_at", "added_by"]):
-            cid, n = row["case_id"], row["pos"] + 1
-            self.add(TEAM, row["added_by"], Source(cid, f"evidence.{n}.added_by"))
-            self.add_time(
-                event_of.get(cid, ""), row["added_at"], Source(cid, f"evidence.{n}.added_at")
-            )
-        for member in frames.revisions["saved_by"].dropna().unique():
-            self.add(TEAM, str(member), Source(None, "who saved a revision"))
-
-    # -- matching ------------------------------------------------------------
+        gather(self, frames)
 
     def _prepare(self) -> None:
         if self._ready:
@@ -357,7 +220,7 @@ class LeakGuard:
         name) is not a finding of its own.
         """
         hits: dict[tuple[str, ...], Needle] = {}
-        present = set(_WORD.findall(text))
+        present = set(WORD.findall(text))
         if present.isdisjoint(self._first):
             # No longer needle can start here (the usual case, found at C speed):
             # only one-word needles, and none of them is inside a longer one.
@@ -367,7 +230,7 @@ class LeakGuard:
                     if only in (None, needle.kind):
                         hits[needle.words] = needle
             return hits
-        tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        tokens = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
         covered: set[int] = set()
         for i, (_, _, word) in enumerate(tokens):
             for needle in self._first.get(word, ()):
@@ -378,7 +241,7 @@ class LeakGuard:
                     continue
                 if all(
                     tokens[i + j][2] == needle.words[j]
-                    and _joined(text[tokens[i + j - 1][1] : tokens[i + j][0]])
+                    and joined(text[tokens[i + j - 1][1] : tokens[i + j][0]])
                     for j in range(1, n)
                 ):
                     hits[needle.words] = needle
@@ -437,8 +300,10 @@ class LeakGuard:
             if fmt not in ("html", "md"):
                 continue
             noted: set[str] = set()  # each needle once per format, where it shows most plainly
-            for where, surface, singles in _surfaces(fmt, text):
+            for where, surface, singles in surfaces(fmt, text):
                 for needle in self._scan_all(surface, singles):
+                    if needle.words in self._named.get(event_id, ()):
+                        continue
                     if needle.key not in noted:
                         noted.add(needle.key)
                         place = _in_summary(self, needle.words, folded_summaries) or where
@@ -487,123 +352,8 @@ def _in_summary(
 ) -> str | None:
     """'the public summary of case X' where the needle is in that case's summary."""
     for case_id, summary in summaries.items():
-        tokens = _WORD.findall(summary)
+        tokens = WORD.findall(summary)
         n = len(needle)
         if any(tuple(tokens[i : i + n]) == needle for i in range(len(tokens) - n + 1)):
             return f"the public summary of case {case_id}"
     return None
-
-
-def _without_titles(found: tuple[str, ...]) -> tuple[str, ...]:
-    start, end = 0, len(found)
-    while start < end and found[start] in TITLES:
-        start += 1
-    while end > start and found[end - 1] in TITLES:
-        end -= 1
-    return found[start:end]
-
-
-def _joined(gap: str) -> bool:
-    """Whether the characters between two words join them into one name."""
-    return bool(_JOINER.fullmatch(gap)) and not _SENTENCE_BREAK.search(gap)
-
-
-def _rows(frame: pd.DataFrame, columns: list[str]) -> Iterable[dict[str, Any]]:
-    present = [c for c in columns if c in frame.columns]
-    for values in frame[present].itertuples(index=False, name=None):
-        row = dict(zip(present, values, strict=True))
-        yield {c: _value(row.get(c)) for c in columns}
-
-
-def _value(value: Any) -> Any:
-    """None for pandas' missing values (NaN, NA, NaT), else the value."""
-    if value is None or isinstance(value, list | tuple | dict):
-        return value
-    try:
-        import pandas as pd
-
-        return None if pd.isna(value) is True else value
-    except (TypeError, ValueError):
-        return value
-
-
-def _list(value: Any) -> list[str]:
-    if value is None or isinstance(value, float):
-        return []
-    try:
-        return [str(v) for v in value if v]
-    except TypeError:
-        return []
-
-
-# -- what is scanned -------------------------------------------------------------
-
-
-def _unescape(text: str) -> str:
-    """HTML entities and JSON \\u escapes undone, so escaped text reads as it shows."""
-    text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    return _html.unescape(text)
-
-
-TEXT = "the report's text"
-
-
-def _surfaces(fmt: str, text: str) -> list[tuple[str, str, bool]]:
-    """(where, folded text, one-word needles too) for each part of a rendered report."""
-    if fmt == "md":
-        plain = _html.unescape(_MD_ESCAPE.sub(r"\1", text))
-        return [(TEXT, fold(plain), True)]
-    raw = _unescape(text)
-    visible = _HIDDEN.sub("\n", text)
-    visible = _BLOCK_TAG.sub("\n", visible)
-    visible = _html.unescape(_TAG.sub("", visible))
-    attributes = "\n".join(a or b for a, b in _ATTRIBUTE.findall(text))
-    charts = "\n".join(_chart_strings(script) for script in _SCRIPT.findall(text))
-    return [
-        (TEXT, fold(visible), True),
-        ("an attribute of the page", fold(_html.unescape(attributes)), True),
-        ("a chart's data", fold(charts), True),
-        ("the page source", fold(raw), False),
-    ]
-
-
-def _chart_strings(script: str) -> str:
-    """The strings and numbers of the figures a chart script draws, one per line.
-
-    The figure's ``template`` (plotly's styling, the same on every page) is
-    left out; anything that does not parse is kept whole.
-    """
-    out: list[str] = []
-    decoder = json.JSONDecoder()
-    start = script.find("Plotly.newPlot(")
-    if start < 0:
-        return script
-    pos = start + len("Plotly.newPlot(")
-    while pos < len(script):
-        while pos < len(script) and script[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(script) or script[pos] == ")":
-            break
-        try:
-            value, pos = decoder.raw_decode(script, pos)
-        except json.JSONDecodeError:
-            out.append(script[pos:])
-            break
-        _collect(value, out)
-    return "\n".join(out)
-
-
-def _collect(value: Any, out: list[str]) -> None:
-    if isinstance(value, str):
-        out.append(value)
-    elif isinstance(value, bool) or value is None:
-        return
-    elif isinstance(value, int | float):
-        out.append(repr(value))
-    elif isinstance(value, list):
-        for item in value:
-            _collect(item, out)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if key != "template":
-                _collect(item, out)

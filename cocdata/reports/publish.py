@@ -169,16 +169,17 @@ def _code_digest() -> str:
         *(
             here / name
             for name in (
-                "transparency.py",
                 "disclosure.py",
                 "present.py",
-                "leaks.py",
                 "disguises.py",
                 "times.py",
                 "wording.py",
                 "index.py",
             )
         ),
+        *sorted(here.glob("transparency*.py")),
+        *sorted(here.glob("leak*.py")),
+        here.parent / "settings.py",
         *sorted(p for p in export.TEMPLATES.rglob("*") if p.is_file()),
     ]
     digest = hashlib.sha256()
@@ -189,8 +190,10 @@ def _code_digest() -> str:
 
 def event_key(store: Store, event_id: str, code: str, options: dict[str, Any]) -> str:
     """What must stay the same for an event's report to be skipped."""
+    from cocdata.reports.transparency_history import fingerprint
+
     vocab = (store.root / "cocdata.toml").read_bytes()
-    parts = [store.fingerprint(event_id), code, hashlib.sha256(vocab).hexdigest()]
+    parts = [fingerprint(store, event_id), code, hashlib.sha256(vocab).hexdigest()]
     parts.append(json.dumps(options, sort_keys=True))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 
@@ -274,8 +277,11 @@ def own_words(store: Store) -> list[str]:
 def leak_guard(store: Store) -> LeakGuard:
     """A leak guard holding every name, contact, code name and case time of the store."""
     from cocdata.reports.leaks import LeakGuard
+    from cocdata.reports.transparency_team import guard_team
 
-    return LeakGuard.from_store(store, allowed=own_words(store))
+    guard = LeakGuard.from_store(store, allowed=own_words(store))
+    guard_team(guard, store)
+    return guard
 
 
 def _strip_plotly(html: str) -> str:
@@ -299,15 +305,29 @@ def publish_transparency(
     force: bool = False,
     accept: Iterable[str] = (),
     progress: bool = True,
+    edition: str = "final",
+    layout: str | None = None,
 ) -> PublishOutcome:
     """Render the transparency report of each event (every event if ``event_ids`` is None).
+
+    ``edition`` is ``final`` or ``preliminary``; ``layout`` (``summary`` or
+    ``incidents``) None takes each event's own from ``cocdata.toml``.
 
     Never raises for one event's failure or leak: see the returned
     :class:`PublishOutcome` (its ``error()`` is what a command ends with).
     """
     from cocdata.reports.engine import FORMATS, RenderJob
     from cocdata.reports.notebooks import TRANSPARENCY, template_path
-    from cocdata.reports.transparency import check_event_ids, event_ids_of, public_records
+    from cocdata.reports.transparency import (
+        PRELIMINARY,
+        check_edition,
+        check_event_ids,
+        check_preliminary,
+        event_ids_of,
+        public_records,
+    )
+    from cocdata.reports.transparency_team import settings_of
+    from cocdata.settings import check_layout
 
     k = check_min_count(min_count)
     formats = tuple(dict.fromkeys(formats))
@@ -323,15 +343,24 @@ def publish_transparency(
             f"The store at {store.root} has no events to report on.",
             "Save an event and its cases first, or try 'cocdata demo'.",
         )
+    check_edition(edition)
+    if layout is not None:
+        check_layout(layout)
+    if edition == PRELIMINARY:
+        check_preliminary(store, ids)
     out = Path(out_dir) if out_dir is not None else DEFAULT_OUT
     accepted_ids = {a.strip().lower() for a in accept if a.strip()}
     template = template_path(TRANSPARENCY)
     code = _code_digest()
-    options = {"min_count": k, "formats": sorted(formats)}
     events = store.events()
+    layouts = {e: layout or settings_of(store, events[e]).layout for e in ids}
+    options = {
+        e: {"min_count": k, "formats": sorted(formats), "edition": edition, "layout": layouts[e]}
+        for e in ids
+    }
     manifest = read_manifest(out)
     entries: dict[str, Any] = manifest["events"]
-    keys = {e: event_key(store, e, code, options) for e in ids}
+    keys = {e: event_key(store, e, code, options[e]) for e in ids}
     guard = leak_guard(store)
     records = public_records(store)
     summaries = _summaries(records)
@@ -341,7 +370,10 @@ def publish_transparency(
 
     todo: list[RenderJob] = []
     for event_id in ids:
-        title = f"Transparency report: {events[event_id].name}"
+        kind = (
+            "Preliminary transparency report" if edition == PRELIMINARY else "Transparency report"
+        )
+        title = f"{kind}: {events[event_id].name}"
         entry = entries.get(event_id)
         files = [out / f for f in (entry or {}).get("files", [])]
         unchanged = entry and entry.get("key") == keys[event_id]
@@ -354,7 +386,13 @@ def publish_transparency(
         todo.append(
             RenderJob(
                 template=template,
-                parameters={"store": str(store.root), "event_id": event_id, "min_count": k},
+                parameters={
+                    "store": str(store.root),
+                    "event_id": event_id,
+                    "min_count": k,
+                    "edition": edition,
+                    "layout": layouts[event_id],
+                },
                 out=out / event_id / REPORT_NAME,
                 title=title,
                 formats=formats,
@@ -397,6 +435,8 @@ def publish_transparency(
                 "files": [str(p.relative_to(out)) for p in result.written],
                 "accepted": [f.id for f in overrides.get(event_id, [])],
                 "rendered": dt.datetime.now().isoformat(timespec="seconds"),
+                "edition": edition,
+                "layout": layouts[event_id],
             }
         elif old and (
             event_id in stale

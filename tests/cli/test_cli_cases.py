@@ -94,6 +94,19 @@ def test_event_edit_saves_a_new_version(run, tmp_path):
     assert _event_versions(tmp_path / "store") == after
 
 
+def test_event_edit_sets_and_clears_the_series(run, tmp_path):
+    run("import", str(guide_file(tmp_path)))
+    result = run("event", "edit", "djangocon-2000", "--series", "djangocon")
+    assert result.exit_code == 0, result.output
+    assert "series (empty) → 'djangocon'" in result.output
+    assert (
+        Store.open(tmp_path / "store", create=False).event("djangocon-2000").series == "djangocon"
+    )
+    assert "Series: djangocon" in run("event", "show", "djangocon-2000").output
+    run("event", "edit", "djangocon-2000", "--clear", "series")
+    assert Store.open(tmp_path / "store", create=False).event("djangocon-2000").series is None
+
+
 @pytest.mark.parametrize(
     ("args", "code", "words"),
     [
@@ -108,6 +121,11 @@ def test_event_edit_saves_a_new_version(run, tmp_path):
         (["djangocon-2000", "--name", ""], 2, "name: must not be empty"),
         (["djangocon-2000", "--clear", "name"], 2, "name: cannot be left empty"),
         (["djangocon-2000", "--attendees", "many"], 2, "Invalid value for '--attendees'"),
+        (
+            ["djangocon-2000", "--series", "Django Con"],
+            2,
+            "series: 'Django Con' is not a usable series id; use lowercase letters, digits and -",
+        ),
     ],
     ids=[
         "unknown-id",
@@ -117,6 +135,7 @@ def test_event_edit_saves_a_new_version(run, tmp_path):
         "empty-name",
         "clear-name",
         "not-a-number",
+        "series-not-a-slug",
     ],
 )
 def test_event_edit_mistakes_write_nothing(env, tmp_path, args, code, words):

@@ -43,6 +43,10 @@ def test_report_case_mistakes_are_explained(run, tmp_path, args, code, message):
         (["--all", "-f", "docx"], 8, "Unknown report format 'docx'"),
         (["--all", "--min-count", "2"], 8, "'fewer than 2' could only mean 1"),
         (["--all", "--min-count", "0"], 2, "Invalid value for '--min-count'"),
+        (["--all", "--layout", "cards"], 1, "--layout 'cards' is not a layout"),
+        (["--all", "--layout", "cards"], 1, "Use one of: summary, incidents"),
+        (["--event", "djangocon-2000", "--preliminary"], 1, "Every case of 'djangocon-2000'"),
+        (["--event", "djangocon-2000", "--preliminary"], 1, "leave out --preliminary"),
     ],
 )
 def test_report_transparency_mistakes_are_explained(tmp_path, args, code, message):

@@ -40,6 +40,15 @@ def type_guide_report(form: CaseForm) -> None:
     form.description.value = GUIDE_EXAMPLE["description"]
 
 
+def test_the_event_series_typed_is_saved_with_the_event(store: Store, make_form: Form) -> None:
+    form = make_form()
+    type_guide_report(form)
+    form.event.series.value = "djangocon"
+    form.save_button.click()
+    assert form.board.text == ""
+    assert store.event("djangocon-2000").series == "djangocon"
+
+
 def test_quick_capture_saves_the_guide_report_in_one_click(store: Store, make_form: Form) -> None:
     form = make_form()
     type_guide_report(form)
@@ -148,6 +157,7 @@ def _set(**values: Any) -> Setter:
         (_set(event_end="2000-12-01"), "event.end", "ends (2000-12-01) before it starts"),
         (_set(event_attendees="lots"), "event.attendees", "whole number"),
         (_set(event_id="Django Con"), "event.id", "not a usable event id"),
+        (_set(event_series="Django Con"), "event.series", "not a usable series id"),
         (
             _set(transparency_include=True, public_summary=""),
             "transparency.summary",

@@ -38,6 +38,8 @@ SECTIONS = [
     "Reports by kind of behaviour",
     "Matters outside the code of conduct",
     "Actions taken",
+    "How fast the team responded",
+    "The team and the process",
     "The reports in brief",
     "How we count",
 ]
@@ -178,7 +180,7 @@ def test_one_events_failure_does_not_stop_the_others(batch) -> None:
     assert status.pop(BROKEN) == publish.FAILED
     assert status.pop(LEAKING) == publish.BLOCKED
     assert set(status.values()) == {publish.WRITTEN}
-    assert len(status) == 11
+    assert len(status) == 14
     for event_id in status:
         assert (out / event_id / "report.html").is_file()
         assert (out / event_id / "report.md").is_file()
@@ -195,7 +197,7 @@ def test_the_outcome_names_what_went_wrong_and_ends_in_an_error(batch) -> None:
     error = outcome.error()
     assert isinstance(error, ReportFailed)
     assert BROKEN in str(error) and LEAKING in str(error)
-    assert "11 written" in outcome.summary() and "1 failed" in outcome.summary()
+    assert "14 written" in outcome.summary() and "1 failed" in outcome.summary()
 
 
 def test_the_index_is_written_and_links_every_report_that_exists(batch) -> None:
@@ -203,10 +205,10 @@ def test_the_index_is_written_and_links_every_report_that_exists(batch) -> None:
     html = (out / "index.html").read_text()
     md = (out / "index.md").read_text()
     links = re.findall(r'href="([^"]+)"', html)
-    assert len(links) == 11
+    assert len(links) == 14
     for link in links:
         assert (out / link).is_file()
-    assert len(re.findall(r"\]\(<([^>]+)>\)", md)) == 11
+    assert len(re.findall(r"\]\(<([^>]+)>\)", md)) == 14
     assert md.count("(report not available yet)") == 2
     assert "| All events |" in md
     # The demo's guide example is an event of its own.
@@ -344,7 +346,7 @@ def test_demo_renders_the_reports_and_says_where_the_index_is(tmp_path: Path, mo
     assert f"open {index}" in result.output
     assert index.is_file()
     again = CliRunner().invoke(app, ["demo", "--store", str(tmp_path / "store")])
-    assert "0 rendered, 13 unchanged" in again.output
+    assert "0 rendered, 16 unchanged" in again.output
 
 
 def test_the_index_shows_each_events_counts_as_its_page_does(tmp_path: Path) -> None:

@@ -385,12 +385,15 @@ def test_template_is_thin_and_clean() -> None:
     assert len(params) == 1
     source = "".join(params[0]["source"])
     assert "store = None" in source and "event_id =" in source and "min_count = 1" in source
+    assert 'edition = "final"' in source and "layout = None" in source
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     for cell in code:
         assert cell["outputs"] == [] and cell["execution_count"] is None
-        assert len("".join(cell["source"]).splitlines()) <= 4
+        # One line per parameter; every other cell a few lines.
+        limit = 5 if cell is params[0] else 4
+        assert len("".join(cell["source"]).splitlines()) <= limit
     loads = "".join(code[1]["source"])
-    assert "report.load(store, event_id, min_count)" in loads
+    assert "report.load(store, event_id, min_count, edition, layout)" in loads
     # Every other cell shows one section of the package; none touches the store itself.
     for cell in code[2:]:
         source = "".join(cell["source"])
