@@ -44,7 +44,7 @@ from cocdata.model import Case, Evidence
 from cocdata.names import fold_name as fold
 from cocdata.store import Store, dedupe
 from cocdata.tables import Frames, is_expunged, row_case
-from cocdata.team import permissions
+from cocdata.team import permissions, recusal
 from cocdata.team.identity import acting_member
 
 TEXT_MEDIA = ("text/", "message/", "application/json", "application/xml")
@@ -330,7 +330,7 @@ def subject_access(store: Store, code: str, by: str | None = None) -> dict[str, 
     itself is logged (``subject-access``) before anything is gathered.
     """
     events = store.events()
-    table = dedupe(store.read_cases())
+    table = recusal.without(dedupe(store.read_cases()), recusal.hidden(store))
     # Their cases are found in arrow; only those rows become Python objects whole.
     listed = pc.list_flatten(table["people"])
     hit = pc.fill_null(pc.equal(pc.struct_field(listed, "person"), code), False)
