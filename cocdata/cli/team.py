@@ -32,7 +32,7 @@ def _report(outcome: admin.Outcome) -> None:
 @team_app.command(
     "init",
     cls=Command,
-    epilog="Example: sudo cocdata team init --group cocteam --store /srv/coc/store",
+    epilog="Example: cocdata team init --group cocteam --store /srv/coc/store   (as root)",
 )
 def init(
     group_name: Annotated[
@@ -54,7 +54,7 @@ def init(
 @team_app.command(
     "add",
     cls=Command,
-    epilog="Example: sudo cocdata team add bob --role member",
+    epilog="Example: cocdata team add bob --role member   (as root it makes the account)",
 )
 def add(
     user: UserArgument,
