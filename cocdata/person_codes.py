@@ -13,6 +13,7 @@ from cocdata import codenames, config
 from cocdata.errors import Conflict, NotFound, UsageError
 from cocdata.store import Store
 from cocdata.tables import Frames
+from cocdata.team import permissions
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def merge(store: Store, keep: str, other: str, by: str | None = None) -> CodeCha
             f"Both codes are {keep!r}; there is nothing to merge.",
             "Name two different person codes: the one to keep first, then the one to merge into it.",
         )
+    permissions.require(store, "person")
     frames = store.frames()
     if not any(_cases_naming(frames, keep)):
         raise NotFound(*unknown_code(store, keep))
@@ -89,6 +91,7 @@ def split(store: Store, code: str, case_ids: Sequence[str], by: str | None = Non
             "Name the cases whose person should get a new code (--case, one or more).",
             f"See the cases naming {code} with 'cocdata export --person {code}'.",
         )
+    permissions.require(store, "person", case_ids)
     frames = store.frames()
     naming, expunged = _cases_naming(frames, code)
     if not naming and not expunged:

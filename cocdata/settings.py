@@ -256,3 +256,18 @@ def load_report_settings(
     except FileNotFoundError:
         return ReportSettings()
     return report_settings(text, event_id, series)
+
+
+def without_tables(text: str, table: str) -> str:
+    """cocdata.toml's text without the ``[table]`` tables (and ``[table.sub]``, ``[[table.x]]``),
+    wherever they are, every other line kept as written."""
+    out: list[str] = []
+    skipping = False
+    for line in text.splitlines(keepends=True):
+        header = line.strip()
+        if header.startswith("["):
+            name = header.strip("[]").strip()
+            skipping = name == table or name.startswith(f"{table}.")
+        if not skipping:
+            out.append(line)
+    return "".join(out)

@@ -23,6 +23,8 @@ from cocdata.names import fold_name as fold
 from cocdata.person_codes import unknown_code
 from cocdata.store import Store, dedupe
 from cocdata.tables import is_expunged, row_case
+from cocdata.team import recusal
+from cocdata.team.identity import acting_member
 
 TEXT_MEDIA = ("text/", "message/", "application/json", "application/xml")
 """Evidence whose content is searched for a person's names (e-mails, chat logs, notes)."""
@@ -131,7 +133,7 @@ def subject_access(store: Store, code: str, by: str | None = None) -> dict[str, 
     itself is logged (``subject-access``) before anything is gathered.
     """
     events = store.events()
-    table = dedupe(store.read_cases())
+    table = recusal.without(dedupe(store.read_cases()), recusal.hidden(store))
     # Their cases are found in arrow; only those rows become Python objects whole.
     listed = pc.list_flatten(table["people"])
     hit = pc.fill_null(pc.equal(pc.struct_field(listed, "person"), code), False)
@@ -209,7 +211,7 @@ def subject_access(store: Store, code: str, by: str | None = None) -> dict[str, 
     return {
         "person": code,
         "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
-        "generated_by": config.team_member(by),
+        "generated_by": acting_member(store.root, by),
         "names": sorted(names),
         "contacts": sorted(contacts),
         "summary": {

@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from cocdata import accesslog, codenames, config
+from cocdata import accesslog, codenames
 from cocdata.collector import without_gc_pauses
 from cocdata.errors import InvalidRecord, Problem
 from cocdata.handoff import package as packages
@@ -45,6 +45,7 @@ from cocdata.model import Case, Event, TimelineEntry, check_case
 from cocdata.names import fold_name
 from cocdata.store import Store
 from cocdata.tables import changed_fields
+from cocdata.team.identity import acting_member
 from cocdata.vocab import status_move_allowed
 
 MARK = "cocdata-received: "
@@ -309,7 +310,7 @@ def receive(
     if not paths:
         raise PackageError("No package to receive.", "Name one or more package files.")
     with without_gc_pauses():
-        return _receive(store, paths, body, link_key, config.team_member(by))
+        return _receive(store, paths, body, link_key, acting_member(store.root, by))
 
 
 def _receive(

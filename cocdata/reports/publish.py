@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from cocdata.errors import CocdataError, LeakFound, ReportFailed, UsageError, is_error
 from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, check_min_count
 from cocdata.reports.index import INDEX, write_index  # noqa: F401 (INDEX: where the demo says the index is)
+from cocdata.team import permissions
 
 if TYPE_CHECKING:
     from cocdata.reports.engine import RenderJob, RenderResult
@@ -329,6 +330,7 @@ def publish_transparency(
     from cocdata.reports.transparency_team import settings_of
     from cocdata.settings import check_layout
 
+    permissions.require(store, "publish")
     k = check_min_count(min_count)
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS or f == "ipynb"]
