@@ -112,6 +112,9 @@ LAB_SETTINGS_FOLDER = ".cocdata-lab-settings"
 LAB_OVERRIDES = {
     # Closing a form's tab frees its kernel (JupyterLab keeps it running by default).
     "@jupyterlab/notebook-extension:tracker": {"kernelShutdown": True},
+    # No request to a news feed or for updates (a third party would learn the lab was
+    # opened), and no question about it over the form.
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
 }
 
 

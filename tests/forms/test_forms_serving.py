@@ -86,6 +86,8 @@ def test_app_and_lab_commands(tmp_path: Path) -> None:
     assert f"--LabApp.app_settings_dir={settings}" in lab
     overrides = json.loads((settings / "overrides.json").read_text())
     assert overrides["@jupyterlab/notebook-extension:tracker"] == {"kernelShutdown": True}
+    news = overrides["@jupyterlab/apputils-extension:notification"]
+    assert news == {"fetchNews": "false", "checkForUpdates": False}, "nothing from the network"
     assert "--no-browser" not in serve.lab_command(tmp_path, 8890, open_browser=True)
     assert serve.app_url(8870) == "http://127.0.0.1:8870/voila/render/intake.ipynb"
     assert serve.app_url(8870, token="a b") == f"{serve.app_url(8870)}?token=a%20b"
