@@ -3,6 +3,7 @@
     python benchmarks/bench_forms.py            # kernel-side figures only (seconds)
     python benchmarks/bench_forms.py --browser  # also JupyterLab and Voilà in Chromium
     python benchmarks/bench_forms.py --lab-cold # only: a fresh kernel each time in JupyterLab
+    python benchmarks/bench_forms.py --imports  # only: a fresh process imports and builds the form
 
 Figures are medians of several runs; they go into the "Forms" section of
 docs/performance.md by hand. The browser part reuses the browser tests' helpers.
@@ -90,6 +91,41 @@ def browser_figures(folder: Path) -> dict[str, float]:
 
 COLD_RUNS = 5
 
+FIRST_CELL = """
+import time, ipykernel.ipkernel, IPython, comm  # what a kernel has before the first cell
+start = time.perf_counter()
+{before}
+from cocdata.forms import intake_form
+form = intake_form({store!r}, "Bench Member")
+print(time.perf_counter() - start)
+"""
+
+
+def import_figures(folder: Path) -> dict[str, float]:
+    """The form's first cell in a fresh process: as it is, and with pandas imported eagerly.
+
+    The naive alternative (``import pandas`` before the form, as importing
+    ``cocdata.frames`` at module level did) runs in the same run, alternating.
+    """
+    import os
+    import subprocess
+
+    store = folder / "imports-store"
+    Store.init(store)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COCDATA_MEMBER": "Bench Member"}
+    times: dict[str, list[float]] = {"lazy": [], "eager_pandas": []}
+    for _ in range(COLD_RUNS):
+        for name, before in (("lazy", ""), ("eager_pandas", "import pandas")):
+            code = FIRST_CELL.format(before=before, store=str(store))
+            out = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            )
+            times[name].append(float(out.stdout.strip().splitlines()[-1]))
+    return {
+        "first_cell_lazy_s": statistics.median(times["lazy"]),
+        "first_cell_eager_pandas_s": statistics.median(times["eager_pandas"]),
+    }
+
 
 def lab_cold_figures(folder: Path) -> dict[str, float]:
     """Kernel ready -> form usable in JupyterLab, each time with a fresh kernel.
@@ -145,9 +181,17 @@ def main() -> None:
     parser.add_argument(
         "--lab-cold", action="store_true", help="only JupyterLab, with a fresh kernel each time"
     )
+    parser.add_argument(
+        "--imports", action="store_true", help="only the form's first cell in a fresh process"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        figures = lab_cold_figures(Path(tmp)) if args.lab_cold else kernel_figures(Path(tmp))
+        if args.imports:
+            figures = import_figures(Path(tmp))
+        elif args.lab_cold:
+            figures = lab_cold_figures(Path(tmp))
+        else:
+            figures = kernel_figures(Path(tmp))
         if args.browser:
             figures.update(browser_figures(Path(tmp)))
     print(f"forms benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, medians of {RUNS} runs")
