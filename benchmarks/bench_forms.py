@@ -89,7 +89,7 @@ def browser_figures(folder: Path) -> dict[str, float]:
     return out
 
 
-COLD_RUNS = 5
+COLD_RUNS = 7
 
 FIRST_CELL = """
 import time, ipykernel.ipkernel, IPython, comm  # what a kernel has before the first cell
