@@ -21,6 +21,7 @@ from tests.forms.servers import (
     running,
     wait_visible,
 )
+from tests.forms.test_forms_stress_browser import OVERFLOW, SMALL_CONTROLS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -60,6 +61,8 @@ def test_forward_to_writes_the_report_and_package_and_says_where(
         wait_visible(page, f"{TAB} .cocdata-f-forward-link-key", 10_000, voila, "the key field")
         fill(page, "cocdata-f-forward-link-key", str(key_file), TAB)
         fill(page, "cocdata-f-forward-folder", str(out), TAB)
+        assert page.evaluate(OVERFLOW) <= 1, "nothing scrolls sideways on a phone"
+        assert page.evaluate(SMALL_CONTROLS) == [], "every control is a 44 px touch target"
         page.locator(f"{TAB} button.cocdata-forward").click()
         result = page.locator(".cocdata-forward-result", has_text="Written to")
         result.wait_for(timeout=180_000)  # the report is rendered in a fresh kernel
