@@ -16,7 +16,7 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cocdata import accesslog, config
+from cocdata import accesslog
 from cocdata.errors import CocdataError, NotFound
 from cocdata.model import Case, Evidence
 from cocdata.names import fold_name as fold

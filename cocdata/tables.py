@@ -1,7 +1,8 @@
 """The on-disk shape of records: arrow schemas, case <-> row, revision hashes.
 
-The flat DataFrames made of the rows are in :mod:`cocdata.frames` (``Frames`` is
-handed on from here too).
+The flat DataFrames made of the rows are in :mod:`cocdata.frames` (``Frames`` and
+``frames_from`` are handed on from here too, imported on first use: pandas
+costs a form's first opening a second it does not need).
 
 One case revision is one row of ``CASE_SCHEMA``. Statistical facts (event,
 dates, status, categories, space, roles, action kinds, ...) are top-level
@@ -19,13 +20,24 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from cocdata.frames import Frames as Frames
-from cocdata.frames import frames_from as frames_from
 from cocdata.model import Case, Event
+
+if TYPE_CHECKING:
+    from cocdata.frames import Frames as Frames
+    from cocdata.frames import frames_from as frames_from
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Frames", "frames_from"):
+        from cocdata import frames
+
+        return getattr(frames, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 TIME = pa.timestamp("s")
 STR = pa.string()

@@ -1,4 +1,4 @@
-"""Commands of the hand-off to a foundation: ``receive``, ``link new-key``, and what
+"""Commands of the hand-off to a foundation: ``receive``, ``link new-key``, ``link people``, and what
 ``forward --package --link-key --receipt`` and ``schema --package`` call.
 
 They only parse and hand over to ``cocdata.handoff``.
@@ -59,6 +59,37 @@ def new_key(
     key = linkage.new_key()
     path = linkage.write_key(key, out)
     say(f"Wrote the linkage key {key.key_id} to {path} (readable by you only).")
+
+
+@link_app.command(
+    "people",
+    cls=Command,
+    epilog="Example: cocdata link people --link-key ~/coc/dsf-link.key",
+)
+def link_people(
+    link_key: Annotated[
+        Path,
+        typer.Option("--link-key", help="This store's own linkage key ('cocdata link new-key')."),
+    ],
+    store: StoreOption = None,
+    key_file: KeyFileOption = None,
+    member: MemberOption = None,
+) -> None:
+    """Link people entered here since a receipt to the received people they are.
+
+    Everyone entered in this store (with a name or contact) gets their keyed
+    pseudonyms worked out with your linkage key; whoever matches a person
+    received in a case package gets that person's code name, so both show
+    together in 'cocdata cases --person CODE' and the repeat-people view. Run
+    it after entering cases about people who may have been forwarded to you.
+    """
+    from cocdata.handoff.relink import link_people as relink
+
+    key = linkage.read_key(link_key)
+    done = relink(open_store(store, create=False, key_file=key_file), key, by=member)
+    for item in done:
+        say(item.line())
+    say(f"{len(done)} person code(s) linked to received people.")
 
 
 @app.command(

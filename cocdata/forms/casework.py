@@ -3,7 +3,8 @@
 ``CaseWorkspace`` is what ``case.ipynb`` shows: a finder (code name, event,
 status, person name), the case's summary and timeline (all record text
 escaped), and tabs to add a timeline entry of each kind, record an action,
-change the status, edit the fields and attach evidence. Every save is a new
+change the status, edit the fields, attach evidence and forward the case to
+another body (``forwarding.py``). Every save is a new
 revision by the current team member on top of the revision on screen; when
 someone else saved meanwhile, the workspace shows what they changed and
 offers to put the user's addition on top of the newest revision.
@@ -23,6 +24,7 @@ from cocdata.forms.actions import ActionComposer, EvidenceAdder, StatusChanger
 from cocdata.forms.case_html import summary_html, timeline_html
 from cocdata.forms.drafts import DEFAULT_DELAY_S
 from cocdata.forms.finder import CaseFinder
+from cocdata.forms.forwarding import CaseForwarder
 from cocdata.forms.intake import CaseForm
 from cocdata.forms.member import MemberBar
 from cocdata.forms.recusal import RecusalPanel
@@ -64,6 +66,7 @@ class CaseWorkspace:
         self.status_changer = StatusChanger(self.session, self.now)
         self.evidence = EvidenceAdder(self.session)
         self.recusal = RecusalPanel(self.session, lambda: F.hide(self.case_box))
+        self.forwarder = CaseForwarder(self.session)
         self.editor_box = F.vbox()
         self.editor: CaseForm | None = None
         self.tabs = W.Tab(
@@ -73,6 +76,7 @@ class CaseWorkspace:
                 self.status_changer.widget,
                 self.editor_box,
                 self.evidence.widget,
+                self.forwarder.widget,
             ],
             titles=(
                 "Add to timeline",
@@ -80,6 +84,7 @@ class CaseWorkspace:
                 "Change status",
                 "Edit fields",
                 "Attach evidence",
+                "Forward to…",
             ),
         )
         self.tabs.add_class("cocdata-case-tabs")
@@ -138,6 +143,7 @@ class CaseWorkspace:
             self.finder.count.value = F.esc(str(exc))
             return None
         self.composer.opened(stored)
+        self.forwarder.opened(stored)
         self.editor = CaseForm(
             self.store,
             stored=stored,

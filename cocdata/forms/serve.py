@@ -13,7 +13,8 @@ The token reaches the server through its environment, never its command
 line, which every local user can read. Stopping with SIGTERM, SIGINT or
 SIGHUP stops the server and all its kernels (``serve_process``). Kernels
 idle for ``COCDATA_CULL_IDLE_SECONDS`` (default 30 minutes) are shut down,
-and closing the app's page shuts its kernel down at once.
+and closing the app's page, or a notebook's tab in JupyterLab (the lab's
+settings overrides, ``LAB_OVERRIDES``), shuts its kernel down at once.
 
 An encrypted store must be unlocked in this process first (the CLI asks for
 the passphrase): the server and its kernels then get the key as a key file
@@ -24,6 +25,7 @@ the server stops (``crypto.keys_for_children``). No notebook holds the key.
 from __future__ import annotations
 
 import html
+import json
 import os
 import secrets
 import socket
@@ -105,6 +107,28 @@ def cull_options(seconds: int) -> list[str]:
     ]
 
 
+LAB_SETTINGS_FOLDER = ".cocdata-lab-settings"
+"""In the notebooks' folder (hidden from the lab's file browser): the lab's settings overrides."""
+LAB_OVERRIDES = {
+    # Closing a form's tab frees its kernel (JupyterLab keeps it running by default).
+    "@jupyterlab/notebook-extension:tracker": {"kernelShutdown": True},
+    # No request to a news feed or for updates (a third party would learn the lab was
+    # opened), and no question about it over the form.
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def lab_settings(folder: Path) -> Path:
+    """The folder with ``overrides.json`` (``LAB_OVERRIDES``) for JupyterLab's app settings.
+
+    Overrides change the defaults only: a user's own lab settings still win.
+    """
+    target = Path(folder) / LAB_SETTINGS_FOLDER
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=2), encoding="utf-8")
+    return target
+
+
 def notebooks_folder(folder: str | os.PathLike[str] | None = None) -> Path:
     """The working folder with fresh intake and case notebooks in it."""
     target = Path(folder).expanduser() if folder else config.data_home() / "notebooks"
@@ -158,6 +182,7 @@ def lab_command(
         f"--ServerApp.port={port}",
         "--ServerApp.ip=127.0.0.1",
         f"--LabApp.default_url=/lab/tree/{INTAKE}",
+        f"--LabApp.app_settings_dir={lab_settings(folder)}",
         f"--ServerApp.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_MAX_BYTES}}}",
         *cull_options(cull_idle),
     ]

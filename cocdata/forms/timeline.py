@@ -12,7 +12,7 @@ from cocdata.forms.drafts import DraftKeeper, DraftOffer, drafts_for
 from cocdata.forms.events import slugify
 from cocdata.forms.evidence import EvidenceUpload
 from cocdata.forms.session import CaseSession
-from cocdata.forms.times import format_when, parse_when
+from cocdata.forms.times import far_from_event, format_when, parse_when
 from cocdata.model import Case, validate
 from cocdata.store import StoredCase
 
@@ -104,6 +104,9 @@ class TimelineComposer:
             "entry.reaction", "Their reaction", v.choices("reactions"), blank="Not recorded"
         )
         self.kind_help = F.help_line("")
+        self.date_notice = F.html_widget("", "cocdata-date-notice")
+        self.date_notice.add_class("cocdata-notice")
+        self.at.observe(self.check_date)
         self.evidence = EvidenceUpload(
             self.store,
             session.member,
@@ -126,6 +129,7 @@ class TimelineComposer:
             [
                 self.offer,
                 F.row([self.kind.box, self.at.box, self.by.box]),
+                self.date_notice,
                 self.kind_help,
                 F.row([self.with_.box, self.why.box, self.reaction.box]),
                 self.text.box,
@@ -184,10 +188,27 @@ class TimelineComposer:
         self.offer.children = (offer.widget,)
         self.draft_offer = offer
 
-    def clear(self) -> None:
+    def check_date(self, _: object = None) -> None:
+        """Warn (never refuse) when the entry's date lies far outside the event's days."""
+        stored = self.session.stored
+        note = None
+        if stored is not None:
+            try:
+                when, _precision = parse_when(self.at.value, self.now())
+            except ValueError:
+                when = None
+            note = far_from_event(
+                "The entry's date", when, stored.case.event.start, stored.case.event.end
+            )
+        self.date_notice.value = F.esc(note or "")
+        F.hide(self.date_notice, not note)
+
+    def clear(self, keep_time: bool = False) -> None:
+        """Empty the composer; after an added entry its time stays (the next is often near it)."""
         with self.drafts.paused():
             self.kind.value = "meeting"
-            self.at.value = "now"
+            if not keep_time:
+                self.at.value = "now"
             self.by.value = self.session.member()
             for field in (self.with_, self.why, self.text, self.evidence.note):
                 field.value = ""
@@ -195,6 +216,7 @@ class TimelineComposer:
             self.evidence.clear()
             self.board.clear()
             self._kind_changed()
+            self.check_date()
 
     def values(self) -> dict[str, Any]:
         out = {f.path: f.value for f in self._fields()}
@@ -299,4 +321,4 @@ class TimelineComposer:
 
     def _done(self, _: StoredCase) -> None:
         self.drafts.discard()
-        self.clear()
+        self.clear(keep_time=True)

@@ -20,77 +20,38 @@ nothing when one fails. Then, in one save:
   ``cocdata cases --person CODE`` and the repeat-people analysis show them
   together.
 
-The receipt is logged in the access log before the save.
+The receipt is logged in the access log before the save. The provenance
+notes are ``provenance``'s, the person codes ``linking``'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
-import pyarrow as pa
 
 from cocdata import accesslog, codenames
 from cocdata.collector import without_gc_pauses
 from cocdata.errors import InvalidRecord, Problem
 from cocdata.handoff import package as packages
 from cocdata.handoff.linkage import LinkKey
+from cocdata.handoff.linking import KnownLinks, with_person_codes
 from cocdata.handoff.package import Content, PackageError
-from cocdata.model import Case, Event, TimelineEntry, check_case
+from cocdata.handoff.provenance import (
+    Mark,
+    parse_mark,
+    provenance_entry,
+    received_marks,
+    without_marks,
+)
+from cocdata.model import Case, Event, check_case
 from cocdata.names import fold_name
 from cocdata.store import Store
 from cocdata.tables import changed_fields
 from cocdata.team.identity import acting_member
 from cocdata.vocab import status_move_allowed
-
-MARK = "cocdata-received: "
-"""Start of the line of a provenance note that holds its facts as JSON."""
-
-
-@dataclass(frozen=True)
-class Mark:
-    """The facts of one provenance note: which package of which sender's case, applied or not."""
-
-    sender: str
-    case: str
-    rev: int
-    sha256: str
-    as_rev: int
-    applied: bool
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "from": self.sender,
-                "case": self.case,
-                "rev": self.rev,
-                "sha256": self.sha256,
-                "as_rev": self.as_rev,
-                "applied": self.applied,
-            },
-            ensure_ascii=False,
-            sort_keys=True,
-        )
-
-
-def parse_mark(text: str | None) -> Mark | None:
-    """The facts of a provenance note, or None for any other timeline text."""
-    if not text or MARK not in text:
-        return None
-    line = text[text.rindex(MARK) + len(MARK) :].splitlines()[0]
-    try:
-        d = json.loads(line)
-        return Mark(
-            str(d["from"]), str(d["case"]), int(d["rev"]), str(d["sha256"]),
-            int(d["as_rev"]), bool(d["applied"]),
-        )  # fmt: skip
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -162,76 +123,11 @@ class _Known:
 
 def _known(store: Store, link_key: LinkKey | None) -> _Known:
     frames = store.frames()
-    marks = _marks(frames.timeline)
+    marks = received_marks(frames.timeline)
     people = frames.people
     codes = set(people["person"].dropna()) if len(people) else set()
     case_ids = set(frames.cases["case_id"])
-    return _Known(marks, _LazyLinks(people, link_key), codes, case_ids)
-
-
-def _marks(tl: pd.DataFrame) -> dict[tuple[str, str], tuple[str, int, int]]:
-    """Sender's case -> (case here, newest revision received, revision here it was applied as)."""
-    marks: dict[tuple[str, str], tuple[str, int, int]] = {}
-    if len(tl):
-        hits = tl[tl["text"].str.contains(MARK, regex=False, na=False)]
-        for cid, text in zip(hits["case_id"], hits["text"], strict=True):
-            mark = parse_mark(text)
-            if mark is None:
-                continue
-            key = (fold_name(mark.sender), mark.case)
-            _case, newest, as_rev = marks.get(key, (cid, 0, 0))
-            marks[key] = (cid, max(newest, mark.rev), mark.as_rev if mark.applied else as_rev)
-    return marks
-
-
-class _LazyLinks(dict):
-    """Pseudonym -> person code of everyone in the store, worked out on first use.
-
-    Received people bring their pseudonyms; people entered here get theirs
-    from this body's key, once per distinct name and contact (a store names
-    the same people many times). A batch of packages all received before
-    never needs them.
-    """
-
-    def __init__(self, people: pd.DataFrame, link_key: LinkKey | None) -> None:
-        super().__init__()
-        self._people, self._key, self._ready = people, link_key, False
-
-    def _fill(self) -> None:
-        self._ready = True
-        people = self._people
-        if not len(people):
-            return
-        codes = people["person"].tolist()
-        if "links" in people:
-            found = pa.array(people["links"]).to_pylist()
-            for code, links in zip(codes, found, strict=True):
-                for pseudonym in links or ():
-                    self.setdefault(pseudonym, code)
-        if self._key is None:
-            return
-        key = self._key
-        names = people["name"].tolist()
-        contacts = people["contact"].tolist()
-        by_name = {n: key.pseudonyms(n, None) for n in set(names) if isinstance(n, str)}
-        by_contact = {c: key.pseudonyms(None, c) for c in set(contacts) if isinstance(c, str)}
-        for code, name, contact in zip(codes, names, contacts, strict=True):
-            if code is None:
-                continue
-            for pseudonym in by_name.get(name, ()):
-                self.setdefault(pseudonym, code)
-            for pseudonym in by_contact.get(contact, ()):
-                self.setdefault(pseudonym, code)
-
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        if not self._ready:
-            self._fill()
-        return super().get(key, default)
-
-    def setdefault(self, key: str, default: str) -> str:  # type: ignore[override]
-        if not self._ready:
-            self._fill()
-        return super().setdefault(key, default)
+    return _Known(marks, KnownLinks(people, link_key), codes, case_ids)
 
 
 def _check(
@@ -271,26 +167,6 @@ def _check(
             "The received cases",
         )
     return read
-
-
-def _provenance(
-    content: Content, sha: str, member: str, now: dt.datetime, mark: Mark, note: str = ""
-) -> TimelineEntry:
-    s = content.sender
-    left_out = ", ".join(content.left_out) or "nothing"
-    text = (
-        f"Received from {s.organisation} ({s.event_name}): their case {s.case_id}, revision "
-        f"{s.rev}, forwarded by {s.forwarded_by} on {s.forwarded_at:%Y-%m-%d %H:%M}. "
-        f"Left out by the sender: {left_out}. Actions and the finding before this entry were "
-        f"decided by {content.decided_by}. Package SHA-256 {sha}.{note}\n{MARK}{mark.to_json()}"
-    )
-    return TimelineEntry(at=now, by=[member], kind="note", with_=[s.organisation], text=text)
-
-
-def _without_marks(case: Case) -> Case:
-    return case.model_copy(
-        update={"timeline": [t for t in case.timeline if parse_mark(t.text) is None]}
-    )
 
 
 def receive(
@@ -343,13 +219,13 @@ def _receive(
             outcomes[key] = Received(path, sha, content, previous[0], "already received")
             continue
         event = events.setdefault(content.case.event.id, content.case.event)
-        case, people, linked = _coded(content, known)
+        case, people, linked = with_person_codes(content, known.links, known.person_codes)
         case = case.model_copy(update={"event": event})
         if previous is None:
             cid = codenames.new_code_name(known.case_ids)
             known.case_ids.add(cid)
             mark = Mark(s.organisation, s.case_id, s.rev, sha, 1, True)
-            entry = _provenance(content, sha, member, now, mark)
+            entry = provenance_entry(content, sha, member, now, mark)
             items.append(
                 (
                     case.model_copy(update={"case_id": cid, "timeline": [*case.timeline, entry]}),
@@ -409,12 +285,12 @@ def _update(
     earlier = [t for t in current.case.timeline if parse_mark(t.text) is not None]
     if current.rev == as_rev and status_move_allowed(current.case.status, case.status):
         mark = Mark(s.organisation, s.case_id, s.rev, sha, current.rev + 1, True)
-        timeline = [*case.timeline, *earlier, _provenance(content, sha, member, now, mark)]
+        timeline = [*case.timeline, *earlier, provenance_entry(content, sha, member, now, mark)]
         updated = case.model_copy(update={"case_id": cid, "timeline": timeline})
         return (updated, current.rev), Received(path, sha, content, cid, "updated", people, linked)
     # This body's edits win; the package is kept as a note saying what differs.
     differs = tuple(
-        changed_fields(_without_marks(current.case), case.model_copy(update={"case_id": cid}))
+        changed_fields(without_marks(current.case), case.model_copy(update={"case_id": cid}))
     ) or ("nothing but the timeline notes",)
     why = (
         f"this case was changed here since it was received (now revision {current.rev}), "
@@ -424,39 +300,8 @@ def _update(
     )
     note = f" Not applied: {why}. What differs in this package: {', '.join(differs)}."
     mark = Mark(s.organisation, s.case_id, s.rev, sha, as_rev, False)
-    entry = _provenance(content, sha, member, now, mark, note)
+    entry = provenance_entry(content, sha, member, now, mark, note)
     kept = current.case.model_copy(update={"timeline": [*current.case.timeline, entry]})
     return (kept, current.rev), Received(
         path, sha, content, cid, "kept as a note", people, linked, differs
     )
-
-
-def _coded(content: Content, known: _Known) -> tuple[Case, tuple[str, ...], tuple[str, ...]]:
-    """The package's case with this store's person codes; the codes, and those already known."""
-    case = content.case
-    groups: dict[str, list[str]] = {}
-    labels = [p.person or f"#{i}" for i, p in enumerate(case.people)]
-    for label, p in zip(labels, case.people, strict=True):
-        groups.setdefault(label, []).extend(p.links)
-    codes: dict[str, str] = {}
-    linked: list[str] = []
-    for label, links in groups.items():
-        code = next((known.links.get(k) for k in links if known.links.get(k)), None)
-        if code is not None:
-            linked.append(code)
-        else:
-            code = codenames.new_code_name(known.person_codes)
-            known.person_codes.add(code)
-        for k in links:
-            known.links.setdefault(k, code)
-        codes[label] = code
-    people = [
-        p.model_copy(update={"person": codes[label]})
-        for label, p in zip(labels, case.people, strict=True)
-    ]
-    org = content.decided_by
-    actions = [
-        a.model_copy(update={"by": [f"{org}: {m}" for m in a.by] or [org]}) for a in case.actions
-    ]
-    coded = case.model_copy(update={"people": people, "actions": actions})
-    return coded, tuple(dict.fromkeys(codes.values())), tuple(dict.fromkeys(linked))

@@ -148,7 +148,7 @@ def case_jobs(
         RenderJob(
             template=template,
             parameters={
-                "store": str(store.root),
+                "store": str(store.root.resolve()),  # the kernel runs elsewhere
                 "case_id": case_id,
                 "redact": sorted(wanted),
             },

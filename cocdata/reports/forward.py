@@ -19,8 +19,10 @@ keyed pseudonyms instead of names when given the recipient's linkage key.
 A package leaves out the team's free text (description, timeline texts) too,
 unless ``redact`` is given explicitly without them.
 
-Sending the file is left to the team (e-mail, the recipient's own form):
-the record says exactly which file went.
+The files go to a folder of their own (``<out>/<date>-<recipient>``) that
+only the user can open, each file readable by its owner only. Sending the
+file is left to the team (e-mail, the recipient's own form): the record says
+exactly which file went.
 """
 
 from __future__ import annotations
@@ -33,7 +35,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cocdata import accesslog
-from cocdata.errors import CocdataError, Conflict, Expunged, ReportFailed, StoreError, UsageError
+from cocdata.errors import (
+    CocdataError,
+    Conflict,
+    Expunged,
+    FileAccess,
+    ReportFailed,
+    StoreError,
+    UsageError,
+)
 from cocdata.handoff import package as packages
 from cocdata.handoff.linkage import LinkKey
 from cocdata.model import TimelineEntry
@@ -87,6 +97,19 @@ def _slug(text: str) -> str:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _private_folder(folder: Path) -> None:
+    """Make ``folder`` (and any missing parents) and let only its owner in."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.chmod(0o700)
+    except OSError as exc:
+        raise FileAccess(
+            str(folder),
+            f"This folder for the forwarded files cannot be made or used ({exc.strerror or exc})",
+            "Choose another folder (--out), one you can write to.",
+        ) from None
 
 
 def _redactions(store: Store, redact: Iterable[str] | None) -> frozenset[str]:
@@ -148,6 +171,7 @@ def forward(
         f"to {to}; revision {stored.rev}; left out: {left_out}; files in {folder}",
         by=member,
     )
+    _private_folder(folder)
     jobs = case_jobs(store, [case_id], formats, folder, parts) if formats else []
     results = render(jobs, workers=workers, progress=False) if jobs else []
     raise_for_failures(results)
@@ -160,6 +184,8 @@ def forward(
         content_sha = data["sha256"]
         made = packages.write(data, folder / f"{case_id}-r{stored.rev}{packages.SUFFIX}")
         files.append(made)
+    for path in files:
+        path.chmod(0o600)
     saved = _record(store, case_id, to, stored.rev, parts, files, why, member, content_sha)
     return Forwarded(
         case_id, to, files, parts, stored.rev, saved, made, content_sha, link_key is not None

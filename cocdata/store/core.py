@@ -14,7 +14,7 @@ import contextlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -37,8 +37,11 @@ from cocdata.store.cache import Cache
 from cocdata.store.encrypt import new_store_key
 from cocdata.store.keys import StoreKeys
 from cocdata.store.stored import FORMAT, MAX_EVIDENCE_BYTES, StoredCase, now
-from cocdata.tables import Frames, RevisionMeta, is_expunged
+from cocdata.tables import RevisionMeta, is_expunged
 from cocdata.team import permissions
+
+if TYPE_CHECKING:
+    from cocdata.tables import Frames
 
 FOLDERS = ("cases", "events", "blobs", "drafts", "access", "quarantine", "tmp")
 

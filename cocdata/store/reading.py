@@ -31,10 +31,8 @@ from cocdata.tables import (
     CASE_SCHEMA,
     EVENT_SCHEMA,
     KEY_COLUMNS,
-    Frames,
     RevisionMeta,
     event_row,
-    frames_from,
     row_case,
     row_meta,
 )
@@ -42,6 +40,7 @@ from cocdata.team import recusal
 
 if TYPE_CHECKING:
     from cocdata.store.core import Store
+    from cocdata.tables import Frames
 
 ATTEMPTS = 3
 """Times a read starts again when files were replaced meanwhile."""
@@ -166,6 +165,8 @@ def load_all(store: Store) -> list[StoredCase]:
 def frames_of(store: Store, table: pa.Table) -> Frames:
     """Frames of the revision rows in ``table`` (every revision of the cases it holds);
     the cases the acting member is recused from have their identifying columns empty."""
+    from cocdata.tables import frames_from  # pandas, only once frames are asked for
+
     keys = dedupe(table.select(KEY_COLUMNS))
     known = [event_row(e, dt.datetime(1970, 1, 1), "") for e in store.events().values()]
     newest = recusal.blank(heads_of(table), recusal.hidden(store))

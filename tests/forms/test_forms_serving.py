@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import os
+import subprocess
 import sys
 import threading
 import time
@@ -16,6 +18,7 @@ import pytest
 
 from cocdata import config
 from cocdata.errors import CocdataError
+from cocdata.examples import guide_example
 from cocdata.forms import serve
 from cocdata.forms.drafts import DraftKeeper
 from cocdata.forms.notebooks import CASE, INTAKE, notebook_text, write_notebooks
@@ -79,6 +82,12 @@ def test_app_and_lab_commands(tmp_path: Path) -> None:
     assert "--ServerApp.port=8890" in lab and "--no-browser" in lab
     assert f"--ServerApp.root_dir={tmp_path}" in lab
     assert "--LabApp.default_url=/lab/tree/intake.ipynb" in lab
+    settings = tmp_path / serve.LAB_SETTINGS_FOLDER
+    assert f"--LabApp.app_settings_dir={settings}" in lab
+    overrides = json.loads((settings / "overrides.json").read_text())
+    assert overrides["@jupyterlab/notebook-extension:tracker"] == {"kernelShutdown": True}
+    news = overrides["@jupyterlab/apputils-extension:notification"]
+    assert news == {"fetchNews": "false", "checkForUpdates": False}, "nothing from the network"
     assert "--no-browser" not in serve.lab_command(tmp_path, 8890, open_browser=True)
     assert serve.app_url(8870) == "http://127.0.0.1:8870/voila/render/intake.ipynb"
     assert serve.app_url(8870, token="a b") == f"{serve.app_url(8870)}?token=a%20b"
@@ -244,3 +253,21 @@ def test_a_draft_that_cannot_be_written_says_so(tmp_path: Path, monkeypatch) -> 
     keeper.touch()
     assert "Could not keep a draft" in keeper.status.text
     assert "still in the form" in keeper.status.text
+
+
+def test_the_report_form_shows_without_importing_pandas(tmp_path: Path) -> None:
+    """The first opening of the form imports only what showing it needs (pandas costs ~1 s)."""
+    store = tmp_path / "store"
+    Store.init(store).save(guide_example(), by="Response Team Member A")
+    code = (
+        "import sys\n"
+        "from cocdata.forms import intake_form\n"
+        f"form = intake_form({str(store)!r}, 'Response Team Member A')\n"
+        "assert form.save_button is not None\n"
+        "heavy = [m for m in ('pandas', 'plotly', 'nbformat', 'jsonschema', 'duckdb') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", f"imported to show the form: {out.stdout}"

@@ -5,8 +5,9 @@ files, themes, extensions, kernels, the kernel websocket, the shutdown call)
 is asked for without the token and with a wrong one: each answer is a refusal
 or a redirect to the login page, and none shows anything of the store. With
 the token the form loads in Chromium, and every request the page makes goes
-to this machine. Then idle kernels: closing the page shuts its kernel down,
-and a page that vanished without a word is culled.
+to this machine. Then idle kernels: closing the page (or a notebook's tab in
+JupyterLab) shuts its kernel down, and a page that vanished without a word is
+culled.
 """
 
 from __future__ import annotations
@@ -200,6 +201,35 @@ def test_lab_opens_the_form_notebook_unmodified(chromium, lab: Server) -> None:
         assert (dirty, marked) == (False, 0), "the notebook shows as modified before any change"
         seconds = run_all(page, lab)
         print(f"JupyterLab: form usable {seconds:.2f} s after the kernel was ready")
+    finally:
+        context.close()
+
+
+def _lab_kernels(lab: Server) -> list[str]:
+    status, _, body = _ask(lab.link("/api/kernels"))
+    assert status == 200, body[:300]
+    return [k["id"] for k in json.loads(body)]
+
+
+def test_closing_a_notebook_tab_in_lab_shuts_its_kernel_down(chromium, lab: Server) -> None:
+    """Closing the form's tab frees its kernel at once, not only after idle culling."""
+    context = chromium.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    before = set(_lab_kernels(lab))  # other tests' pages may have left theirs to culling
+    try:
+        page.goto(lab.link("/lab/tree/case.ipynb?reset"), timeout=120_000)
+        wait_idle_kernel(page, lab, "case.ipynb")
+        run_all(page, lab, ready="button.cocdata-open-case")
+        (kernel,) = set(_lab_kernels(lab)) - before
+        tab = page.locator(".lm-TabBar-tab.jp-mod-current", has_text="case.ipynb")
+        tab.locator(".lm-TabBar-tabCloseIcon").click()
+        # The form's outputs changed the notebook, so JupyterLab asks; either answer closes it.
+        page.locator(".jp-Dialog button", has_text="Discard").click(timeout=30_000)
+        page.locator(".jp-Dialog").wait_for(state="detached", timeout=30_000)
+        deadline = time.monotonic() + 60
+        while kernel in _lab_kernels(lab) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert kernel not in _lab_kernels(lab), "the closed tab's kernel is still running"
     finally:
         context.close()
 

@@ -284,6 +284,43 @@ def test_an_action_keeps_its_time_and_questions_a_far_date(
     assert actions.at.value == "2000-12-29 11:00", "the last chosen time stays"
 
 
+@pytest.mark.parametrize(
+    ("at", "warned"),
+    [("2000-12-29 10:00", False), ("2001-03-01 10:00", False), ("2026-12-01 10:00", True),
+     ("2000-11-01 10:00", True), ("now", False), ("not a date", False)],
+)  # fmt: skip
+def test_a_timeline_entry_far_from_the_event_is_questioned_not_refused(
+    store: Store, make_workspace: Workspace, guide_case: StoredCase, at: str, warned: bool
+) -> None:
+    work = make_workspace()
+    work.open(guide_case.case_id)
+    composer = work.composer
+    composer.at.value = at
+    assert (not is_hidden(composer.date_notice)) is warned
+    if warned:
+        assert "Check the year, or choose the right event" in composer.date_notice.value
+        composer.kind.value = "note"
+        composer.text.value = "Checked in with the venue."
+        assert composer.add() is not None, "a warning never stops the entry"
+        assert composer.at.value == at, "the last chosen time stays for the next entry"
+
+
+def test_a_timeline_entry_keeps_its_time_for_the_next_one(
+    store: Store, make_workspace: Workspace, guide_case: StoredCase
+) -> None:
+    work = make_workspace()
+    work.open(guide_case.case_id)
+    composer = work.composer
+    composer.at.value = "2000-12-29 10:00"
+    composer.with_.value = "Person B"
+    composer.text.value = "Met Person B."
+    assert composer.add() is not None
+    assert composer.at.value == "2000-12-29 10:00"
+    assert composer.text.value == "" and composer.with_.value == ""
+    work.open(guide_case.case_id)
+    assert composer.at.value == "now", "another opening starts from now"
+
+
 def test_the_places_for_passing_a_case_on_say_which_is_which(
     make_workspace: Workspace, guide_case: StoredCase
 ) -> None:

@@ -136,3 +136,28 @@ def test_the_package_schema_is_printed(run):
     schema = json.loads(run("schema", "--package"))
     assert schema["title"].startswith("cocdata case package")
     assert {"format", "version", "sha256", "content"} <= set(schema["properties"])
+
+
+def test_a_person_entered_at_the_foundation_is_linked_on_the_command_line(
+    run, tmp_path, fake_render
+):
+    Store.init(tmp_path / "event-team").save(guide_example(), by="Response Team Member A")
+    dsf = Store.init(tmp_path / "dsf")
+    run("link", "new-key", "--out", "dsf.key")
+    run("forward", GUIDE_CASE_ID, "--to", DSF, "--package", "--link-key", "dsf.key",
+        "--format", "md", "--out", "out", "--store", "event-team")  # fmt: skip
+    run("receive", _package(tmp_path / "out"), "--body", DSF, "--store", "dsf")
+    own = team_case(
+        "dsf-own",
+        "DSF",
+        [{"name": "Person Q", "role": "reporter"}, {"name": "PERSON B", "role": "reported"}],
+        event__id="dsf-2001",
+    )
+    dsf.save(own, by="DSF member")
+    said = run("link", "people", "--link-key", "dsf.key", "--store", "dsf")
+    assert "1 person code(s) linked" in said and "dsf-own" in said
+    people = Store.open(tmp_path / "dsf").frames().people
+    assert people[people["role"] == "reported"]["person"].nunique() == 1
+    assert "1 person code(s)" not in run(
+        "link", "people", "--link-key", "dsf.key", "--store", "dsf"
+    )

@@ -56,7 +56,9 @@ def test_a_default_package_holds_no_name_contact_or_description_word(secret_case
     )
     found = sorted(w for w in secrets if w in raw)
     assert found == []
-    assert "7700" not in raw and "900123" not in raw
+    # Digits of the phone numbers; hashes and pseudonyms (random hex) may hold them by chance.
+    digits = re.sub(r"[0-9a-f]{16,}", "", raw)
+    assert "7700" not in digits and "900123" not in digits
 
 
 def test_a_package_keeps_the_finding_actions_sender_and_pseudonyms(secret_case, tmp_path, key):

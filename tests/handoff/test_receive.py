@@ -11,7 +11,8 @@ from cocdata.analysis.repeats import repeat_people
 from cocdata.errors import InvalidRecord
 from cocdata.handoff import linkage
 from cocdata.handoff.package import PackageError
-from cocdata.handoff.receive import parse_mark, receive
+from cocdata.handoff.provenance import parse_mark
+from cocdata.handoff.receive import receive
 from cocdata.summary import case_table
 from tests.handoff.conftest import DSF, package_file, team_case
 from tests.helpers import make_store
