@@ -518,7 +518,7 @@ def test_the_forms_servers_get_the_key_as_a_file_only_while_they_run(
     assert crypto.PASSPHRASE_ENV not in seen["env"]
     assert [k.key_id for k in seen["keys"]] == [Store.open(tmp_path / "s").encryption.key_id]
     assert not seen["key_file"].exists()
-    notebooks = b"".join(p.read_bytes() for p in (tmp_path / "nb").iterdir())
+    notebooks = b"".join(p.read_bytes() for p in (tmp_path / "nb").rglob("*") if p.is_file())
     assert PASSPHRASE.encode() not in notebooks and b"cocdata-key-1" not in notebooks
 
 
