@@ -193,6 +193,10 @@ class ReceiptError(CocdataError):
     """A receipt that cannot be recorded; nothing was written."""
 
 
+class HubRefused(CocdataError):
+    """``cocdata hub`` will not start as asked (no TLS beyond localhost, not root, no team)."""
+
+
 _OS_HINTS = {
     errno.ENOENT: "Check the path: the file, or the folder it goes in, must exist.",
     errno.EISDIR: "Name a file, not a folder.",
@@ -243,6 +247,7 @@ EXIT_CODES: dict[type[CocdataError], int] = {
     PackageError: 15,
     LinkKeyError: 16,
     ReceiptError: 17,
+    HubRefused: 30,
 }
 """The command line's exit code of each error class; a subclass not listed takes its parent's."""
 

@@ -1,0 +1,50 @@
+"""An encrypted team store's key, for the kernels of the team's members and no one else.
+
+The hub is started with the store unlocked (passphrase asked once, or a key
+file). Its key is written to a file in memory (``/dev/shm``), owned by root
+and readable by the team's group only (folder 0750, file 0640), named by
+``COCDATA_KEY_FILE`` in each member's server and so in their kernels; no
+notebook holds it. The file goes when the hub stops. A member who has a
+shell on the machine can read it while the hub runs (they can read the
+store anyway: that is what membership means); other accounts cannot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import grp
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from cocdata import crypto
+
+MEMORY_FOLDERS = ("/dev/shm", "/run")
+
+
+def _memory_folder() -> Path:
+    for candidate in MEMORY_FOLDERS:
+        if os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+            return Path(candidate)
+    return Path(tempfile.gettempdir())
+
+
+@contextlib.contextmanager
+def team_key_file(key: crypto.StoreKey | None, group: str) -> Iterator[Path | None]:
+    """A key file the team's ``group`` can read, removed on leaving; None for a plain store."""
+    if key is None:
+        yield None
+        return
+    gid = grp.getgrnam(group).gr_gid
+    folder = Path(tempfile.mkdtemp(prefix="cocdata-team-key-", dir=_memory_folder()))
+    try:
+        path = crypto.write_key_file(folder / "keys", [key])
+        os.chown(path, -1, gid)
+        os.chmod(path, 0o640)
+        os.chown(folder, -1, gid)
+        os.chmod(folder, 0o750)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
