@@ -5,7 +5,8 @@ folder, written atomically through the store's own file writer (so a crash
 leaves a whole entry or none, and whatever protects case files protects the
 log). Entries are never changed or removed; ``cocdata compact`` merges them
 into one file like the rest. The log holds case and person code names, team
-members and destinations, never a name or contact of someone involved, so
+members and destinations (in a team store the member is the login, and
+refused attempts and recusals are logged too), never a name or contact of someone involved, so
 it outlives an expunge: the team can still account for what left the store.
 
 An entry is written before the thing it records happens: an export that
@@ -18,13 +19,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from cocdata import config
 from cocdata.errors import StoreError
-from cocdata.store import Store
 from cocdata.tables import ACCESS_SCHEMA
+from cocdata.team.identity import acting_member
+
+if TYPE_CHECKING:  # the store writes refusals here: no import of it at run time
+    from cocdata.store import Store
 
 ACTIONS = {
     "export": "exported",
@@ -33,6 +37,9 @@ ACTIONS = {
     "forward": "forwarded",
     "receive": "received from another team",
     "expunge": "expunged",
+    "refused": "refused",
+    "recuse": "recused",
+    "team": "changed the team",
 }
 """The kinds of access logged, with how each reads in a listing."""
 
@@ -80,7 +87,7 @@ def record(
     now = dt.datetime.now()
     entry = AccessEntry(
         at=now.replace(microsecond=now.microsecond // 1000 * 1000),
-        by=config.team_member(by),
+        by=acting_member(store.root, by),
         action=action,
         cases=tuple(dict.fromkeys(cases)),
         person=person,

@@ -193,6 +193,26 @@ class ReceiptError(CocdataError):
     """A receipt that cannot be recorded; nothing was written."""
 
 
+class NotPermitted(CocdataError):
+    """In a team store, the acting member's role (or a recusal) does not allow the action;
+    nothing was written. ``needed`` is the role it needs, ``leads`` who can help."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        member: str = "",
+        role: object = None,
+        needed: object = None,
+        leads: Sequence[str] = (),
+    ) -> None:
+        self.member = member
+        self.role = role
+        self.needed = needed
+        self.leads = list(leads)
+        super().__init__(message, hint)
+
+
 class HubRefused(CocdataError):
     """``cocdata hub`` will not start as asked (no TLS beyond localhost, not root, no team)."""
 
@@ -247,6 +267,7 @@ EXIT_CODES: dict[type[CocdataError], int] = {
     PackageError: 15,
     LinkKeyError: 16,
     ReceiptError: 17,
+    NotPermitted: 18,
     HubRefused: 30,
 }
 """The command line's exit code of each error class; a subclass not listed takes its parent's."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from cocdata import config, storeio
 from cocdata.errors import InvalidRecord, NotFound, Problem, StoreError
 from cocdata.model import Evidence
-from cocdata.store.files import remove_file, write_failed
+from cocdata.store.files import make_dir, remove_file, write_failed
 from cocdata.store.stored import now
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def put(
     path = blob_path(store, digest)
     if not path.exists():
         try:
-            path.parent.mkdir(exist_ok=True, mode=0o700)
+            make_dir(store.root, path.parent)
         except OSError as exc:
             raise write_failed(exc, store.root) from exc
         store.write_bytes(path, content, "keeping evidence")

@@ -354,7 +354,7 @@ class Store(StoreKeys):
         target = self.folder(folder)
         if not target.exists():  # a folder newer than the store (access/)
             try:
-                target.mkdir(mode=0o700, exist_ok=True)
+                files.make_dir(self.root, target)
             except OSError as exc:
                 raise files.write_failed(exc, self.root) from exc
         return files.write_parquet(self.root, target / files.segment_name(suffix), table, key)

@@ -6,6 +6,12 @@ rename over the final name, fsync of the folder. A write the disk refuses
 (full, quota, read-only, I/O error) leaves no temp file behind and raises
 ``StoreWriteFailed`` (``DiskFull`` for a full disk) in words; the file it
 would have replaced is untouched.
+
+Who may read a file is set explicitly on every file and folder made here,
+never left to the umask of the process: owner only (0600, folders 0700) in a
+single-user store; in a team store (``[team]`` in ``cocdata.toml``) the
+team's group too (0660, folders 2770, group-owned), whichever member's
+server, kernel or command writes it.
 """
 
 from __future__ import annotations
@@ -14,11 +20,13 @@ import bisect
 import contextlib
 import errno
 import fcntl
+import grp
 import os
 import secrets
 import shutil
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,6 +34,7 @@ import pyarrow.compute as pc
 
 from cocdata import crypto, storeio
 from cocdata.errors import DiskFull, StoreError, StoreWriteFailed
+from cocdata.team.config import load_team
 
 LOCK_TIMEOUT_S = 30.0
 ROW_GROUP = 4096
@@ -60,6 +69,62 @@ def reworded(root: Path, outcome: str, hint: str) -> Iterator[None]:
         raise write_failed(cause, root, outcome, hint) from exc.__cause__
     except OSError as exc:
         raise write_failed(exc, root, outcome, hint) from exc
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """The modes (and group) of the files and folders of one store."""
+
+    file_mode: int
+    dir_mode: int
+    gid: int | None = None
+
+
+PRIVATE = Sharing(0o600, 0o700)
+
+
+def sharing(root: Path) -> Sharing:
+    """Owner only for a single-user store; the team's group too for a team store."""
+    team = load_team(root)
+    if team is None:
+        return PRIVATE
+    try:
+        gid: int | None = grp.getgrnam(team.group).gr_gid
+    except KeyError:  # the group went away: the folder's setgid bit still names one
+        gid = None
+    return Sharing(0o660, 0o2770, gid)
+
+
+def share_fd(fd: int, how: Sharing, folder: bool = False) -> None:
+    """Give a file (or folder) just made its store's mode and group, whatever the umask."""
+    os.fchmod(fd, how.dir_mode if folder else how.file_mode)
+    if how.gid is not None:
+        with contextlib.suppress(PermissionError):  # the setgid folder gave it the group
+            os.fchown(fd, -1, how.gid)
+
+
+def make_dir(root: Path, path: Path) -> None:
+    """Make one folder of the store (nothing if it is there) with the store's mode and group."""
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        return
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        share_fd(fd, sharing(root), folder=True)
+    finally:
+        os.close(fd)
+
+
+def create_file(root: Path, path: Path, flags: int = os.O_WRONLY | os.O_CREAT | os.O_EXCL) -> int:
+    """Open a new store file (``O_CREAT``) with the store's mode and group; return its fd."""
+    fd = os.open(path, flags, 0o600)
+    try:
+        share_fd(fd, sharing(root))
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
 
 
 def segment_name(suffix: str = "") -> str:
@@ -116,7 +181,7 @@ def read_cases_in(path: Path, case_ids: set[str]) -> pa.Table:
 
 def _temp_path(root: Path, name: str) -> Path:
     tmp_dir = root / "tmp"
-    tmp_dir.mkdir(exist_ok=True, mode=0o700)
+    make_dir(root, tmp_dir)
     return tmp_dir / f"{name}.{secrets.token_hex(4)}"
 
 
@@ -124,7 +189,7 @@ def atomic_write_bytes(root: Path, path: Path, content: bytes) -> None:
     """Write a small file atomically (temp file in the store, fsync, rename)."""
     try:
         tmp = _temp_path(root, path.name)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = create_file(root, tmp)
     except OSError as exc:
         raise write_failed(exc, root) from exc
     try:
@@ -159,7 +224,7 @@ def write_parquet(
         table = table.sort_by([("case_id", "ascending"), ("rev", "ascending")])
     try:
         tmp = _temp_path(root, final.name)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = create_file(root, tmp)
     except OSError as exc:
         raise write_failed(exc, root) from exc
     try:
@@ -218,8 +283,16 @@ def parquet_names(root: Path, folder: str, missing_ok: bool = False) -> list[str
 @contextlib.contextmanager
 def locked(root: Path) -> Iterator[None]:
     """Exclusive write lock on ``root/.lock`` across processes, waited for up to
-    ``LOCK_TIMEOUT_S``."""
-    fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    ``LOCK_TIMEOUT_S``. In a team store the lock file is the group's, so members
+    running as different accounts take the same lock."""
+    lock = root / ".lock"
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        try:
+            fd = create_file(root, lock, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+        except FileExistsError:  # another process made it first
+            fd = os.open(lock, os.O_RDWR)
     try:
         deadline = time.monotonic() + LOCK_TIMEOUT_S
         while True:
