@@ -59,8 +59,10 @@ def hub(
     SIGTERM stops the hub and everything it started.
     """
     from cocdata.hub import serve_hub
+    from cocdata.hub.launch import check_can_serve
     from cocdata.hub.listen import checked_listen
 
     listen = checked_listen(ip, port, ssl_cert, ssl_key, insecure)
+    check_can_serve()  # before a passphrase is asked for nothing
     open_store(store, create=False, key_file=key_file)  # unlock before the hub starts
     raise typer.Exit(serve_hub(store_path(store), listen, state))
