@@ -7,6 +7,7 @@ import secrets
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +39,8 @@ class TeamMachine:
         return self.accounts.passwords[user]
 
 
-@pytest.fixture(scope="module")
-def team_machine() -> Iterator[TeamMachine]:
-    """Four fresh Unix accounts, three of them on a fresh team store's team."""
+@contextmanager
+def _team_machine(key_file: bool) -> Iterator[TeamMachine]:
     require_hub_machine()
     tag = secrets.token_hex(3)
     accounts = Accounts()
@@ -57,6 +57,7 @@ def team_machine() -> Iterator[TeamMachine]:
                 store,
                 group,
                 {names["lead"]: "lead", names["member"]: "member", names["recused"]: "member"},
+                key_file=base / "store.key" if key_file else None,
             )
             yield TeamMachine(accounts, group, base, store, **names)
     finally:
@@ -68,3 +69,17 @@ def team_machine() -> Iterator[TeamMachine]:
             pass
         else:
             subprocess.run(["groupdel", group], check=False, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def team_machine() -> Iterator[TeamMachine]:
+    """Four fresh Unix accounts, three of them on a fresh team store's team."""
+    with _team_machine(key_file=False) as machine:
+        yield machine
+
+
+@pytest.fixture(scope="module")
+def encrypted_team_machine() -> Iterator[TeamMachine]:
+    """The same with an encrypted team store, its key in ``base / "store.key"`` (root's)."""
+    with _team_machine(key_file=True) as machine:
+        yield machine

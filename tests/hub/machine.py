@@ -109,9 +109,12 @@ def cocdata(store: Path, *args: str, check: bool = True) -> subprocess.Completed
     return subprocess.run(command, env=cli_env(), text=True, capture_output=True, check=check)
 
 
-def make_team_store(store: Path, group: str, members: dict[str, str]) -> None:
-    """``cocdata team init --group GROUP`` and ``team add USER --role ROLE`` for each member."""
-    cocdata(store, "init")
+def make_team_store(
+    store: Path, group: str, members: dict[str, str], key_file: Path | None = None
+) -> None:
+    """``cocdata team init --group GROUP`` and ``team add USER --role ROLE`` for each member;
+    with ``key_file``, the store is encrypted first (``init --encrypt --key-file``)."""
+    cocdata(store, "init", *(["--encrypt", "--key-file", str(key_file)] if key_file else []))
     cocdata(store, "team", "init", "--group", group)
     for user, role in members.items():
         cocdata(store, "team", "add", user, "--role", role)
@@ -178,14 +181,16 @@ def processes_of(user: str) -> list[int]:
 
 
 @contextlib.contextmanager
-def running_hub(store: Path, base: Path, cull_idle_s: int = 1800) -> Iterator[Hub]:
+def running_hub(
+    store: Path, base: Path, cull_idle_s: int = 1800, extra: tuple[str, ...] = ()
+) -> Iterator[Hub]:
     """``cocdata hub`` on a free port of localhost; stopped with SIGTERM on leaving."""
     port = free_port()
     state = base / "hub-state"
     log = base / "hub.log"
     env = cli_env({"COCDATA_CULL_IDLE_SECONDS": str(cull_idle_s)})
     command = [sys.executable, "-m", "cocdata.cli", "--store", str(store), "hub"]
-    command += ["--port", str(port), "--state", str(state)]
+    command += ["--port", str(port), "--state", str(state), *extra]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     hub = Hub(f"http://127.0.0.1:{port}", process, log, state, store)
