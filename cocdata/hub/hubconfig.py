@@ -23,6 +23,8 @@ from cocdata.hub import membership, workspace
 
 SETTINGS = "cocdata-hub.json"
 CONFIG = "jupyterhub_config.py"
+NOTHING = "(?!)"
+"""A regular expression that matches no path."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ def server_args(settings: HubSettings) -> list[str]:
         *cull_options(settings.cull_idle_s),
         f"--ServerApp.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_MAX_BYTES}}}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # Voilà's /voila/files/ serves allowlisted files of the member's folder (pictures by
+        # default) with no login at all: a pattern that matches nothing closes it.
+        f"--VoilaConfiguration.file_allowlist={NOTHING}",
     ]
 
 

@@ -10,8 +10,13 @@ member does not find the case; SIGTERM leaves no process behind.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -149,6 +154,16 @@ def test_an_account_not_on_the_team_is_refused_by_the_hub_and_the_files(
     finally:
         context.close()
     assert not processes_of(outsider), "no server was started for the outsider"
+    # A member's picture is not served to anyone without a login (Voilà's files route).
+    picture = Path(os.path.expanduser(f"~{team_machine.lead}")) / "cocdata" / "evidence.png"
+    picture.write_bytes(b"\x89PNG not really")
+    for user in (team_machine.lead, outsider):
+        url = f"{hub.url}/user/{user}/voila/files/evidence.png"
+        with (
+            contextlib.suppress(urllib.error.HTTPError),
+            urllib.request.urlopen(url, timeout=30) as answer,
+        ):
+            assert b"PNG" not in answer.read(), url
     store = team_machine.store
     for command in (
         ["cat", str(store / "cocdata.toml")],
