@@ -44,6 +44,8 @@ from cocdata.model import Case, Evidence
 from cocdata.names import fold_name as fold
 from cocdata.store import Store, dedupe
 from cocdata.tables import Frames, is_expunged, row_case
+from cocdata.team import permissions, recusal
+from cocdata.team.identity import acting_member
 
 TEXT_MEDIA = ("text/", "message/", "application/json", "application/xml")
 """Evidence whose content is searched for a person's names (e-mails, chat logs, notes)."""
@@ -108,6 +110,7 @@ def merge(store: Store, keep: str, other: str, by: str | None = None) -> CodeCha
             f"Both codes are {keep!r}; there is nothing to merge.",
             "Name two different person codes: the one to keep first, then the one to merge into it.",
         )
+    permissions.require(store, "person")
     frames = store.frames()
     if not any(_cases_naming(frames, keep)):
         raise NotFound(*_unknown_code(store, keep))
@@ -125,6 +128,7 @@ def split(store: Store, code: str, case_ids: Sequence[str], by: str | None = Non
             "Name the cases whose person should get a new code (--case, one or more).",
             f"See the cases naming {code} with 'cocdata export --person {code}'.",
         )
+    permissions.require(store, "person", case_ids)
     frames = store.frames()
     naming, expunged = _cases_naming(frames, code)
     if not naming and not expunged:
@@ -326,7 +330,7 @@ def subject_access(store: Store, code: str, by: str | None = None) -> dict[str, 
     itself is logged (``subject-access``) before anything is gathered.
     """
     events = store.events()
-    table = dedupe(store.read_cases())
+    table = recusal.without(dedupe(store.read_cases()), recusal.hidden(store))
     # Their cases are found in arrow; only those rows become Python objects whole.
     listed = pc.list_flatten(table["people"])
     hit = pc.fill_null(pc.equal(pc.struct_field(listed, "person"), code), False)
@@ -404,7 +408,7 @@ def subject_access(store: Store, code: str, by: str | None = None) -> dict[str, 
     return {
         "person": code,
         "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
-        "generated_by": config.team_member(by),
+        "generated_by": acting_member(store.root, by),
         "names": sorted(names),
         "contacts": sorted(contacts),
         "summary": {

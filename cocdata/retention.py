@@ -63,6 +63,7 @@ from cocdata.store import expunge as rewriting
 from cocdata.store.expunge import ExpungeReport
 from cocdata.store.files import reworded
 from cocdata.tables import EXPUNGED_MARK, Frames
+from cocdata.team import permissions
 
 State = Literal["date", "open", "never", "expunged"]
 
@@ -367,6 +368,7 @@ def expunge(
     ``cocdata.store.expunge`` for the order of the file work that makes it
     safe to interrupt (a full disk included: run it again to finish).
     """
+    permissions.require(store, "expunge", case_ids or ())
     today = today or dt.date.today()
     with (
         store.lock(),

@@ -9,6 +9,7 @@ from cocdata.errors import NotFound, UsageError
 from cocdata.model import Case, format_time
 from cocdata.store import Store, StoredCase
 from cocdata.tables import RevisionMeta
+from cocdata.team import recusal
 from cocdata.vocab import STATUSES, Vocabularies
 
 
@@ -51,6 +52,8 @@ def case_table(
     if person:
         people = frames.people
         cases = cases[cases["case_id"].isin(people.loc[people["person"] == person, "case_id"])]
+    hidden = int(cases["case_id"].isin(recusal.hidden(store)).sum())
+    cases = cases[~cases["case_id"].isin(recusal.hidden(store))]
     if cases.empty:
         where = " matching those filters" if event or status or person else ""
         return f"No cases{where} in {store.root}."
@@ -60,7 +63,8 @@ def case_table(
         rev=lambda d: d["rev"].astype(str),
     )[["case_id", "event_id", "status", "received", "categories", "space", "rev"]]
     view.columns = ["case", "event", "status", "received", "categories", "space", "rev"]
-    return view.to_string(index=False) + f"\n{len(view)} case(s)"
+    more = f" (and {hidden} you are recused from)" if hidden else ""
+    return view.to_string(index=False) + f"\n{len(view)} case(s){more}"
 
 
 def _names(items: Sequence[str]) -> str:

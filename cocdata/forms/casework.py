@@ -25,6 +25,7 @@ from cocdata.forms.drafts import DEFAULT_DELAY_S
 from cocdata.forms.finder import CaseFinder
 from cocdata.forms.intake import CaseForm
 from cocdata.forms.member import MemberBar
+from cocdata.forms.recusal import RecusalPanel
 from cocdata.forms.session import CaseSession
 from cocdata.forms.timeline import TimelineComposer
 from cocdata.forms.unavailable import FormUnavailable
@@ -49,7 +50,7 @@ class CaseWorkspace:
         self.store = store
         self.fixed_now = now
         self.delay = autosave_delay
-        self.member_bar = MemberBar(member, self._member_changed)
+        self.member_bar = MemberBar(member, self._member_changed, store.root)
         self.session = CaseSession(store, lambda: self.member_bar.member, self.member_bar.problem)
         self.finder = CaseFinder(store, self.open)
         self.summary = F.html_widget("")
@@ -62,6 +63,7 @@ class CaseWorkspace:
         self.actions = ActionComposer(self.session, self.now)
         self.status_changer = StatusChanger(self.session, self.now)
         self.evidence = EvidenceAdder(self.session)
+        self.recusal = RecusalPanel(self.session, lambda: F.hide(self.case_box))
         self.editor_box = F.vbox()
         self.editor: CaseForm | None = None
         self.tabs = W.Tab(
@@ -99,6 +101,7 @@ class CaseWorkspace:
                 self.tabs,
                 F.heading("Revisions"),
                 self.history,
+                self.recusal.widget,
             ],
             "cocdata-case",
             hidden=True,

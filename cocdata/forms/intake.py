@@ -69,7 +69,7 @@ class CaseForm(ReportLayout, ReportTimes, ReportDrafts, ReportSaves):
         self.now = now
         self.on_saved = on_saved
         self.own_member_bar = member_bar is None
-        self.member_bar = member_bar or MemberBar(member, self._member_changed)
+        self.member_bar = member_bar or MemberBar(member, self._member_changed, store.root)
         self.board = F.ProblemBoard()
         self.status = F.Status("cocdata-save-status")
         self.conflict = ConflictNotice()

@@ -1,6 +1,9 @@
 """Who is recording: the team member's name on every form, asked for where no login gives it.
 
-Inside JupyterHub the login names the member. Elsewhere the name comes from
+In a team store the login names the member (``team.current_member``): the
+form shows who you are and your role, with no way to record as anyone
+else, and the store records the same name whatever a form passes. Inside
+JupyterHub the login names the member too. Elsewhere the name comes from
 the form's caller, ``$COCDATA_MEMBER`` or the name remembered on this
 computer; when none of them gives one, the only name left is the computer's
 account (``root``, ``jovyan``), which names no team member. Then the form
@@ -13,11 +16,13 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable
+from pathlib import Path
 
 import ipywidgets as W
 
 from cocdata import config
 from cocdata.forms import fields as F
+from cocdata.team import current_member, load_team
 
 
 def _remembered() -> str | None:
@@ -43,10 +48,15 @@ class MemberBar:
     """Who is recording: shown on every form, changeable where there is no JupyterHub login."""
 
     def __init__(
-        self, member: str | None, on_change: Callable[[str, str], None] | None = None
+        self,
+        member: str | None,
+        on_change: Callable[[str, str], None] | None = None,
+        store_root: Path | None = None,
     ) -> None:
-        self.member = config.team_member(member)
-        self.confirmed = name_is_known(member)
+        team = load_team(store_root) if store_root is not None else None
+        self.role = team.role_of(current_member()) if team is not None else None
+        self.member = current_member() if team is not None else config.team_member(member)
+        self.confirmed = team is not None or name_is_known(member)
         self.on_change = on_change
         self.shown = F.html_widget("")
         self.shown.add_class("cocdata-member")
@@ -71,7 +81,7 @@ class MemberBar:
         )
         self.toggle = F.button("Not you?", "cocdata-member-toggle", tip="Change who is recording")
         self.toggle.on_click(self._toggle)
-        hub = bool(os.environ.get("JUPYTERHUB_USER"))
+        hub = team is not None or bool(os.environ.get("JUPYTERHUB_USER"))
         parts: list[W.Widget] = [self.shown] + ([] if hub else [self.toggle])
         self.widget = F.vbox([F.row(parts), self.editor])
         self.widget.add_class("cocdata-member-bar")
@@ -79,7 +89,8 @@ class MemberBar:
 
     def _render(self) -> None:
         if self.confirmed:
-            self.shown.value = f"Recording as <b>{F.esc(self.member)}</b>"
+            role = f" ({F.esc(self.role)})" if self.role else ""
+            self.shown.value = f"Recording as <b>{F.esc(self.member)}</b>{role}"
             return
         self.shown.value = (
             "<span role='alert'><b>Who is recording?</b> Write your name as the team knows you "

@@ -130,6 +130,7 @@ def case_jobs(
     from cocdata.errors import NotFound
     from cocdata.reports.engine import RenderJob
     from cocdata.reports.notebooks import CASE_REPORT, template_path
+    from cocdata.team import recusal
 
     wanted = check_redactions(redact)
     known = set(store.case_ids())
@@ -139,6 +140,8 @@ def case_jobs(
             f"There is no case {', '.join(map(repr, missing))} in the store at {store.root}.",
             "List the cases with 'cocdata cases'.",
         )
+    for case_id in case_ids:  # a recused member is refused before any kernel starts
+        recusal.check_case(store, case_id)
     template = template_path(CASE_REPORT)
     out = Path(out_dir) if out_dir is not None else DEFAULT_OUT
     return [

@@ -32,13 +32,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cocdata import accesslog, config
+from cocdata import accesslog
 from cocdata.errors import CocdataError, Conflict, Expunged, ReportFailed, StoreError, UsageError
 from cocdata.handoff import package as packages
 from cocdata.handoff.linkage import LinkKey
 from cocdata.model import TimelineEntry
 from cocdata.reports.case import DEFAULT_OUT, REDACTIONS, case_jobs, check_redactions
 from cocdata.store import Store, StoredCase
+from cocdata.team import permissions
 
 FORWARDED_KIND = "forwarded"
 FORWARD_OUT = DEFAULT_OUT.parent / "forwarded"
@@ -129,7 +130,7 @@ def forward(
             "Say who the case is forwarded to (--to).",
             'Example: --to "Django Software Foundation Code of Conduct"',
         )
-    member = config.team_member(by)
+    member = permissions.actor(store, "forward", [case_id], by)
     parts = tuple(sorted(_redactions(store, redact)))
     stored = store.get(case_id)
     if store.is_expunged(case_id):

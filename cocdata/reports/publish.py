@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from cocdata.errors import CocdataError, LeakFound, ReportFailed, UsageError, is_error
 from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, check_min_count
 from cocdata.reports.index import INDEX, write_index  # noqa: F401 (INDEX: where the demo says the index is)
+from cocdata.team import permissions
 
 if TYPE_CHECKING:
     from cocdata.reports.engine import RenderJob, RenderResult
@@ -309,6 +310,7 @@ def publish_transparency(
     from cocdata.reports.notebooks import TRANSPARENCY, template_path
     from cocdata.reports.transparency import check_event_ids, event_ids_of, public_records
 
+    permissions.require(store, "publish")
     k = check_min_count(min_count)
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS or f == "ipynb"]

@@ -11,11 +11,12 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cocdata import config, storeio
+from cocdata import storeio
 from cocdata.errors import InvalidRecord, NotFound, Problem, StoreError
 from cocdata.model import Evidence
 from cocdata.store.files import make_dir, remove_file, write_failed
 from cocdata.store.stored import now
+from cocdata.team import permissions
 
 if TYPE_CHECKING:
     from cocdata.store.core import Store
@@ -48,6 +49,7 @@ def put(
             "The evidence",
         )
     store.key_for("keeping evidence")
+    member = permissions.actor(store, "evidence", by=by)
     digest = hashlib.sha256(content).hexdigest()
     path = blob_path(store, digest)
     if not path.exists():
@@ -63,7 +65,7 @@ def put(
         sha256=digest,
         note=note,
         added_at=now().replace(microsecond=0),
-        added_by=config.team_member(by),
+        added_by=member,
     )
 
 

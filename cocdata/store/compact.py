@@ -15,6 +15,7 @@ import pyarrow as pa
 from cocdata.errors import StoreError
 from cocdata.store.files import read_file, reworded, settle
 from cocdata.store.rows import dedupe
+from cocdata.team import permissions
 
 if TYPE_CHECKING:
     from cocdata.store.core import Store
@@ -47,6 +48,7 @@ def _merge(store: Store, folder: str, names: list[str], table: pa.Table) -> None
 
 def compact(store: Store) -> CompactReport:
     """Merge every case file into one, and the event and access-log files likewise."""
+    permissions.require(store, "compact")
     store.key_for("reading the cases")
     with (
         store.lock(),

@@ -38,6 +38,7 @@ from cocdata.store.encrypt import new_store_key
 from cocdata.store.keys import StoreKeys
 from cocdata.store.stored import FORMAT, MAX_EVIDENCE_BYTES, StoredCase, now
 from cocdata.tables import Frames, RevisionMeta, is_expunged
+from cocdata.team import permissions
 
 FOLDERS = ("cases", "events", "blobs", "drafts", "access", "quarantine", "tmp")
 
@@ -159,7 +160,7 @@ class Store(StoreKeys):
 
     def save_event(self, event: Event, by: str | None = None) -> None:
         """Save a new event or a new version of one (attendance, dates, ...)."""
-        events.save(self, [event], config.team_member(by), now())
+        events.save(self, [event], permissions.actor(self, "event", by=by), now())
 
     # -- reading cases ---------------------------------------------------
 
@@ -260,7 +261,7 @@ class Store(StoreKeys):
         problems by line). A full disk raises ``DiskFull``: nothing was saved.
         """
         self.key_for("saving a case")
-        return saving.save_many(self, items, config.team_member(by), update, checked)
+        return saving.save_many(self, items, by, update, checked)
 
     # -- evidence and drafts ---------------------------------------------
 

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cocdata import config, storeio
+from cocdata import storeio
 from cocdata.store.stored import now
+from cocdata.team import permissions
 
 if TYPE_CHECKING:
     from cocdata.store.core import Store
@@ -28,7 +29,7 @@ def save(store: Store, draft_id: str, data: dict[str, Any], by: str | None) -> P
     """Keep a half-written form so that a closed tab or a dead kernel loses nothing."""
     payload = {
         "draft_id": draft_id,
-        "by": config.team_member(by),
+        "by": permissions.actor(store, "draft", by=by),
         "updated_at": now().isoformat(timespec="seconds"),
         "data": data,
     }
@@ -64,4 +65,5 @@ def load(store: Store, draft_id: str) -> dict[str, Any] | None:
 
 def discard(store: Store, draft_id: str) -> None:
     """Delete a draft (the case was saved, or the form thrown away)."""
+    permissions.require(store, "draft")
     draft_path(store, draft_id).unlink(missing_ok=True)

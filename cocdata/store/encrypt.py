@@ -21,6 +21,7 @@ from cocdata import crypto, storeio
 from cocdata.errors import LockedStore, StoreError
 from cocdata.store.files import atomic_write_bytes, read_file, reworded, write_parquet
 from cocdata.store.verify import VerifyReport, exposed_files
+from cocdata.team import permissions
 
 if TYPE_CHECKING:
     from cocdata.store.core import Store
@@ -100,6 +101,7 @@ def encrypt(
     store: Store, passphrase: str | None, key_file: str | os.PathLike[str] | None
 ) -> EncryptReport:
     """Encrypt a plain store in place, or finish an interrupted run (see ``Store.encrypt``)."""
+    permissions.require(store, "encrypt")
     report = EncryptReport()
     with (
         store.lock(),

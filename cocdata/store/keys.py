@@ -16,6 +16,7 @@ from typing import Self
 from cocdata import crypto
 from cocdata.errors import StoreError
 from cocdata.store import files
+from cocdata.team import permissions
 
 
 class StoreKeys:
@@ -87,6 +88,7 @@ class StoreKeys:
 
     def set_passphrase(self, passphrase: str) -> None:
         """Seal the store key with a new passphrase (the old one stops working)."""
+        permissions.require(self, "encrypt")
         key = self.key_for("changing its key")
         assert key is not None and self.encryption is not None
         with files.locked(self.root):
@@ -94,6 +96,7 @@ class StoreKeys:
 
     def write_key_file(self, path: str | os.PathLike[str]) -> Path:
         """Write the store key to a new key file (for a server, or a member's laptop)."""
+        permissions.require(self, "encrypt")
         key = self.key_for("writing a key file")
         if key is None:
             raise StoreError(

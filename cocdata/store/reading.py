@@ -38,6 +38,7 @@ from cocdata.tables import (
     row_case,
     row_meta,
 )
+from cocdata.team import recusal
 
 if TYPE_CHECKING:
     from cocdata.store.core import Store
@@ -54,6 +55,7 @@ def stored(store: Store, row: dict[str, Any]) -> StoredCase:
 
 def get(store: Store, case_id: str, rev: int | None) -> StoredCase:
     """The case at its newest revision (or at revision ``rev``)."""
+    recusal.check_case(store, case_id)
     for _attempt in range(ATTEMPTS):
         head = heads.refresh(store).get(case_id)
         if head is None:
@@ -140,8 +142,8 @@ def read_cases(store: Store, columns: list[str] | None, statistics: bool) -> pa.
 
 
 def load_all(store: Store) -> list[StoredCase]:
-    """Every case at its newest revision, sorted by case id."""
-    table = heads_of(read_cases(store, None, False))
+    """Every case the acting member may see, at its newest revision, sorted by case id."""
+    table = recusal.without(heads_of(read_cases(store, None, False)), recusal.hidden(store))
     known = store.events()
     return [
         StoredCase(
@@ -156,10 +158,12 @@ def load_all(store: Store) -> list[StoredCase]:
 
 
 def frames_of(store: Store, table: pa.Table) -> Frames:
-    """Frames of the revision rows in ``table`` (every revision of the cases it holds)."""
+    """Frames of the revision rows in ``table`` (every revision of the cases it holds);
+    the cases the acting member is recused from have their identifying columns empty."""
     keys = dedupe(table.select(KEY_COLUMNS))
     known = [event_row(e, dt.datetime(1970, 1, 1), "") for e in store.events().values()]
-    return frames_from(heads_of(table), keys, pa.Table.from_pylist(known, schema=EVENT_SCHEMA))
+    newest = recusal.blank(heads_of(table), recusal.hidden(store))
+    return frames_from(newest, keys, pa.Table.from_pylist(known, schema=EVENT_SCHEMA))
 
 
 def read_heads(store: Store, columns: Sequence[str]) -> pa.Table:

@@ -37,6 +37,7 @@ from cocdata.tables import (
     revision_hash,
     row_case,
 )
+from cocdata.team import permissions
 
 if TYPE_CHECKING:
     from cocdata.store.core import Store
@@ -62,11 +63,12 @@ def _head_moved(head: Head | None, row: dict[str, Any]) -> bool:
 def save_many(
     store: Store,
     items: Sequence[tuple[Case, int | None]],
-    member: str,
+    by: str | None,
     update: bool,
     checked: bool,
 ) -> list[StoredCase]:
     """Save many cases at once, all or nothing, in one new file (see ``Store.save_many``)."""
+    member = permissions.actor(store, "save", (c.case_id for c, _ in items if c.case_id), by)
     problems: list[Problem] = []
     for i, (case, _) in enumerate(items if not checked else ()):
         where = case.case_id or (f"case {i + 1}" if len(items) > 1 else None)
