@@ -195,6 +195,21 @@ def test_a_recused_member_does_not_find_the_case(
         context.close()
 
 
+def test_a_removed_member_cannot_sign_in_again(
+    chromium, hub: Hub, team_machine: TeamMachine
+) -> None:
+    gone = team_machine.recused
+    cocdata(team_machine.store, "team", "remove", gone)
+    context, page = _browser_page(chromium, DESKTOP)
+    try:
+        sign_in(page, hub, gone, team_machine.password(gone))
+        page.locator("#login_submit").wait_for()
+        assert "Invalid username or password" in page.locator("body").inner_text()
+    finally:
+        context.close()
+    assert "not a member of the team" in hub.log_tail(400)
+
+
 def test_sigterm_stops_the_hub_the_proxy_every_server_and_kernel(
     chromium, hub: Hub, team_machine: TeamMachine
 ) -> None:
