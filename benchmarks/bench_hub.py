@@ -102,7 +102,8 @@ def measure(members: int, cull_s: int) -> dict[str, object]:
                 page.close()
             with running_hub(base / "store", base, cull_idle_s=cull_s) as hub:
                 pages = []
-                signins = []
+                signins: list[float] = []
+                first: list[float] = []
                 for name in names:
                     context = browser.new_context(viewport={"width": 390, "height": 844})
                     page = context.new_page()
@@ -111,10 +112,13 @@ def measure(members: int, cull_s: int) -> dict[str, object]:
                     pages.append(context)
                     if len(pages) == 1:
                         out["hub_save_s"] = saves(page, hub)
+                    time.sleep(3)
+                    first.append(pss_mib(processes_of(name)))
                 out["hub_sign_in_to_form_s"] = signins
-                time.sleep(5)
+                out["pss_after_sign_in_mib"] = first
                 per_member = [pss_mib(processes_of(n)) for n in names]
                 out["pss_per_open_form_mib"] = per_member
+                out["members_running_at_once"] = float(sum(1 for n in names if processes_of(n)))
                 for context in pages:
                     context.close()
                 start = time.monotonic()
@@ -133,7 +137,7 @@ def measure(members: int, cull_s: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=10, help="forms open at once")
-    parser.add_argument("--cull", type=int, default=60, help="idle seconds before culling")
+    parser.add_argument("--cull", type=int, default=420, help="idle seconds before culling")
     args = parser.parse_args()
     load = os.getloadavg()
     figures = measure(args.members, args.cull)

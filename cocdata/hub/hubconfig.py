@@ -91,8 +91,11 @@ def culler_service(settings: HubSettings) -> tuple[list[dict[str, Any]], list[di
     if settings.cull_idle_s == 0:
         return [], []
     every = max(1, min(60, settings.cull_idle_s // 2 or 1))
-    service = {
+    mark = os.environ.get(MARK_ENV)
+    service: dict[str, Any] = {
         "name": "idle-culler",
+        # Services do not get the spawners' environment: the mark lets cocdata hub find it.
+        "environment": {MARK_ENV: mark} if mark else {},
         "command": [
             settings.python,
             "-m",
