@@ -115,9 +115,10 @@ def make_team_store(
     """``cocdata team init --group GROUP`` and ``team add USER --role ROLE`` for each member;
     with ``key_file``, the store is encrypted first (``init --encrypt --key-file``)."""
     cocdata(store, "init", *(["--encrypt", "--key-file", str(key_file)] if key_file else []))
-    cocdata(store, "team", "init", "--group", group)
+    key = ["--key-file", str(key_file)] if key_file else []
+    cocdata(store, *key, "team", "init", "--group", group)
     for user, role in members.items():
-        cocdata(store, "team", "add", user, "--role", role)
+        cocdata(store, *key, "team", "add", user, "--role", role)
 
 
 def as_user(user: str, *command: str) -> subprocess.CompletedProcess[str]:
