@@ -70,6 +70,20 @@ def _browser_page(chromium, viewport: dict[str, int]):
     return context, page
 
 
+def _refused_at_login(chromium, hub: Hub, user: str, password: str) -> None:
+    """Sign in with a right password: the login page again, and no page of the user's."""
+    context, page = _browser_page(chromium, DESKTOP)
+    try:
+        sign_in(page, hub, user, password)
+        page.locator("#login_submit").wait_for()
+        assert "/hub/login" in page.url
+        assert "Invalid username or password" in page.locator("body").inner_text()
+        page.goto(f"{hub.url}/user/{user}/voila/render/intake.ipynb")
+        assert "/hub/login" in page.url
+    finally:
+        context.close()
+
+
 def _open_case(page, case_id: str) -> None:
     fill(page, "cocdata-f-find-text", case_id, scope="body")
     page.locator(".cocdata-find-count", has_text="1 case found").wait_for(timeout=30_000)
@@ -144,16 +158,7 @@ def test_an_account_not_on_the_team_is_refused_by_the_hub_and_the_files(
     chromium, hub: Hub, team_machine: TeamMachine
 ) -> None:
     outsider = team_machine.outsider
-    context, page = _browser_page(chromium, DESKTOP)
-    try:
-        sign_in(page, hub, outsider, team_machine.password(outsider))
-        page.locator("#login_submit").wait_for()
-        assert "/hub/login" in page.url
-        assert "Invalid username or password" in page.locator("body").inner_text()
-        page.goto(f"{hub.url}/user/{outsider}/voila/render/intake.ipynb")
-        assert "/hub/login" in page.url
-    finally:
-        context.close()
+    _refused_at_login(chromium, hub, outsider, team_machine.password(outsider))
     assert not processes_of(outsider), "no server was started for the outsider"
     # A member's picture is not served to anyone without a login (Voilà's files route).
     picture = Path(os.path.expanduser(f"~{team_machine.lead}")) / "cocdata" / "evidence.png"
@@ -200,13 +205,7 @@ def test_a_removed_member_cannot_sign_in_again(
 ) -> None:
     gone = team_machine.recused
     cocdata(team_machine.store, "team", "remove", gone)
-    context, page = _browser_page(chromium, DESKTOP)
-    try:
-        sign_in(page, hub, gone, team_machine.password(gone))
-        page.locator("#login_submit").wait_for()
-        assert "Invalid username or password" in page.locator("body").inner_text()
-    finally:
-        context.close()
+    _refused_at_login(chromium, hub, gone, team_machine.password(gone))
     assert "not a member of the team" in hub.log_tail(400)
 
 
