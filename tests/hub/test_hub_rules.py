@@ -240,3 +240,15 @@ def test_the_team_key_file_is_for_the_group_only_and_goes_when_done() -> None:
     assert not path.exists() and not path.parent.exists()
     with keys.team_key_file(None, group) as nothing:
         assert nothing is None
+
+
+def test_a_key_folder_a_killed_hub_left_is_removed(tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f"{keys.PREFIX}{dead.pid}-abc"
+    live = tmp_path / f"{keys.PREFIX}{os.getpid()}-abc"
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "keys").write_text("cocdata-key")
+    assert keys.remove_stale(tmp_path) == [stale]
+    assert live.exists() and not stale.exists()
