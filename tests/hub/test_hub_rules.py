@@ -252,3 +252,33 @@ def test_a_key_folder_a_killed_hub_left_is_removed(tmp_path: Path) -> None:
         (folder / "keys").write_text("cocdata-key")
     assert keys.remove_stale(tmp_path) == [stale]
     assert live.exists() and not stale.exists()
+
+
+class _Spawner:
+    active = True
+
+
+class _User:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.spawners = {"": _Spawner()}
+        self.stopped: list[str] = []
+
+    async def stop(self, server_name: str) -> None:
+        self.stopped.append(server_name)
+
+
+@pytest.mark.parametrize(("name", "kept"), [("alice", True), ("mallory", False)])
+def test_a_login_is_checked_again_and_a_removed_members_server_stopped(
+    monkeypatch: pytest.MonkeyPatch, name: str, kept: bool
+) -> None:
+    import asyncio
+
+    from cocdata.hub import membership
+
+    monkeypatch.setattr(membership, "team_members", lambda store: {"alice"})
+    auth = membership.TeamAuthenticator(store="/srv/coc/store")
+    user = _User(name)
+    assert asyncio.run(auth.refresh_user(user)) is kept
+    assert asyncio.run(auth.check_allowed(name)) is kept
+    assert user.stopped == ([] if kept else [""])
