@@ -116,10 +116,15 @@ def test_a_python_under_a_closed_folder_is_refused_with_what_to_do(tmp_path: Pat
     assert "/opt/cocdata" in str(refused.value) and "chmod o+x" in str(refused.value)
     closed.chmod(0o755)
     tmp_path.chmod(0o755)
-    opened = [p for p in reach.unreachable([python]) if p in python.parents]
-    for folder in opened:  # the parents pytest made private: open them for this check
-        folder.chmod(folder.stat().st_mode | 0o001)
-    assert reach.unreachable([python]) == []
+    closed_parents = [p for p in reach.unreachable([python]) if p in python.parents]
+    modes = {p: p.stat().st_mode for p in closed_parents}  # pytest's own private folders
+    try:
+        for folder, mode in modes.items():
+            folder.chmod(mode | 0o001)
+        assert reach.unreachable([python]) == []
+    finally:
+        for folder, mode in modes.items():
+            folder.chmod(stat.S_IMODE(mode))
 
 
 def test_the_config_lets_in_the_team_and_keeps_state_in_its_folder(tmp_path: Path) -> None:
