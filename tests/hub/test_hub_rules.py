@@ -273,17 +273,24 @@ class _User:
         self.stopped.append(server_name)
 
 
+def _run_apart(coroutine: object) -> object:
+    """Run a coroutine on a loop of its own thread (a browser test may hold this thread's)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.mark.parametrize(("name", "kept"), [("alice", True), ("mallory", False)])
 def test_a_login_is_checked_again_and_a_removed_members_server_stopped(
     monkeypatch: pytest.MonkeyPatch, name: str, kept: bool
 ) -> None:
-    import asyncio
-
     from cocdata.hub import membership
 
     monkeypatch.setattr(membership, "team_members", lambda store: {"alice"})
     auth = membership.TeamAuthenticator(store="/srv/coc/store")
     user = _User(name)
-    assert asyncio.run(auth.refresh_user(user)) is kept
-    assert asyncio.run(auth.check_allowed(name)) is kept
+    assert _run_apart(auth.refresh_user(user)) is kept
+    assert _run_apart(auth.check_allowed(name)) is kept
     assert user.stopped == ([] if kept else [""])
