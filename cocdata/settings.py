@@ -142,3 +142,18 @@ def load(path: Path) -> Settings:
     except FileNotFoundError:
         return Settings()
     return parse(text, str(path))
+
+
+def without_tables(text: str, table: str) -> str:
+    """cocdata.toml's text without the ``[table]`` tables (and ``[table.sub]``, ``[[table.x]]``),
+    wherever they are, every other line kept as written."""
+    out: list[str] = []
+    skipping = False
+    for line in text.splitlines(keepends=True):
+        header = line.strip()
+        if header.startswith("["):
+            name = header.strip("[]").strip()
+            skipping = name == table or name.startswith(f"{table}.")
+        if not skipping:
+            out.append(line)
+    return "".join(out)

@@ -56,7 +56,8 @@ def case_table(
     cases = cases[~cases["case_id"].isin(recusal.hidden(store))]
     if cases.empty:
         where = " matching those filters" if event or status or person else ""
-        return f"No cases{where} in {store.root}."
+        more = f" (but {hidden} you are recused from)" if hidden else ""
+        return f"No cases{where} in {store.root}{more}."
     view = cases.sort_values("made_at", ascending=False).assign(
         received=lambda d: d["made_at"].dt.strftime("%Y-%m-%d %H:%M"),
         categories=lambda d: d["categories"].map(lambda c: ", ".join(c)),

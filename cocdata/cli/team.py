@@ -32,7 +32,7 @@ def _report(outcome: admin.Outcome) -> None:
 @team_app.command(
     "init",
     cls=Command,
-    epilog="Example: sudo cocdata team init --group cocteam --store /srv/coc/store",
+    epilog="Example: cocdata team init --group cocteam --store /srv/coc/store   (as root)",
 )
 def init(
     group_name: Annotated[
@@ -48,13 +48,13 @@ def init(
     """
     from cocdata.team import admin
 
-    _report(admin.init_team(open_store(store, need_key=False), group_name))
+    _report(admin.init_team(open_store(store), group_name))
 
 
 @team_app.command(
     "add",
     cls=Command,
-    epilog="Example: sudo cocdata team add bob --role member",
+    epilog="Example: cocdata team add bob --role member   (as root it makes the account)",
 )
 def add(
     user: UserArgument,
@@ -71,7 +71,7 @@ def add(
     """
     from cocdata.team import admin
 
-    _report(admin.add_member(open_store(store, create=False, need_key=False), user, role))
+    _report(admin.add_member(open_store(store, create=False), user, role))
 
 
 @team_app.command("remove", cls=Command, epilog="Example: cocdata team remove bob")
@@ -84,7 +84,7 @@ def remove(user: UserArgument, store: StoreOption = None) -> None:
     """
     from cocdata.team import admin
 
-    _report(admin.remove_member(open_store(store, create=False, need_key=False), user))
+    _report(admin.remove_member(open_store(store, create=False), user))
 
 
 @team_app.command("show", cls=Command, epilog="Example: cocdata team show")
@@ -117,4 +117,4 @@ def recuse(
     """
     from cocdata.team import admin
 
-    _report(admin.recuse(open_store(store, create=False, need_key=False), user, case_id, why))
+    _report(admin.recuse(open_store(store, create=False), user, case_id, why))

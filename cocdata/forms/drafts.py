@@ -21,6 +21,7 @@ from cocdata.errors import CocdataError
 from cocdata.forms.fields import Status, button, esc, hide, html_widget, is_hidden, row, vbox
 from cocdata.forms.times import describe_saved_at
 from cocdata.store import Store
+from cocdata.team import recusal
 
 DEFAULT_DELAY_S = 0.7
 
@@ -134,9 +135,13 @@ class DraftKeeper:
 def drafts_for(
     store: Store, form: str, member: str | None = None, **match: Any
 ) -> list[dict[str, Any]]:
-    """Kept drafts of one kind of form, newest first, by ``member`` when given."""
+    """Kept drafts of one kind of form, newest first, by ``member`` when given (never of a
+    case the acting member is recused from)."""
     out = []
+    hidden = recusal.hidden(store)
     for draft in store.drafts():
+        if recusal.draft_hidden(draft, hidden):
+            continue
         data = draft.get("data") or {}
         if data.get("form") != form:
             continue

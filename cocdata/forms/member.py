@@ -90,6 +90,8 @@ class MemberBar:
     def _render(self) -> None:
         if self.confirmed:
             role = f" ({F.esc(self.role)})" if self.role else ""
+            if self.role == "observer":
+                role += ": you can read cases and run analyses; saving needs a member"
             self.shown.value = f"Recording as <b>{F.esc(self.member)}</b>{role}"
             return
         self.shown.value = (

@@ -23,6 +23,7 @@ from cocdata.handoff import package as packages
 from cocdata.handoff.receive import Received
 from cocdata.model import TimelineEntry
 from cocdata.store import Store, StoredCase
+from cocdata.team.identity import acting_member
 
 FORMAT = "cocdata-receipt"
 VERSION = 1
@@ -149,7 +150,7 @@ def record_receipt(
     or a receipt for another case).
     """
     receipt = read_receipt(path)
-    member = config.team_member(by)
+    member = acting_member(store.root, by)  # in a team store, the login
     text = (
         f"Receipt from {receipt.recipient}: revision {receipt.rev} of this case received by "
         f"{receipt.received_by} on {receipt.received_at:%Y-%m-%d %H:%M} ({receipt.outcome}). "

@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from cocdata import accesslog, codenames, config
+from cocdata import accesslog, codenames
 from cocdata.errors import InvalidRecord, Problem
 from cocdata.handoff import package as packages
 from cocdata.handoff.linkage import LinkKey
@@ -46,6 +46,7 @@ from cocdata.model import Case, Event, TimelineEntry, check_case
 from cocdata.names import fold_name
 from cocdata.store import Store
 from cocdata.tables import changed_fields
+from cocdata.team.identity import acting_member
 from cocdata.vocab import status_move_allowed
 
 MARK = "cocdata-received: "
@@ -310,7 +311,7 @@ def receive(
     if not paths:
         raise PackageError("No package to receive.", "Name one or more package files.")
     with _without_gc_pauses():
-        return _receive(store, paths, body, link_key, config.team_member(by))
+        return _receive(store, paths, body, link_key, acting_member(store.root, by))
 
 
 @contextlib.contextmanager

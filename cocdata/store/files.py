@@ -331,15 +331,17 @@ def remove_store(path: str | os.PathLike[str]) -> None:
 
 
 def make_layout(root: Path, folders: tuple[str, ...], settings_text: str | None) -> None:
-    """Make a store's folders (owner only) and, given its text, its ``cocdata.toml``."""
+    """Make a store's folders (owner only; a team store's missing ones for the team) and,
+    given its text, its ``cocdata.toml``."""
     old_umask = os.umask(0o077)
     try:
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for sub in folders:
-            (root / sub).mkdir(exist_ok=True, mode=0o700)
+        for sub in folders:  # in a team store, a folder an older version lacked
+            make_dir(root, root / sub)
         if settings_text is not None:
             atomic_write_bytes(root, root / "cocdata.toml", settings_text.encode("utf-8"))
-        (root / ".lock").touch(mode=0o600, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.close(create_file(root, root / ".lock"))
     except OSError as exc:
         raise write_failed(exc, root, "the store was not created") from exc
     finally:

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Self
 
-from cocdata import crypto
+from cocdata import crypto, settings
 from cocdata.errors import StoreError
 from cocdata.store import files
 from cocdata.team import permissions
@@ -117,14 +117,4 @@ class StoreKeys:
 
 def without_encryption(text: str) -> str:
     """cocdata.toml's text without its ``[encryption]`` tables, wherever they are."""
-    lines = text.splitlines(keepends=True)
-    out: list[str] = []
-    skipping = False
-    for line in lines:
-        header = line.strip()
-        if header.startswith("["):
-            name = header.strip("[]").strip()
-            skipping = name == "encryption" or name.startswith("encryption.")
-        if not skipping:
-            out.append(line)
-    return "".join(out)
+    return settings.without_tables(text, "encryption")

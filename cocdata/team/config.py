@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from cocdata.errors import StoreError
+from cocdata.settings import without_tables
 from cocdata.vocab import toml_string
 
 SETTINGS = "cocdata.toml"
@@ -207,16 +208,7 @@ def load_team(folder: str | os.PathLike[str]) -> Team | None:
 
 def without_team(text: str) -> str:
     """cocdata.toml's text without its ``[team]`` tables, wherever they are."""
-    out: list[str] = []
-    skipping = False
-    for line in text.splitlines(keepends=True):
-        header = line.strip()
-        if header.startswith("["):
-            name = header.strip("[]").strip()
-            skipping = name == "team" or name.startswith("team.")
-        if not skipping:
-            out.append(line)
-    return "".join(out)
+    return without_tables(text, "team")
 
 
 def team_text(settings_text: str, team: Team) -> str:

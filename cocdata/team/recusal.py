@@ -73,3 +73,13 @@ def without(table: pa.Table, cases: set[str]) -> pa.Table:
         return table
     keep = pc.invert(pc.is_in(table["case_id"], pa.array(sorted(cases), pa.string())))
     return table.filter(keep)
+
+
+def draft_hidden(draft: dict, cases: set[str]) -> bool:
+    """Whether a kept draft belongs to one of ``cases`` (by its case id or its draft id)."""
+    if not cases:
+        return False
+    draft_id = str(draft.get("draft_id", ""))
+    if (draft.get("data") or {}).get("case_id") in cases:
+        return True
+    return any(draft_id == f"case-{c}" or draft_id.startswith(f"case-{c}-") for c in cases)

@@ -97,6 +97,33 @@ def test_recuse_command(cli_env, shared_dir, tmp_path):
     log = cocdata("access", env=cli_env)
     assert f"recused — {MEMBER} recused by {LEAD}" in log.stdout, log.stdout
 
+    # The recused member: refused the case, and it is left out of lists and exports.
+    shown = cocdata("show", case_id, env=cli_env, user=MEMBER)
+    assert shown.returncode == EXIT_CODES[NotPermitted] and "recused" in shown.stderr
+    listed = cocdata("cases", env=cli_env, user=MEMBER)
+    assert case_id not in listed.stdout and "but 1 you are recused from" in listed.stdout
+    exported = cocdata("export", env=cli_env, user=MEMBER)
+    assert exported.returncode == 0 and case_id not in exported.stdout
+    refused = cocdata("export", "--case", case_id, env=cli_env, user=MEMBER)
+    assert refused.returncode == EXIT_CODES[NotPermitted]
+    assert case_id in cocdata("show", case_id, env=cli_env, user=LEAD).stdout
+    log = cocdata("access", "--case", case_id, env=cli_env, user=LEAD).stdout
+    assert f"{MEMBER}: refused" in log, log
+
+
+def test_an_observer_saves_nothing_from_the_command_line(cli_env, shared_dir, tmp_path):
+    from tests.cli.running import guide_file
+
+    cocdata("init", env=cli_env)
+    cocdata("team", "init", "--group", GROUP, env=cli_env)
+    cocdata("team", "add", LEAD, "--role", "lead", env=cli_env)
+    cocdata("team", "add", OBSERVER, "--role", "observer", env=cli_env)
+    source = guide_file(shared_dir)  # a file the observer can read
+    done = cocdata("import", str(source), env=cli_env, user=OBSERVER)
+    assert done.returncode == EXIT_CODES[NotPermitted], done.stderr
+    assert "needs a team member" in done.stderr and LEAD in done.stderr
+    assert Store.open(shared_dir / "store").case_ids() == []
+
 
 @pytest.mark.parametrize(
     "args, words",

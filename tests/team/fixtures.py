@@ -54,8 +54,10 @@ def accounts() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def shared_dir() -> Iterator[Path]:
-    """A folder every account can pass through (pytest's own tmp folder is root's only)."""
+def shared_dir(accounts) -> Iterator[Path]:
+    """A folder every account can pass through (pytest's own tmp folder is root's only);
+    the stranger starts outside the team's group (a test may have added them)."""
+    subprocess.run(["gpasswd", "--delete", STRANGER, GROUP], capture_output=True)
     folder = Path(tempfile.mkdtemp(prefix="cocdata-team-", dir="/tmp"))
     folder.chmod(0o711)
     yield folder

@@ -88,3 +88,15 @@ def test_who_may_recuse(team_store, act_as):
         team_store.get(case_id)
     act_as(LEAD)
     assert team_store.get(case_id)  # the others still see it
+
+
+def test_drafts_of_the_case_are_not_offered(recused, act_as):
+    from cocdata.forms.drafts import drafts_for
+
+    store, mine, other = recused
+    act_as(LEAD)
+    store.save_draft(f"case-{mine}", {"form": "report", "case_id": mine, "description": SECRET})
+    store.save_draft(f"case-{other}", {"form": "report", "case_id": other})
+    assert len(drafts_for(store, "report")) == 2
+    act_as(MEMBER)
+    assert [d["draft_id"] for d in drafts_for(store, "report")] == [f"case-{other}"]

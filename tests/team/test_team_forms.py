@@ -101,3 +101,8 @@ def test_outside_a_team_store_nothing_changes(tmp_path, monkeypatch):
     assert form.member_bar.toggle in form.member_bar.widget.children[0].children
     work = _workspace(store)
     assert is_hidden(work.recusal.widget)
+
+
+def test_an_observer_is_told_before_typing(team_store, act_as):
+    act_as(OBSERVER)
+    assert "saving needs a member" in _form(team_store).member_bar.shown.value
