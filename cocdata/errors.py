@@ -214,6 +214,10 @@ class NotPermitted(CocdataError):
         super().__init__(message, hint)
 
 
+class HubRefused(CocdataError):
+    """``cocdata hub`` will not start as asked (no TLS beyond localhost, not root, no team)."""
+
+
 _OS_HINTS = {
     errno.ENOENT: "Check the path: the file, or the folder it goes in, must exist.",
     errno.EISDIR: "Name a file, not a folder.",
@@ -274,6 +278,7 @@ EXIT_CODES: dict[type[CocdataError], int] = {
     LinkKeyError: 16,
     ReceiptError: 17,
     NotPermitted: 18,
+    HubRefused: 30,
 }
 """The command line's exit code of each error class; a subclass not listed takes its parent's."""
 

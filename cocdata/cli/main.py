@@ -1,7 +1,7 @@
 """The ``cocdata`` command: its global options, its command groups, and how it ends.
 
 Each group lives in a module of its own (``store``, ``cases``, ``reports``,
-``handoff``, ``keys``, ``serving``, ``team``); each command parses its arguments and hands over to
+``handoff``, ``keys``, ``serving``, ``team``, ``hub``); each command parses its arguments and hands over to
 the package. Mistakes end in a message on stderr and the exit code of the
 error's class (``cocdata.errors.EXIT_CODES``), never in a traceback.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from cocdata.cli import cases, handoff, keys, reports, serving, store, team
+from cocdata.cli import cases, handoff, hub, keys, reports, serving, store, team
 from cocdata.cli.options import KeyFileOption, StoreOption, group, remember_global, say
 from cocdata.errors import CocdataError, FileAccess
 
@@ -19,7 +19,7 @@ app = group(
     epilog="Example: cocdata --key-file ~/coc/team.key show amber-falcon\n\n"
     "Example: cocdata --store ~/coc/pycon-store cases",
 )
-for part in (store, keys, cases, reports, handoff, serving, team):
+for part in (store, keys, cases, reports, handoff, serving, team, hub):
     app.add_typer(part.app)
 
 

@@ -1,0 +1,18 @@
+"""``cocdata hub``: a real JupyterHub for a team store, each member logged in as themselves.
+
+From the outside in: ``launch`` checks what was asked and starts the hub as a
+child (stopped with everything it started); ``listen`` holds the rule that a
+hub reached from beyond this machine speaks TLS; ``state`` is the hub's own
+private folder; ``reach`` checks the members' Unix accounts can run this
+Python; ``keys`` hands an encrypted store's key to the team's kernels;
+``hubconfig`` turns the settings into JupyterHub's configuration, run inside
+the hub; ``membership`` (also inside the hub) lets in the team's members
+only, asked again at every login and spawn; ``workspace`` is each member's
+folder with the form notebooks.
+"""
+
+from __future__ import annotations
+
+from cocdata.hub.launch import serve_hub
+
+__all__ = ["serve_hub"]

@@ -1,0 +1,151 @@
+"""JupyterHub's configuration for a team store, written by ``cocdata hub``, read in the hub.
+
+``write_config`` puts the settings (JSON) and a two-line
+``jupyterhub_config.py`` in the hub's private folder; JupyterHub runs that
+file, which calls ``configure``. Everything the hub keeps (its sqlite
+database, cookie secret, pid files) goes to that folder. The proxy's token
+is new on every start and reaches the proxy through its environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from cocdata import config as cocdata_config
+from cocdata.forms.serve import WEBSOCKET_MAX_BYTES, cull_options
+from cocdata.forms.serve_process import MARK_ENV
+from cocdata.hub import membership, workspace
+
+SETTINGS = "cocdata-hub.json"
+CONFIG = "jupyterhub_config.py"
+NOTHING = "(?!)"
+"""A regular expression that matches no path."""
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    """What ``configure`` needs, as JSON-able values."""
+
+    store: str
+    state: str
+    bind_url: str
+    hub_port: int
+    proxy_api_port: int
+    cull_idle_s: int
+    ssl_cert: str | None = None
+    ssl_key: str | None = None
+    key_file: str | None = None
+    python: str = sys.executable
+
+
+def write_config(settings: HubSettings) -> Path:
+    """Write the settings and ``jupyterhub_config.py`` into the state folder; the config's path."""
+    state = Path(settings.state)
+    (state / SETTINGS).write_text(json.dumps(asdict(settings), indent=2) + "\n", encoding="utf-8")
+    path = state / CONFIG
+    path.write_text(
+        "# Written by cocdata hub on every start; edits are lost.\n"
+        "from cocdata.hub.hubconfig import configure_from\n"
+        f"configure_from(c, {str(state / SETTINGS)!r})  # noqa: F821\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def configure_from(c: Any, settings_file: str) -> None:
+    """Configure JupyterHub (``c``) from the settings file ``write_config`` wrote."""
+    data = json.loads(Path(settings_file).read_text(encoding="utf-8"))
+    configure(c, HubSettings(**data))
+
+
+def spawner_environment(settings: HubSettings) -> dict[str, str]:
+    """What each member's server (and so their kernels) gets beyond JupyterHub's own."""
+    env = {cocdata_config.STORE_ENV: settings.store}
+    if settings.key_file:
+        env["COCDATA_KEY_FILE"] = settings.key_file
+    mark = os.environ.get(MARK_ENV)
+    if mark:  # how cocdata hub finds every server and kernel to stop
+        env[MARK_ENV] = mark
+    return env
+
+
+def server_args(settings: HubSettings) -> list[str]:
+    """The single-user server's options: kernels culled, evidence-sized messages, no tracebacks."""
+    return [
+        *cull_options(settings.cull_idle_s),
+        f"--ServerApp.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_MAX_BYTES}}}",
+        "--VoilaConfiguration.show_tracebacks=False",
+        # Voilà's /voila/files/ serves allowlisted files of the member's folder (pictures by
+        # default) with no login at all: a pattern that matches nothing closes it.
+        f"--VoilaConfiguration.file_allowlist={NOTHING}",
+    ]
+
+
+def culler_service(settings: HubSettings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """jupyterhub-idle-culler as a hub service, and the role it needs; none when culling is off."""
+    if settings.cull_idle_s == 0:
+        return [], []
+    every = max(1, min(60, settings.cull_idle_s // 2 or 1))
+    mark = os.environ.get(MARK_ENV)
+    service: dict[str, Any] = {
+        "name": "idle-culler",
+        # Services do not get the spawners' environment: the mark lets cocdata hub find it.
+        "environment": {MARK_ENV: mark} if mark else {},
+        "command": [
+            settings.python,
+            "-m",
+            "jupyterhub_idle_culler",
+            f"--timeout={settings.cull_idle_s}",
+            f"--cull-every={every}",
+        ],
+    }
+    role = {
+        "name": "idle-culler",
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+        "services": ["idle-culler"],
+    }
+    return [service], [role]
+
+
+def configure(c: Any, settings: HubSettings) -> None:
+    """Set JupyterHub's traits for a team store (``c`` is the hub's config object)."""
+    state = Path(settings.state)
+    c.JupyterHub.bind_url = settings.bind_url
+    if settings.ssl_cert:
+        c.JupyterHub.ssl_cert = settings.ssl_cert
+        c.JupyterHub.ssl_key = settings.ssl_key
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = settings.hub_port
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
+    c.ConfigurableHTTPProxy.pid_file = str(state / "jupyterhub-proxy.pid")
+    c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+    c.JupyterHub.cleanup_servers = True
+    c.JupyterHub.cleanup_proxy = True
+    c.JupyterHub.admin_access = False  # no one, not even a lead, opens another member's server
+
+    c.JupyterHub.authenticator_class = membership.TeamAuthenticator
+    c.TeamAuthenticator.store = settings.store
+    c.Authenticator.allowed_users = membership.team_members(settings.store)
+    c.Authenticator.auth_refresh_age = membership.REFRESH_S
+    c.Authenticator.refresh_pre_spawn = True
+    c.JupyterHub.redirect_to_server = True
+
+    c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
+    c.Spawner.cmd = [settings.python, "-m", "jupyterhub.singleuser"]
+    c.Spawner.args = server_args(settings)
+    c.Spawner.default_url = workspace.FORM_URL
+    c.Spawner.environment = spawner_environment(settings)
+    c.Spawner.pre_spawn_hook = membership.before_spawn
+    c.Spawner.http_timeout = 60
+    c.Spawner.start_timeout = 120
+
+    services, roles = culler_service(settings)
+    c.JupyterHub.services = services
+    c.JupyterHub.load_roles = roles

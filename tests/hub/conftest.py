@@ -1,0 +1,85 @@
+"""Fixtures for the hub tests: a machine with accounts and a team store (see ``machine.py``)."""
+
+from __future__ import annotations
+
+import grp
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.hub.machine import (
+    Accounts,
+    make_team_store,
+    members_can_run_python,
+    require_hub_machine,
+    shared_folder,
+)
+
+
+@dataclass
+class TeamMachine:
+    """Accounts (``lead``, ``member``, ``recused`` on the team; ``outsider`` not), a team store."""
+
+    accounts: Accounts
+    group: str
+    base: Path
+    store: Path
+    lead: str
+    member: str
+    recused: str
+    outsider: str
+
+    def password(self, user: str) -> str:
+        return self.accounts.passwords[user]
+
+
+@contextmanager
+def _team_machine(key_file: bool) -> Iterator[TeamMachine]:
+    require_hub_machine()
+    tag = secrets.token_hex(3)
+    accounts = Accounts()
+    group = f"coct{tag}"
+    base = shared_folder("cocdata-hub-")
+    try:
+        with members_can_run_python():
+            names = {
+                role: accounts.make(f"c{tag}{role[:3]}")
+                for role in ("lead", "member", "recused", "outsider")
+            }
+            store = base / "store"
+            make_team_store(
+                store,
+                group,
+                {names["lead"]: "lead", names["member"]: "member", names["recused"]: "member"},
+                key_file=base / "store.key" if key_file else None,
+            )
+            yield TeamMachine(accounts, group, base, store, **names)
+    finally:
+        accounts.remove()
+        shutil.rmtree(base, ignore_errors=True)
+        try:
+            grp.getgrnam(group)
+        except KeyError:
+            pass
+        else:
+            subprocess.run(["groupdel", group], check=False, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def team_machine() -> Iterator[TeamMachine]:
+    """Four fresh Unix accounts, three of them on a fresh team store's team."""
+    with _team_machine(key_file=False) as machine:
+        yield machine
+
+
+@pytest.fixture(scope="module")
+def encrypted_team_machine() -> Iterator[TeamMachine]:
+    """The same with an encrypted team store, its key in ``base / "store.key"`` (root's)."""
+    with _team_machine(key_file=True) as machine:
+        yield machine
