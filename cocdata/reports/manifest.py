@@ -10,8 +10,9 @@ reading the store again:
   ``stamps`` (size and modification time of each file). While both are the
   same, the files need no new check: neither the names held nor the files
   have changed.
-- ``counts``: the counts the index shows for the event, valid while the
-  event's ``key`` is the same.
+- ``counts``: the counts the index shows for the event, valid while its
+  ``counts_key`` (the event's state, the code, the settings and the
+  threshold) is the same.
 
 ``index`` keeps the key of what the index pages were made from. Every key
 is a digest: the manifest holds event ids, hashes, file names and finding

@@ -240,7 +240,7 @@ def publish_transparency(
     outcome = PublishOutcome(events=[])
     for job, result in zip(todo, results, strict=True):
         event_id = job.parameters["event_id"]
-        by_event[event_id] = _event_outcome(job, result, overrides.get(event_id, []))
+        by_event[event_id] = event_outcome(job, result, overrides.get(event_id, []))
         old = [out / f for f in (entries.get(event_id) or {}).get("files", [])]
         if result.ok:
             _replace(old, result.written)
@@ -281,7 +281,7 @@ def publish_transparency(
     seen_ids |= {a for e in ids for a in (entries.get(e) or {}).get("accepted", [])}
     outcome.ignored_accepts = sorted(accepted_ids - seen_ids)
     not_updated = {e.event_id for e in outcome.events if e.status in (BLOCKED, FAILED)}
-    finish(batch, outcome, k, keys, not_updated)
+    finish(batch, outcome, k, not_updated)
     return outcome
 
 
@@ -303,13 +303,7 @@ def render_quietly(
         return render(todo, workers=workers, progress=progress, before_write=before_write)
 
 
-def finish(
-    batch: Batch,
-    outcome: PublishOutcome,
-    k: int,
-    keys: Mapping[str, str],
-    not_updated: Iterable[str] = (),
-) -> None:
+def finish(batch: Batch, outcome: PublishOutcome, k: int, not_updated: Iterable[str] = ()) -> None:
     """Write the manifest and the index (unless what it shows and its guard are unchanged)."""
     from cocdata.reports.index import (
         counts_from_json,
@@ -327,14 +321,16 @@ def finish(
 
     @functools.cache
     def counts(event_id: str) -> dict[str, Any]:
-        entry = entries.get(event_id) or {}
-        if entry.get("key") == keys.get(event_id):
+        # What an event's counts depend on: its state, the code, the settings and k.
+        key = batch.key(event_id, {"min_count": k})
+        entry = entries.get(event_id)
+        if entry is not None and entry.get("counts_key") == key:
             kept = counts_from_json(entry.get("counts"))
             if kept is not None:
                 return kept
         found = event_counts(events[event_id], batch.records, batch.store.vocab, k)
-        if entry.get("key") == keys.get(event_id):
-            entry["counts"] = counts_to_json(found)
+        if entry is not None:
+            entry["counts_key"], entry["counts"] = key, counts_to_json(found)
         return found
 
     # The key of the index is made of what it shows, before any of it is put in words.
@@ -414,7 +410,7 @@ def _checkable(files: list[Path]) -> bool:
     return any(p.suffix in (".html", ".md") for p in files)
 
 
-def _event_outcome(job: RenderJob, result: RenderResult, accepted: list[Finding]) -> EventOutcome:
+def event_outcome(job: RenderJob, result: RenderResult, accepted: list[Finding]) -> EventOutcome:
     event_id = job.parameters.get("event_id") or job.out.name
     if result.ok:
         return EventOutcome(event_id, job.title, WRITTEN, list(result.written), accepted=accepted)
