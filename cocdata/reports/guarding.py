@@ -47,6 +47,49 @@ def leak_guard(store: Store) -> LeakGuard:
     return LeakGuard.from_store(store, allowed=own_words(store))
 
 
+def statistics_guard(store: Store) -> LeakGuard:
+    """The leak guard of a page that shows no case's text and no time of day (the yearly
+    report): every name, contact and code name of the store, as :func:`leak_guard` holds
+    them, with each distinct value gathered once (a person named in many cases is one
+    needle, whichever case a finding then names first)."""
+    import dataclasses
+
+    from cocdata.reports.leaks import LeakGuard
+
+    frames = store.frames()
+
+    def distinct(frame: Any, columns: list[str]) -> Any:
+        if frame.empty:
+            return frame
+        import pandas as pd
+
+        keys = list(zip(*(map(repr, frame[c].tolist()) for c in columns), strict=True))
+        return frame[~pd.Series(keys).duplicated().to_numpy()].reset_index(drop=True)
+
+    cases = frames.cases
+    named = distinct(cases, ["made_by", "received_by"])
+    rest = cases[~cases["case_id"].isin(named["case_id"])]
+    # Every case keeps its code name; names and members only once.
+    codes_only = rest.assign(made_by=None, received_by=None, made_at=None)
+    slim = dataclasses.replace(
+        frames,
+        cases=pd_concat([named, codes_only]),
+        people=distinct(frames.people, ["name", "contact", "person"]),
+        timeline=distinct(frames.timeline, ["by", "with"]).assign(at=None),
+        actions=distinct(frames.actions, ["by"]).assign(at=None),
+        evidence=distinct(frames.evidence, ["added_by"]).assign(added_at=None),
+    )
+    guard = LeakGuard(own_words(store))
+    guard.add_frames(slim)
+    return guard
+
+
+def pd_concat(frames: list[Any]) -> Any:
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True)
+
+
 def strip_plotly(html: str) -> str:
     """A written page without the inlined plotly.js library (not report content)."""
     from cocdata.reports.export import PLOTLY_MARKER, plotly_js

@@ -60,6 +60,9 @@ class IndexRow:
 INDEX_COLUMNS = ("total", "within", "outside", "open", "described")
 """The counts of each event in the index, in order (their headings are in the templates)."""
 NOT_AVAILABLE = Shown("not available", 0, "withheld")
+NOT_PUBLISHED = Shown("–", 0, "withheld")
+"""The counts of an event none of whose pages is out: the index shows none of them, and
+leaves them out of its totals."""
 
 
 def event_counts(event: Event, records: Frames, vocab: Vocabularies, k: int) -> dict[str, Shown]:
@@ -153,8 +156,9 @@ def yearly_rows(entries: dict[str, Any], out: Path) -> list[dict[str, Any]]:
 
 
 def column_total(cells: Sequence[Shown]) -> str:
-    """A column's total across events: exact only when every cell is exact, else a lower bound
-    (an exact total would give back the sum of the suppressed cells)."""
+    """A column's total across the events whose report is out: exact only when every cell is
+    exact, else a lower bound (an exact total would give back the sum of the suppressed cells)."""
+    cells = [c for c in cells if c != NOT_PUBLISHED]
     if all(c.exact for c in cells):
         return str(sum(c.height for c in cells))
     floor = sum(c.height if c.kind in ("exact", "at least") else 1 for c in cells)

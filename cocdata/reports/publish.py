@@ -95,10 +95,13 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
 class Batch:
     """What one publishing run knows of the store, read at most once and only when needed."""
 
-    def __init__(self, store: Store, out: Path) -> None:
+    def __init__(
+        self, store: Store, out: Path, make_guard: Callable[[Store], LeakGuard] | None = None
+    ) -> None:
         from cocdata.reports.manifest import report_code
 
         self.store = store
+        self._make_guard = make_guard
         self.out = out
         self.state = StoreState.of(store)
         self.code = report_code()
@@ -113,7 +116,7 @@ class Batch:
 
     @functools.cached_property
     def guard(self) -> LeakGuard:
-        return leak_guard(self.store)
+        return (self._make_guard or leak_guard)(self.store)
 
     @functools.cached_property
     def records(self) -> Frames:
@@ -306,6 +309,8 @@ def render_quietly(
 def finish(batch: Batch, outcome: PublishOutcome, k: int, not_updated: Iterable[str] = ()) -> None:
     """Write the manifest and the index (unless what it shows and its guard are unchanged)."""
     from cocdata.reports.index import (
+        INDEX_COLUMNS,
+        NOT_PUBLISHED,
         counts_from_json,
         counts_to_json,
         event_counts,
@@ -324,6 +329,9 @@ def finish(batch: Batch, outcome: PublishOutcome, k: int, not_updated: Iterable[
         # What an event's counts depend on: its state, the code, the settings and k.
         key = batch.key(event_id, {"min_count": k})
         entry = entries.get(event_id)
+        if not any((out / f).is_file() for f in (entry or {}).get("files", [])):
+            # No page of this event is out: the index shows none of its counts either.
+            return dict.fromkeys(INDEX_COLUMNS, NOT_PUBLISHED)
         if entry is not None and entry.get("counts_key") == key:
             kept = counts_from_json(entry.get("counts"))
             if kept is not None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, check_min_count
+from cocdata.reports.guarding import statistics_guard
 from cocdata.reports.outcome import UNCHANGED, EventOutcome, PublishOutcome
 from cocdata.reports.publish import (
     DEFAULT_FORMATS,
@@ -76,7 +77,9 @@ def publish_yearly(
     check_year(records, year)
     out = Path(out_dir) if out_dir is not None else DEFAULT_OUT
     accepted_ids = {a.strip().lower() for a in accept if a.strip()}
-    batch = Batch(store, out)
+    # The yearly page and the index show no case's text and no time of day: their guard
+    # needs each distinct name of the store once (statistics_guard).
+    batch = Batch(store, out, statistics_guard)
     name = report_name(year, half)
     title = say("title", index_label(year, half))
     options = {"report": "yearly", "year": year, "half": half, "min_count": k}
