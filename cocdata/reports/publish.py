@@ -210,7 +210,7 @@ def publish_transparency(
             RenderJob(
                 template=template,
                 parameters={
-                    "store": str(store.root),
+                    "store": str(store.root.resolve()),
                     "event_id": event_id,
                     "min_count": k,
                     **extra[event_id],

@@ -105,7 +105,7 @@ def publish_yearly(
         return outcome
     job = RenderJob(
         template=template_path(YEARLY),
-        parameters={"store": str(store.root), "year": year, "half": half, "min_count": k},
+        parameters={"store": str(store.root.resolve()), "year": year, "half": half, "min_count": k},
         out=out / name,
         title=title,
         formats=formats,
