@@ -18,7 +18,7 @@ import pytest
 from cocdata.demo import build_demo
 from cocdata.errors import LeakFound, ReportFailed
 from cocdata.reports import publish
-from cocdata.reports.notebooks import TRANSPARENCY
+from cocdata.reports.notebooks import TRANSPARENCY, YEARLY
 from cocdata.store import Store
 from tests.reports.conftest import PAYLOAD
 from tests.reports.test_rendered_pages import open_offline, pdf_text
@@ -164,6 +164,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory):
         *load_cell["source"],
     ]
     (templates / TRANSPARENCY).write_text(json.dumps(nb))
+    (templates / YEARLY).write_text(notebooks.template_path(YEARLY).read_text())
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(notebooks, "TEMPLATES", templates)
         outcome = publish.publish_transparency(
