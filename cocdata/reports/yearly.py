@@ -154,10 +154,16 @@ def years_with_cases(records: Frames) -> list[int]:
 
 
 def check_year(records: Frames, year: int | None) -> None:
-    """Refuse a year in which no report was received, naming the years that have some."""
+    """Refuse a year in which no report was received, naming the years that have some
+    (and a store without any report at all)."""
+    have = years_with_cases(records)
+    if not have:
+        raise NotFound(
+            "The store holds no report yet: there is nothing to publish in a yearly report.",
+            "Record the reports first (or try 'cocdata demo' for synthetic ones).",
+        )
     if year is None:
         return
-    have = years_with_cases(records)
     if year not in have:
         listed = ", ".join(map(str, have)) or "none yet"
         raise NotFound(

@@ -194,6 +194,12 @@ def test_bad_input_is_refused_with_what_to_do(records, args, error, said) -> Non
     assert said in str(caught.value)
 
 
+def test_a_store_without_reports_has_no_yearly_report(tmp_path: Path) -> None:
+    Store.init(tmp_path / "empty")
+    with pytest.raises(NotFound, match="holds no report yet"):
+        yearly.load(tmp_path / "empty")
+
+
 def test_the_report_reads_statistics_only(store: Store, monkeypatch) -> None:
     asked = []
     original = Store.read_heads
