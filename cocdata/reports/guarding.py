@@ -49,45 +49,42 @@ def leak_guard(store: Store) -> LeakGuard:
 
 def statistics_guard(store: Store) -> LeakGuard:
     """The leak guard of a page that shows no case's text and no time of day (the yearly
-    report): every name, contact and code name of the store, as :func:`leak_guard` holds
-    them, with each distinct value gathered once (a person named in many cases is one
-    needle, whichever case a finding then names first)."""
+    report, the index): every name, contact and code name of the store, as
+    :func:`leak_guard` holds them, each distinct value gathered once, from the first case
+    that holds it (a person named in many cases is one needle either way)."""
     import dataclasses
+
+    import pandas as pd
 
     from cocdata.reports.leaks import LeakGuard
 
     frames = store.frames()
 
-    def distinct(frame: Any, columns: list[str]) -> Any:
+    def firsts(frame: pd.DataFrame, column: str, others: list[str]) -> pd.DataFrame:
+        """The first row holding each value of ``column``, with the ``others`` left empty."""
         if frame.empty:
             return frame
-        import pandas as pd
+        seen = pd.Series([repr(v) for v in frame[column].tolist()]).duplicated().to_numpy()
+        return frame[~seen].assign(**dict.fromkeys(others))
 
-        keys = list(zip(*(map(repr, frame[c].tolist()) for c in columns), strict=True))
-        return frame[~pd.Series(keys).duplicated().to_numpy()].reset_index(drop=True)
+    def each(frame: pd.DataFrame, columns: list[str], times: list[str]) -> pd.DataFrame:
+        parts = [firsts(frame, c, [o for o in columns if o != c] + times) for c in columns]
+        return pd.concat(parts, ignore_index=True) if parts else frame
 
     cases = frames.cases
-    named = distinct(cases, ["made_by", "received_by"])
-    rest = cases[~cases["case_id"].isin(named["case_id"])]
-    # Every case keeps its code name; names and members only once.
-    codes_only = rest.assign(made_by=None, received_by=None, made_at=None)
+    codes = cases.assign(made_by=None, received_by=None, made_at=None)
     slim = dataclasses.replace(
         frames,
-        cases=pd_concat([named, codes_only]),
-        people=distinct(frames.people, ["name", "contact", "person"]),
-        timeline=distinct(frames.timeline, ["by", "with"]).assign(at=None),
-        actions=distinct(frames.actions, ["by"]).assign(at=None),
-        evidence=distinct(frames.evidence, ["added_by"]).assign(added_at=None),
+        # Every case keeps its code name; names and members once each.
+        cases=pd.concat([codes, each(cases, ["made_by", "received_by"], ["made_at"])]),
+        people=each(frames.people, ["name", "contact", "person"], []),
+        timeline=each(frames.timeline, ["by", "with"], ["at"]),
+        actions=each(frames.actions, ["by"], ["at"]),
+        evidence=each(frames.evidence, ["added_by"], ["added_at"]),
     )
     guard = LeakGuard(own_words(store))
     guard.add_frames(slim)
     return guard
-
-
-def pd_concat(frames: list[Any]) -> Any:
-    import pandas as pd
-
-    return pd.concat(frames, ignore_index=True)
 
 
 def strip_plotly(html: str) -> str:

@@ -73,8 +73,6 @@ def publish_yearly(
 
     k = check_min_count(min_count)
     formats = check_formats(formats)
-    records = yearly_records(store)
-    check_year(records, year)
     out = Path(out_dir) if out_dir is not None else DEFAULT_OUT
     accepted_ids = {a.strip().lower() for a in accept if a.strip()}
     # The yearly page and the index show no case's text and no time of day: their guard
@@ -103,6 +101,9 @@ def publish_yearly(
         outcome.events = [EventOutcome(name, title, UNCHANGED, files)]
         finish(batch, outcome, k)
         return outcome
+    # Only now the statistics are read (an unchanged report needs none of them).
+    records = yearly_records(store)
+    check_year(records, year)
     job = RenderJob(
         template=template_path(YEARLY),
         parameters={"store": str(store.root.resolve()), "year": year, "half": half, "min_count": k},
