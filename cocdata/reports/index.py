@@ -19,7 +19,8 @@ show (or the guard that checks them) changed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping, Sequence
+import functools
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,8 @@ from cocdata.reports.disclosure import Shown
 if TYPE_CHECKING:
     from cocdata.model import Event
     from cocdata.reports.leaks import LeakGuard
+    from cocdata.reports.outcome import PublishOutcome
+    from cocdata.reports.publish import Batch
     from cocdata.store import Store
     from cocdata.tables import Frames
     from cocdata.vocab import Vocabularies
@@ -235,3 +238,78 @@ def write_index(
         write_text(path, text)
         written.append(path)
     return written
+
+
+def finish(batch: Batch, outcome: PublishOutcome, k: int, not_updated: Iterable[str] = ()) -> None:
+    """Write the manifest and the index (unless what it shows and its guard are unchanged)."""
+    from cocdata.errors import LeakFound
+    from cocdata.reports.manifest import digest, mark_checked, unchanged_since, write_manifest
+
+    out, manifest = batch.out, batch.manifest
+    entries = manifest["events"]
+    events = batch.store.events()
+
+    @functools.cache
+    def counts(event_id: str) -> dict[str, Any]:
+        # What an event's counts depend on: its state, the code, the settings and k.
+        key = batch.key(event_id, {"min_count": k})
+        entry = entries.get(event_id)
+        if not any((out / f).is_file() for f in (entry or {}).get("files", [])):
+            # No page of this event is out: the index shows none of its counts either.
+            return dict.fromkeys(INDEX_COLUMNS, NOT_PUBLISHED)
+        if entry is not None and entry.get("counts_key") == key:
+            kept = counts_from_json(entry.get("counts"))
+            if kept is not None:
+                return kept
+        found = event_counts(events[event_id], batch.records, batch.store.vocab, k)
+        if entry is not None:
+            entry["counts_key"], entry["counts"] = key, counts_to_json(found)
+        return found
+
+    # The key of the index is made of what it shows, before any of it is put in words.
+    shown = {e: counts_to_json(counts(e)) for e in events}
+    not_updated = set(not_updated)
+    links = {
+        e: [f for f in (entries.get(e) or {}).get("files", []) if (out / f).is_file()]
+        for e in events
+    }
+    what = {
+        "events": {
+            e: [
+                batch.state.events.get(e),
+                shown[e],
+                links[e],
+                e in not_updated,
+                (entries.get(e) or {}).get("edition"),
+                (entries.get(e) or {}).get("layout"),
+            ]
+            for e in events
+        },
+        "yearly": {
+            name: [
+                y.get("year"),
+                y.get("half"),
+                [f for f in y.get("files", []) if (out / f).is_file()],
+            ]
+            for name, y in manifest["yearly"].items()
+        },
+        "k": k,
+    }
+    today = dt.date.today()
+    key = digest(what, today.isoformat(), batch.guard_key)
+    index = manifest["index"]
+    files = [out / f"{INDEX}.{fmt}" for fmt in ("html", "md")]
+    if index.get("key") == key and unchanged_since(index, files, out, batch.guard_key):
+        outcome.index = files
+    else:
+        try:
+            rows = index_rows(batch.store, entries, out, counts, not_updated)
+            yearly = yearly_rows(manifest["yearly"], out)
+            outcome.index = write_index(out, rows, k, lambda: batch.guard, yearly, today)
+        except LeakFound as exc:
+            outcome.index_problem = f"The index was not written: {exc.message}"
+            manifest["index"] = {}
+        else:
+            manifest["index"] = {"key": key}
+            mark_checked(manifest["index"], outcome.index, out, batch.guard_key)
+    write_manifest(out, manifest)

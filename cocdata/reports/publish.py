@@ -46,8 +46,8 @@ from typing import TYPE_CHECKING, Any
 from cocdata.errors import LeakFound, ReportFailed, UsageError, is_error
 from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, check_min_count
 from cocdata.reports.guarding import leak_guard, own_words, recheck, strip_plotly  # noqa: F401
-from cocdata.reports.index import INDEX
-from cocdata.reports.manifest import StoreState, digest, read_manifest, write_manifest
+from cocdata.reports.index import INDEX, finish  # noqa: F401 (INDEX: where the demo says the index is)
+from cocdata.reports.manifest import StoreState, digest, read_manifest
 from cocdata.reports.outcome import (
     BLOCKED,
     FAILED,
@@ -304,90 +304,6 @@ def render_quietly(
     with _quiet(logging.getLogger("cocdata.reports.engine")):
         # Each failure is in the outcome; the engine's own log line would say it twice.
         return render(todo, workers=workers, progress=progress, before_write=before_write)
-
-
-def finish(batch: Batch, outcome: PublishOutcome, k: int, not_updated: Iterable[str] = ()) -> None:
-    """Write the manifest and the index (unless what it shows and its guard are unchanged)."""
-    from cocdata.reports.index import (
-        INDEX_COLUMNS,
-        NOT_PUBLISHED,
-        counts_from_json,
-        counts_to_json,
-        event_counts,
-        index_rows,
-        write_index,
-        yearly_rows,
-    )
-    from cocdata.reports.manifest import mark_checked, unchanged_since
-
-    out, manifest = batch.out, batch.manifest
-    entries = manifest["events"]
-    events = batch.store.events()
-
-    @functools.cache
-    def counts(event_id: str) -> dict[str, Any]:
-        # What an event's counts depend on: its state, the code, the settings and k.
-        key = batch.key(event_id, {"min_count": k})
-        entry = entries.get(event_id)
-        if not any((out / f).is_file() for f in (entry or {}).get("files", [])):
-            # No page of this event is out: the index shows none of its counts either.
-            return dict.fromkeys(INDEX_COLUMNS, NOT_PUBLISHED)
-        if entry is not None and entry.get("counts_key") == key:
-            kept = counts_from_json(entry.get("counts"))
-            if kept is not None:
-                return kept
-        found = event_counts(events[event_id], batch.records, batch.store.vocab, k)
-        if entry is not None:
-            entry["counts_key"], entry["counts"] = key, counts_to_json(found)
-        return found
-
-    # The key of the index is made of what it shows, before any of it is put in words.
-    shown = {e: counts_to_json(counts(e)) for e in events}
-    not_updated = set(not_updated)
-    links = {
-        e: [f for f in (entries.get(e) or {}).get("files", []) if (out / f).is_file()]
-        for e in events
-    }
-    what = {
-        "events": {
-            e: [
-                batch.state.events.get(e),
-                shown[e],
-                links[e],
-                e in not_updated,
-                (entries.get(e) or {}).get("edition"),
-                (entries.get(e) or {}).get("layout"),
-            ]
-            for e in events
-        },
-        "yearly": {
-            name: [
-                y.get("year"),
-                y.get("half"),
-                [f for f in y.get("files", []) if (out / f).is_file()],
-            ]
-            for name, y in manifest["yearly"].items()
-        },
-        "k": k,
-    }
-    today = dt.date.today()
-    key = digest(what, today.isoformat(), batch.guard_key)
-    index = manifest["index"]
-    files = [out / f"{INDEX}.{fmt}" for fmt in ("html", "md")]
-    if index.get("key") == key and unchanged_since(index, files, out, batch.guard_key):
-        outcome.index = files
-    else:
-        try:
-            rows = index_rows(batch.store, entries, out, counts, not_updated)
-            yearly = yearly_rows(manifest["yearly"], out)
-            outcome.index = write_index(out, rows, k, lambda: batch.guard, yearly, today)
-        except LeakFound as exc:
-            outcome.index_problem = f"The index was not written: {exc.message}"
-            manifest["index"] = {}
-        else:
-            manifest["index"] = {"key": key}
-            mark_checked(manifest["index"], outcome.index, out, batch.guard_key)
-    write_manifest(out, manifest)
 
 
 @contextlib.contextmanager
