@@ -1,6 +1,7 @@
 """Benchmark transparency reports of every demo event against the naive per-event loop.
 
     python benchmarks/bench_transparency.py [--runs 3] [--workers 2] [--reruns 5]
+        [--yearly-runs 3] [--yearly-cases 100000] [--yearly-events 1000]
 
 On a demo store (``cocdata demo``: 12 events over 3 years plus the guide's
 example event, 13 in all), times as whole batches, median of ``--runs``:
@@ -21,6 +22,13 @@ Then, each timed as the whole command in a fresh process, median of
 ``--reruns``: the same command again with nothing changed (every event
 skipped, every written page checked again for names), and after one case
 of one event changed (that event rendered again).
+
+Then the organisation's yearly report (``cocdata report yearly --all``) of a
+large synthetic store (``--yearly-cases`` cases over ``--yearly-events``
+events, built once by ``benchmarks/bench_analysis.py``'s builder), timed as
+the whole command in a fresh process into an empty folder, median of
+``--yearly-runs``, against the naive ``papermill`` + ``nbconvert`` of the same
+template (which checks nothing and writes no index), and its unchanged re-run.
 
 Figures are printed and written as the "Transparency reports" section of
 ``docs/performance.md`` (``--no-doc`` to skip).
@@ -130,6 +138,64 @@ def reruns(store: Path, workers: int, n: int, log=print) -> dict[str, list[float
     return out
 
 
+def yearly_command(store: Path, out: Path) -> list[str]:
+    return ["report", "yearly", "--all", "--store", str(store), "--out", str(out), "--jobs", "1"]
+
+
+def yearly_figures(n_cases: int, n_events: int, runs: int, log=print) -> dict[str, list[float]]:
+    """Seconds of the yearly report of a large store: the command, its re-run, the naive way."""
+    from benchmarks.bench_analysis import build_store
+    from benchmarks.bench_engine import run_naive
+    from cocdata.reports.engine import RenderJob
+    from cocdata.reports.notebooks import YEARLY, template_path
+
+    store = build_store(n_cases, n_events, 0)
+    out: dict[str, list[float]] = {"cocdata report yearly --all": [], "re-run, nothing changed": []}
+    out["naive papermill + nbconvert"] = []
+    for i in range(1, runs + 1):
+        with tempfile.TemporaryDirectory(prefix="cocdata-bench-yearly-") as tmp:
+            folder = Path(tmp) / "out"
+            seconds = timed(yearly_command(store, folder))
+            out["cocdata report yearly --all"].append(seconds)
+            again = timed(yearly_command(store, folder))
+            out["re-run, nothing changed"].append(again)
+            job = RenderJob(
+                template=template_path(YEARLY),
+                parameters={"store": str(store), "year": None, "half": False, "min_count": 1},
+                out=Path(tmp) / "naive" / "yearly",
+                title="Yearly report",
+            )
+            started = time.perf_counter()
+            run_naive([job], Path(tmp) / "naive")
+            naive = time.perf_counter() - started
+            out["naive papermill + nbconvert"].append(naive)
+            log(f"yearly {i}/{runs}: {seconds:7.2f} s, re-run {again:5.2f} s, naive {naive:7.2f} s")
+    return out
+
+
+def yearly_table(figures: dict[str, list[float]], n_cases: int, n_events: int) -> str:
+    rows = [
+        f"| the yearly report, {n_cases:,} cases, {n_events:,} events | seconds (median) | runs |",
+        "| --- | ---: | --- |",
+    ]
+    for name, runs in figures.items():
+        rows.append(
+            f"| {name} | {statistics.median(runs):.2f} | {', '.join(f'{s:.2f}' for s in runs)} |"
+        )
+    whole = statistics.median(figures["cocdata report yearly --all"])
+    naive = statistics.median(figures["naive papermill + nbconvert"])
+    verdict = "met" if whole <= 10 else "MISSED"
+    return "\n".join(
+        [
+            *rows,
+            "",
+            f"- the yearly report end to end: **{whole:.2f} s** (goal ≤ 10 s: {verdict})",
+            f"- naive / cocdata = {naive / whole:.2f}× (the naive way checks no name and "
+            "writes no index)",
+        ]
+    )
+
+
 def rerun_table(figures: dict[str, list[float]]) -> str:
     rows = ["| the whole command | seconds (median) | runs |", "| --- | ---: | --- |"]
     for name, runs in figures.items():
@@ -137,10 +203,19 @@ def rerun_table(figures: dict[str, list[float]]) -> str:
             f"| {name} | {statistics.median(runs):.2f} | {', '.join(f'{s:.2f}' for s in runs)} |"
         )
     same = statistics.median(figures["re-run, nothing changed"])
-    verdict = "met" if same <= 2 else "MISSED"
+    verdict = "met" if same <= 1 else "MISSED"
     return "\n".join(
-        [*rows, "", f"- re-run with no change: **{same:.2f} s** (goal ≤ 2 s: {verdict})"]
+        [*rows, "", f"- re-run with no change: **{same:.2f} s** (goal ≤ 1 s: {verdict})"]
     )
+
+
+def batch_ratio(figures) -> str:
+    """The whole batch (the command, into an empty folder) against the naive loop."""
+    if "naive" not in figures.runs:
+        return ""
+    ratio = figures.median("naive") / figures.median("cocdata CLI")
+    verdict = "met" if ratio >= 15 else "MISSED"
+    return f"- whole batch: naive / cocdata CLI = **{ratio:.1f}×** (goal ≥ 15×: {verdict})"
 
 
 def main() -> None:
@@ -149,6 +224,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="reports rendered at once")
     parser.add_argument("--reruns", type=int, default=5, help="re-runs to take the median of")
     parser.add_argument("--skip-naive", action="store_true", help="leave out the slow naive loop")
+    parser.add_argument("--yearly-runs", type=int, default=3, help="yearly reports to time")
+    parser.add_argument("--yearly-cases", type=int, default=100_000)
+    parser.add_argument("--yearly-events", type=int, default=1_000)
     parser.add_argument("--no-doc", action="store_true", help="print only, do not update the doc")
     args = parser.parse_args()
 
@@ -164,9 +242,12 @@ def main() -> None:
             cli=lambda jobs, out, workers: command(store, out, workers),
         )
         again = reruns(store, args.workers, args.reruns)
+    big = yearly_figures(args.yearly_cases, args.yearly_events, args.yearly_runs)
     load_after = os.getloadavg()[0]
     result = table(figures, n_events, args.workers)
+    result += "\n" + batch_ratio(figures)
     result += "\n\n" + rerun_table(again)
+    result += "\n\n" + yearly_table(big, args.yearly_cases, args.yearly_events)
     print()
     print(result)
     if args.no_doc:
@@ -178,17 +259,28 @@ def main() -> None:
         f"Python {platform.python_version()}, 1-minute load average {load_before:.1f} before "
         f"and {load_after:.1f} after (above 2, other work shared the machine), measured "
         f"{time.strftime('%Y-%m-%d')} by `python benchmarks/bench_transparency.py --runs "
-        f'{args.runs} --reruns {args.reruns}`. "cocdata CLI" is `cocdata report transparency '
+        f"{args.runs} --reruns {args.reruns} --yearly-runs {args.yearly_runs}`. "
+        f'"cocdata CLI" is `cocdata report transparency '
         f"--all --jobs {args.workers} --format html` into an empty folder, timed as a whole "
         "command: rendering, the leak guard on every page, the manifest and the index."
     )
     notes = (
-        "How a re-run stays under two seconds: the command compares each event's key "
-        "(the store's fingerprint of that event, the template and code, the vocabularies "
-        "and the options) with the manifest of the output folder and starts no kernel for "
-        "an unchanged event. It still reads the store once to build the leak guard and reads "
-        "every page written before, without the inlined plotly.js, to check it against the "
-        "names held now, and writes the index again."
+        "How an unchanged re-run stays near the cost of starting Python with pandas and "
+        "pyarrow: the command reads the newest revisions' hashes once (one digest per event "
+        "and one of the whole store), compares each event's key (its digest, the template "
+        "and code, the settings and the options) with the manifest of the output folder and "
+        "starts no kernel for an unchanged event. While nothing in the store, its settings "
+        "or the code changed since the pages were last checked, and each page's size and "
+        "modification time are as recorded, the pages are not read again and the leak guard "
+        "is not even built; the index keeps each event's published counts in the manifest "
+        "(keyed by the event's digest and the threshold) and is written again only when what "
+        "it shows changed. Once anything changed, every page is checked again against the "
+        "names held now, as before.\n\n"
+        "The yearly report of the large store is dominated by gathering the leak guard's "
+        "names (every name, contact and code name of 100,000 cases, folded one by one in "
+        "`cocdata/reports/leaks.py`); the yearly page and the index show no case text and no "
+        "time, so their guard gathers each distinct value once, which is the same set of "
+        "names. Reading the statistics and tallying them takes about 2 s of it."
     )
     perfdoc.write_section(TITLE, f"{where}\n\n{result}\n\n{notes}")
     print(f"\nwrote the '{TITLE}' section of docs/performance.md")

@@ -47,22 +47,28 @@ def build_demo(path: Path, seed: int = 0, n_events: int = 12, fresh: bool = Fals
 
 
 def render_demo_reports(path: Path, out: Path | None = None, workers: int | None = None) -> str:
-    """Render the transparency report of every demo event and their index.
+    """Render the transparency report of every demo event, the yearly report and the index.
 
-    Events unchanged since an earlier run are not rendered again, so a
+    Reports unchanged since an earlier run are not rendered again, so a
     second ``cocdata demo`` takes a second. Returns a line saying where the
     index is; raises what :func:`cocdata.reports.publish.publish_transparency`
-    reports as failed.
+    or :func:`cocdata.reports.yearly_publish.publish_yearly` reports as failed.
     """
     from cocdata.reports.publish import INDEX, publish_transparency
+    from cocdata.reports.yearly_publish import publish_yearly
 
-    outcome = publish_transparency(Store.open(path, create=False), out_dir=out, workers=workers)
+    store = Store.open(path, create=False)
+    outcome = publish_transparency(store, out_dir=out, workers=workers)
     error = outcome.error()
     if error is not None:
         raise error
-    index = next((p for p in outcome.index if p.suffix == ".html"), None)
+    yearly = publish_yearly(store, out_dir=out, workers=workers)
+    error = yearly.error()
+    if error is not None:
+        raise error
+    index = next((p for p in yearly.index if p.suffix == ".html"), None)
     where = index.resolve() if index else (out or Path()) / f"{INDEX}.html"
     return (
         f"Transparency reports of {len(outcome.events)} events ({outcome.count('written')} "
-        f"rendered, {outcome.count('unchanged')} unchanged): open {where}"
+        f"rendered, {outcome.count('unchanged')} unchanged) and the yearly report: open {where}"
     )

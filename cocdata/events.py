@@ -122,3 +122,40 @@ def events_text(events: Mapping[str, Event], cases: Mapping[str, int]) -> str:
         for e in rows
     ]
     return "\n".join([*lines, f"{len(rows)} event(s)"])
+
+
+# -- a conference's editions ------------------------------------------------------
+
+MAX_EDITIONS = 5
+"""How many previous editions a report shows at most."""
+
+
+def previous_editions(events: dict[str, Event], event: Event) -> list[Event]:
+    """Up to :data:`MAX_EDITIONS` editions of ``event``'s series before it, oldest first."""
+    if event.series is None:
+        return []
+    earlier = [
+        e
+        for e in events.values()
+        if e.series == event.series
+        and e.id != event.id
+        and (e.start, e.id) < (event.start, event.id)
+    ]
+    earlier.sort(key=lambda e: (e.start, e.id))
+    return earlier[-MAX_EDITIONS:]
+
+
+def editions_shown(events: dict[str, Event]) -> dict[str, list[str]]:
+    """For each event of a series, the ids of :func:`previous_editions` (oldest first), in
+    one pass over the events."""
+    by_series: dict[str, list[Event]] = {}
+    for event in events.values():
+        if event.series is not None:
+            by_series.setdefault(event.series, []).append(event)
+    shown: dict[str, list[str]] = {}
+    for editions in by_series.values():
+        editions.sort(key=lambda e: (e.start, e.id))
+        for i, event in enumerate(editions):
+            if i:
+                shown[event.id] = [e.id for e in editions[max(0, i - MAX_EDITIONS) : i]]
+    return shown

@@ -9,11 +9,14 @@ How each is counted:
 
 - **year** is the year the report was received (``made_at``). A year with
   an event but no report is listed with zeros; years with neither are not
-  (the store cannot tell whether the team was active then).
+  (the store cannot tell whether the team was active then). By half-year
+  (:func:`period_statistics` with ``half``), January to June is the first
+  half and July to December the second; both halves of every listed year
+  are listed.
 - **reports**: cases. A follow-up report on an open case goes into that
   case's timeline, so it is never a new report.
 - **people named**: distinct reported people. People with a person code
-  name count once per year however many cases name them; people without a
+  name count once per year (or half-year) however many cases name them; people without a
   code cannot be matched, so each such row counts as one.
 - **outcome columns**: each case counts once, under the most severe outcome
   of its actions (``OUTCOME_SEVERITY``), through the one mapping table
@@ -134,12 +137,12 @@ def case_outcomes(
         ],
         ignore_index=True,
     )
-    to_foundation = recipients.loc[
-        recipients["to"].astype("str").map(fold_name).str.contains("|".join(words), regex=True)
-        if words
-        else np.zeros(len(recipients), dtype=bool),
-        "case_id",
-    ]
+    # Few distinct recipients across many cases: fold and match each one once.
+    distinct = pd.unique(recipients["to"].astype("str"))
+    matching = {
+        to for to in distinct if words and re.search("|".join(words), fold_name(to)) is not None
+    }
+    to_foundation = recipients.loc[isin(recipients["to"].astype("str"), matching), "case_id"]
     with_foundation_action = actions.loc[isin(actions["kind"], FOUNDATION_ACTIONS), "case_id"]
     foundation = isin(cases["case_id"], to_foundation) & isin(
         cases["case_id"], with_foundation_action
@@ -160,31 +163,51 @@ def yearly_statistics(
     frames: Frames, foundation_words: tuple[str, ...] = FOUNDATION_WORDS
 ) -> pd.DataFrame:
     """One row per year in the published column format (``YEARLY_COLUMNS``), oldest first."""
+    table = period_statistics(frames, half=False, foundation_words=foundation_words)
+    return table.drop(columns=["half"])
+
+
+def period_statistics(
+    frames: Frames, half: bool = False, foundation_words: tuple[str, ...] = FOUNDATION_WORDS
+) -> pd.DataFrame:
+    """One row per year (or half-year) in the published column format, oldest first.
+
+    Columns: ``year, half`` (1 or 2 by half-year, 0 by year), then
+    ``YEARLY_COLUMNS`` after the year. People named count once per row.
+    """
     outcomes = case_outcomes(frames, foundation_words)
-    event_years = pd.to_datetime(frames.events["start"]).dt.year
-    years = pd.Index(
-        sorted(set(outcomes["year"].tolist()) | set(event_years.tolist())),
-        name="year",
-        dtype="int64",
+    made = frames.cases["made_at"]
+    halves = (made.dt.month > 6).astype("int64").to_numpy() + 1 if half else 0
+    outcomes = outcomes.assign(half=halves)
+    event_years = set(pd.to_datetime(frames.events["start"]).dt.year.tolist())
+    years = sorted(set(outcomes["year"].tolist()) | event_years)
+    periods = pd.MultiIndex.from_tuples(
+        [(y, h) for y in years for h in ((1, 2) if half else (0,))], names=["year", "half"]
     )
-    counts = pd.crosstab(outcomes["year"], outcomes["outcome"]).reindex(
-        index=years, columns=[*OUTCOME_SEVERITY, NO_OUTCOME], fill_value=0
+    keys = [outcomes["year"], outcomes["half"]]
+    counts = pd.crosstab(keys, outcomes["outcome"]).reindex(
+        index=periods, columns=[*OUTCOME_SEVERITY, NO_OUTCOME], fill_value=0
     )
-    acted_by = pd.crosstab(outcomes["year"], outcomes["acted_by"]).reindex(
-        index=years, columns=[FOUNDATION, LOCAL], fill_value=0
+    acted_by = pd.crosstab(keys, outcomes["acted_by"]).reindex(
+        index=periods, columns=[FOUNDATION, LOCAL], fill_value=0
     )
     people = frames.people[frames.people["role"] == "reported"][["case_id", "person"]]
-    people = people.assign(year=lookup(outcomes.set_index("case_id")["year"], people["case_id"]))
-    coded = people[people["person"].notna()].drop_duplicates(["year", "person"])
+    by_case = outcomes.set_index("case_id")
+    people = people.assign(
+        year=lookup(by_case["year"], people["case_id"]),
+        half=lookup(by_case["half"], people["case_id"]),
+    )
+    coded = people[people["person"].notna()].drop_duplicates(["year", "half", "person"])
     uncoded = people[people["person"].isna()]
-    named = pd.concat([coded, uncoded]).groupby("year").size().reindex(years, fill_value=0)
+    named = pd.concat([coded, uncoded]).groupby(["year", "half"]).size()
     out = pd.DataFrame(
         {
-            "reports": outcomes.groupby("year").size().reindex(years, fill_value=0),
-            "people named": named,
+            "reports": outcomes.groupby(["year", "half"]).size().reindex(periods, fill_value=0),
+            "people named": named.reindex(periods, fill_value=0),
             "actions by the foundation-level team": acted_by[FOUNDATION],
             "actions by local event teams": acted_by[LOCAL],
             **{column: counts[column] for column in YEARLY_COLUMNS[5:]},
-        }
+        },
+        index=periods,
     )
-    return out.reset_index().astype("int64")[list(YEARLY_COLUMNS)]
+    return out.reset_index().astype("int64")[["year", "half", *YEARLY_COLUMNS[1:]]]

@@ -212,6 +212,11 @@ def report_transparency(
         edition="preliminary" if preliminary else "final",
         layout=layout,
     )
+    _publish_outcome(outcome)
+
+
+def _publish_outcome(outcome) -> None:
+    """Say what a publishing run did, and end with its error if one report is not out."""
     for line in outcome.events:
         say(str(line))
     for path, why in outcome.removed:
@@ -224,6 +229,100 @@ def report_transparency(
     error = outcome.error()
     if error is not None:
         raise error
+
+
+@report_app.command(
+    "yearly",
+    cls=Command,
+    epilog=(
+        "Example: cocdata report yearly --all\n\n"
+        "Example: cocdata report yearly --year 2024 --half --min-count 3"
+    ),
+)
+def report_yearly(
+    year: Annotated[
+        int | None,
+        typer.Option(
+            help="Only this year (the year reports were received), e.g. 2024.",
+            show_default=False,
+            min=1900,
+            max=2199,
+        ),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every year, one row each (the default).")
+    ] = False,
+    half: Annotated[
+        bool, typer.Option("--half", help="One row per half-year instead of per year.")
+    ] = False,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, md or pdf; repeat for several. Default: html and md.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder, the one of the events' reports and their index. "
+            "Default: reports/transparency/ (kept out of git).",
+            show_default=False,
+        ),
+    ] = None,
+    min_count: Annotated[
+        int,
+        typer.Option(
+            "--min-count",
+            "-k",
+            help="Show any count below K as 'fewer than K'. 1 (the default) shows every count.",
+            min=1,
+        ),
+    ] = 1,
+    force: Annotated[
+        bool, typer.Option(help="Render the report again, even if unchanged since last time.")
+    ] = False,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Publish despite the leak guard's finding with this id; repeat for several. "
+            "Recorded in the store.",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: JobsOption = None,
+    store: StoreOption = None,
+    key_file: KeyFileOption = None,
+) -> None:
+    """Render the organisation's public yearly report across all events, and add it to the index.
+
+    Per year (or half-year, with --half): reports, people named, actions by
+    the organisation and by local event teams, not a violation, out of
+    scope, warned, suspended, banned, other, no action; then the reports per
+    event. Checked for names before it is written, like every public page.
+    """
+    from cocdata.reports.publish import DEFAULT_FORMATS
+    from cocdata.reports.yearly_publish import publish_yearly
+
+    if year is not None and all_:
+        raise UsageError(
+            "Name one year with --year, or every year with --all (not both).",
+            "Example: cocdata report yearly --year 2024",
+        )
+    outcome = publish_yearly(
+        open_store(store, create=False, key_file=key_file),
+        year=year,
+        half=half,
+        out_dir=out,
+        formats=_formats(fmt) if fmt else DEFAULT_FORMATS,
+        min_count=min_count,
+        workers=jobs,
+        force=force,
+        accept=accept or (),
+    )
+    _publish_outcome(outcome)
 
 
 @app.command(

@@ -21,6 +21,7 @@ TEMPLATES = Path(str(files("cocdata") / "report_notebooks"))
 
 CASE_REPORT = "case_report.ipynb"
 TRANSPARENCY = "transparency.ipynb"
+YEARLY = "yearly.ipynb"
 
 
 def template_path(name: str) -> Path:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from cocdata.events import MAX_EDITIONS, previous_editions  # noqa: F401 (where tests find them)
 from cocdata.reports.disclosure import Shown
 from cocdata.reports.present import Block, heading, table, text
 from cocdata.reports.transparency_charts import column_chart
@@ -29,25 +30,6 @@ if TYPE_CHECKING:
     from cocdata.reports.transparency import PublicView
     from cocdata.reports.transparency_counts import Published
     from cocdata.store import Store
-
-MAX_EDITIONS = 5
-"""How many previous editions a report shows at most."""
-
-
-def previous_editions(events: dict[str, Event], event: Event) -> list[Event]:
-    """Up to :data:`MAX_EDITIONS` editions of ``event``'s series before it, oldest first."""
-    if event.series is None:
-        return []
-    earlier = [
-        e
-        for e in events.values()
-        if e.series == event.series
-        and e.id != event.id
-        and (e.start, e.id) < (event.start, event.id)
-    ]
-    earlier.sort(key=lambda e: (e.start, e.id))
-    return earlier[-MAX_EDITIONS:]
-
 
 def fingerprint(store: Store, event_id: str) -> str:
     """The store's fingerprint of an event and of every edition its report shows."""

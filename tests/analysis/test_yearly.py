@@ -114,3 +114,24 @@ def test_uncoded_reported_people_count_one_each(frames: Frames) -> None:
     people.loc[people["person"] == "p-bob", "person"] = None
     table = analysis.yearly_statistics(dataclasses.replace(frames, people=people))
     assert one_row(table, year=2023)["people named"] == 2
+
+
+@pytest.mark.parametrize(
+    ("year", "half", "reports", "named"),
+    [(2000, 1, 0, 0), (2000, 2, 1, 1), (2023, 1, 2, 1), (2023, 2, 0, 0), (2024, 1, 2, 2)],
+)
+def test_period_statistics_by_half_year(
+    frames: Frames, year: int, half: int, reports: int, named: int
+) -> None:
+    table = yearly.period_statistics(frames, half=True)
+    assert list(zip(table["year"], table["half"], strict=True))[:2] == [(2000, 1), (2000, 2)]
+    row = one_row(table, year=year, half=half)
+    assert (row["reports"], row["people named"]) == (reports, named)
+    # The outcome columns of every row add up to its reports.
+    assert (table[list(yearly.YEARLY_COLUMNS[5:])].sum(axis=1) == table["reports"]).all()
+
+
+def test_period_statistics_by_year_is_the_yearly_table(frames: Frames) -> None:
+    by_year = yearly.period_statistics(frames)
+    assert (by_year["half"] == 0).all()
+    assert by_year.drop(columns=["half"]).equals(analysis.yearly_statistics(frames))

@@ -18,7 +18,7 @@ import pytest
 from cocdata.demo import build_demo
 from cocdata.errors import LeakFound, ReportFailed
 from cocdata.reports import publish
-from cocdata.reports.notebooks import TRANSPARENCY
+from cocdata.reports.notebooks import TRANSPARENCY, YEARLY
 from cocdata.store import Store
 from tests.reports.conftest import PAYLOAD
 from tests.reports.test_rendered_pages import open_offline, pdf_text
@@ -166,6 +166,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory):
         *load_cell["source"],
     ]
     (templates / TRANSPARENCY).write_text(json.dumps(nb))
+    (templates / YEARLY).write_text(notebooks.template_path(YEARLY).read_text())
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(notebooks, "TEMPLATES", templates)
         outcome = publish.publish_transparency(
@@ -352,18 +353,28 @@ def test_demo_renders_the_reports_and_says_where_the_index_is(tmp_path: Path, mo
 def test_the_index_shows_each_events_counts_as_its_page_does(tmp_path: Path) -> None:
     """Index and page are checked together: the index shows the page's protected cells,
     and a column total only as a lower bound once the column holds a hidden count."""
-    from cocdata.reports.index import INDEX_COLUMNS, column_total, index_rows
+    from cocdata.reports.index import INDEX_COLUMNS, column_total, event_counts, index_rows
     from cocdata.reports.transparency import public_records, view_of
     from tests.reports.test_transparency import build_fixture_store
 
     store = build_fixture_store(tmp_path / "store")
     records = public_records(store)
-    rows = index_rows(store, records, 3, {}, tmp_path / "out")
+    events = store.events()
+    rows = index_rows(
+        store, {}, tmp_path / "out", lambda e: event_counts(events[e], records, store.vocab, 3)
+    )
     for row in rows:
-        page = view_of(store.events()[row.event_id], records, store.vocab, 3).shown
+        page = view_of(events[row.event_id], records, store.vocab, 3).shown
         for key in ("total", "within", "outside", "open"):
             assert row.counts[key] == getattr(page, key), (row.event_id, key)
     for key in INDEX_COLUMNS:
         cells = [r.counts[key] for r in rows]
         if not all(c.exact for c in cells):
             assert column_total(cells).startswith("at least ")
+
+
+def test_an_event_without_a_page_shows_no_counts_in_the_index() -> None:
+    from cocdata.reports.disclosure import Shown
+    from cocdata.reports.index import NOT_PUBLISHED, column_total
+
+    assert column_total([Shown("4", 4), NOT_PUBLISHED, Shown("2", 2)]) == "6"
