@@ -278,7 +278,7 @@ EXIT_CODES: dict[type[CocdataError], int] = {
     LinkKeyError: 16,
     ReceiptError: 17,
     NotPermitted: 18,
-    HubRefused: 30,
+    HubRefused: 19,
 }
 """The command line's exit code of each error class; a subclass not listed takes its parent's."""
 
