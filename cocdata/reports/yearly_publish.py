@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,8 +113,10 @@ def publish_yearly(
         formats=formats,
     )
     accepted: list[Finding] = []
+    gathering = _gather_guard(batch)
 
     def before_write(job: RenderJob, texts: dict[str, str]) -> None:
+        gathering.join()
         found = batch.guard.check("", job.title, texts, None, accept=accepted_ids)
         if found:
             record_override(store, name, found)
@@ -126,6 +129,7 @@ def publish_yearly(
         record_rendering(store, dataclasses.replace(records, cases=chosen), event_ids, out, title)
 
     (result,) = render_quietly([job], workers, progress, before_write, record)
+    gathering.join()
     done = event_outcome(job, result, accepted)
     done.event_id = name
     outcome.events = [done]
@@ -154,3 +158,23 @@ def publish_yearly(
     outcome.ignored_accepts = sorted(accepted_ids - {f.id for f in accepted})
     finish(batch, outcome, k)
     return outcome
+
+
+def _gather_guard(batch: Batch) -> threading.Thread:
+    """Gather the guard's names while the page renders in its kernel (another process).
+
+    The thread reads the store through its own :class:`Store` (no cache shared with
+    this thread's writes). Once it is joined, ``batch.guard`` is what it gathered; had
+    it failed, ``batch.guard`` is gathered again where it is asked for, and fails there.
+    """
+    from cocdata.store import Store
+
+    root = batch.store.root
+
+    def gather() -> None:
+        with contextlib.suppress(Exception):
+            batch.__dict__["guard"] = statistics_guard(Store.open(root, create=False))
+
+    thread = threading.Thread(target=gather, name="cocdata-gather-guard", daemon=True)
+    thread.start()
+    return thread

@@ -20,7 +20,7 @@ from cocdata.reports.leaks import NAME, LeakGuard, Source
 from cocdata.store import Store
 from tests.reports.test_rendered_pages import open_offline
 from tests.reports.test_transparency import EVENT, OTHER_EVENT, build_fixture_store
-from tests.reports.test_yearly import build_yearly_store, yearly_case
+from tests.reports.test_yearly_report import build_yearly_store, yearly_case
 
 pytestmark = pytest.mark.slow
 
