@@ -1,5 +1,5 @@
-"""Commands of the hand-off to a foundation: ``receive``, ``link new-key``, ``link people``, and what
-``forward --package --link-key --receipt`` and ``schema --package`` call.
+"""Commands of the hand-off to a foundation: ``forward``, ``receive``, ``link new-key``,
+``link people``, and what ``schema --package`` calls.
 
 They only parse and hand over to ``cocdata.handoff``.
 """
@@ -19,9 +19,11 @@ from cocdata.cli.options import (
     StoreOption,
     group,
     open_store,
+    report_formats,
     say,
     show,
 )
+from cocdata.errors import UsageError
 from cocdata.handoff import linkage
 
 app = typer.Typer()
@@ -166,3 +168,92 @@ def package_schema() -> None:
     from cocdata.handoff.package import json_schema
 
     show(json.dumps(json_schema(), indent=2))
+
+
+@app.command(
+    cls=Command,
+    epilog='Example: cocdata forward guide-example --to "Django Software Foundation Code of Conduct"',
+)
+def forward(
+    case_id: Annotated[str | None, typer.Argument(help="The case's code name.")] = None,
+    to: Annotated[
+        str, typer.Option("--to", help="Who the case goes to, e.g. a foundation's CoC committee.")
+    ] = "",
+    redact: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A part to leave out: names, contacts, description, timeline, evidence, "
+            "history; repeat for several. Default: [forwarding] redact in the store's "
+            "cocdata.toml. --redact none leaves nothing out.",
+            show_default=False,
+        ),
+    ] = None,
+    why: Annotated[
+        str | None, typer.Option(help="Why it is forwarded, for the record.", show_default=False)
+    ] = None,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, md or pdf; repeat for several. Default: pdf.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder. Default: reports/forwarded/ (kept out of git).",
+            show_default=False,
+        ),
+    ] = None,
+    package: Annotated[
+        bool,
+        typer.Option(
+            "--package", help="Also write a case package the recipient's cocdata imports."
+        ),
+    ] = False,
+    link_key: LinkKeyOption = None,
+    receipt: Annotated[
+        Path | None,
+        typer.Option(help="Record the recipient's receipt file on the case.", show_default=False),
+    ] = None,
+    store: StoreOption = None,
+    key_file: KeyFileOption = None,
+    member: MemberOption = None,
+) -> None:
+    """Forward a case: a redacted case report for the recipient, recorded in the case.
+
+    The case gets a new revision with a timeline entry (who forwarded which
+    revision to whom, when, what was left out, the files' SHA-256) and the
+    recipient in 'forwarded to'; the access log gets an entry too. With
+    --package (and --link-key) a case package is written beside the report;
+    --receipt FILE records the recipient's receipt instead.
+    """
+    from cocdata.handoff.linkage import read_key
+    from cocdata.reports.forward import forward as forward_case
+
+    if receipt is not None:
+        forward_receipt(store, receipt, member, key_file)
+        return
+    if case_id is None or not to:
+        raise UsageError(
+            "Name the case to forward and who it goes to.",
+            'Example: cocdata forward guide-example --to "Django Software Foundation Code of '
+            'Conduct"',
+        )
+
+    parts = None if redact is None else [p for p in redact if p != "none"]
+    result = forward_case(
+        open_store(store, create=False, key_file=key_file),
+        case_id,
+        to,
+        redact=parts,
+        formats=report_formats(fmt or ["pdf"]),
+        out_dir=out,
+        why=why,
+        by=member,
+        package=package,
+        link_key=read_key(link_key) if link_key is not None else None,
+    )
+    say(result.text())

@@ -15,11 +15,11 @@ app = typer.Typer()
 @app.command(
     "hub",
     cls=Command,
-    epilog="Example (as root, on the venue network with a certificate):\n\n"
+    epilog="Example: cocdata hub --port 8000 (this machine only, e.g. through an SSH tunnel)\n\n"
+    "On the venue network, as root, with a certificate:\n\n"
     "cocdata --store /srv/coc/store hub --ip 0.0.0.0 --port 443 "
     "--ssl-cert /etc/letsencrypt/live/coc.example.org/fullchain.pem "
-    "--ssl-key /etc/letsencrypt/live/coc.example.org/privkey.pem\n\n"
-    "Example (this machine only, e.g. through an SSH tunnel): cocdata hub --port 8000",
+    "--ssl-key /etc/letsencrypt/live/coc.example.org/privkey.pem",
 )
 def hub(
     store: StoreOption = None,

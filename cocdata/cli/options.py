@@ -21,7 +21,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from cocdata import config, crypto
-from cocdata.errors import LockedStore
+from cocdata.errors import LockedStore, ReportFailed
 
 if TYPE_CHECKING:
     from cocdata.store import Store
@@ -191,3 +191,15 @@ def say(text: str) -> None:
 def show(text: Any) -> None:
     """Print a command's result on standard output."""
     typer.echo(text)
+
+
+def report_formats(given: list[str] | None) -> tuple[str, ...]:
+    """The report formats a command was given (html when none), each once; refuses others."""
+    formats = tuple(dict.fromkeys(given or ["html"]))
+    unknown = [f for f in formats if f not in ("html", "md", "pdf")]
+    if unknown:
+        raise ReportFailed(
+            f"Unknown report format {', '.join(map(repr, unknown))}.",
+            "Use --format html, --format md or --format pdf (repeat for several).",
+        )
+    return formats

@@ -1,4 +1,4 @@
-"""Commands that render reports: ``report case``, ``report transparency``, ``forward``."""
+"""Commands that render reports: ``report case``, ``report transparency``, ``report yearly``."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cocdata.cli.handoff import LinkKeyOption
 from cocdata.cli.options import (
     Command,
     KeyFileOption,
-    MemberOption,
     StoreOption,
     group,
     open_store,
+    report_formats,
     say,
 )
-from cocdata.errors import ReportFailed, UsageError
+from cocdata.errors import UsageError
 
 app = typer.Typer()
 report_app = group(
@@ -41,17 +40,6 @@ FormatOption = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _formats(given: list[str] | None) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(given or ["html"]))
-    unknown = [f for f in formats if f not in ("html", "md", "pdf")]
-    if unknown:
-        raise ReportFailed(
-            f"Unknown report format {', '.join(map(repr, unknown))}.",
-            "Use --format html, --format md or --format pdf (repeat for several).",
-        )
-    return formats
 
 
 def _report_outcome(results: list, what: str) -> None:
@@ -107,7 +95,7 @@ def report_case(
             "Name the case(s) to report on, or --event for every case of an event.",
             "Example: cocdata report case amber-falcon",
         )
-    results = render_case_reports(opened, ids, _formats(fmt), out, workers=jobs)
+    results = render_case_reports(opened, ids, report_formats(fmt), out, workers=jobs)
     _report_outcome(results, "case report(s)")
 
 
@@ -199,7 +187,7 @@ def report_transparency(
 
     if layout is not None:
         check_layout(layout)
-    formats = _formats(fmt) if fmt else DEFAULT_FORMATS
+    formats = report_formats(fmt) if fmt else DEFAULT_FORMATS
     outcome = publish_transparency(
         open_store(store, create=False, key_file=key_file),
         event_ids=None if all_ else event,
@@ -316,100 +304,10 @@ def report_yearly(
         year=year,
         half=half,
         out_dir=out,
-        formats=_formats(fmt) if fmt else DEFAULT_FORMATS,
+        formats=report_formats(fmt) if fmt else DEFAULT_FORMATS,
         min_count=min_count,
         workers=jobs,
         force=force,
         accept=accept or (),
     )
     _publish_outcome(outcome)
-
-
-@app.command(
-    cls=Command,
-    epilog='Example: cocdata forward amber-falcon --to "Django Software Foundation Code of Conduct"',
-)
-def forward(
-    case_id: Annotated[str | None, typer.Argument(help="The case's code name.")] = None,
-    to: Annotated[
-        str, typer.Option("--to", help="Who the case goes to, e.g. a foundation's CoC committee.")
-    ] = "",
-    redact: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="A part to leave out: names, contacts, description, timeline, evidence, "
-            "history; repeat for several. Default: [forwarding] redact in the store's "
-            "cocdata.toml. --redact none leaves nothing out.",
-            show_default=False,
-        ),
-    ] = None,
-    why: Annotated[
-        str | None, typer.Option(help="Why it is forwarded, for the record.", show_default=False)
-    ] = None,
-    fmt: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="html, md or pdf; repeat for several. Default: pdf.",
-            show_default=False,
-        ),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            help="Output folder. Default: reports/forwarded/ (kept out of git).",
-            show_default=False,
-        ),
-    ] = None,
-    package: Annotated[
-        bool,
-        typer.Option(
-            "--package", help="Also write a case package the recipient's cocdata imports."
-        ),
-    ] = False,
-    link_key: LinkKeyOption = None,
-    receipt: Annotated[
-        Path | None,
-        typer.Option(help="Record the recipient's receipt file on the case.", show_default=False),
-    ] = None,
-    store: StoreOption = None,
-    key_file: KeyFileOption = None,
-    member: MemberOption = None,
-) -> None:
-    """Forward a case: a redacted case report for the recipient, recorded in the case.
-
-    The case gets a new revision with a timeline entry (who forwarded which
-    revision to whom, when, what was left out, the files' SHA-256) and the
-    recipient in 'forwarded to'; the access log gets an entry too. With
-    --package (and --link-key) a case package is written beside the report;
-    --receipt FILE records the recipient's receipt instead.
-    """
-    from cocdata.cli.handoff import forward_receipt
-    from cocdata.handoff.linkage import read_key
-    from cocdata.reports.forward import forward as forward_case
-
-    if receipt is not None:
-        forward_receipt(store, receipt, member, key_file)
-        return
-    if case_id is None or not to:
-        raise UsageError(
-            "Name the case to forward and who it goes to.",
-            'Example: cocdata forward amber-falcon --to "Django Software Foundation Code of '
-            'Conduct"',
-        )
-
-    parts = None if redact is None else [p for p in redact if p != "none"]
-    result = forward_case(
-        open_store(store, create=False, key_file=key_file),
-        case_id,
-        to,
-        redact=parts,
-        formats=_formats(fmt or ["pdf"]),
-        out_dir=out,
-        why=why,
-        by=member,
-        package=package,
-        link_key=read_key(link_key) if link_key is not None else None,
-    )
-    say(result.text())
