@@ -20,6 +20,7 @@ with the key and what it must be.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -225,15 +226,22 @@ def _report_values(section: Any, where: str) -> dict[str, Any]:
     return values
 
 
+@functools.lru_cache(maxsize=4)
+def _transparency_table(text: str) -> Any:
+    """The ``[transparency]`` table of a ``cocdata.toml`` text, parsed once for every
+    event a batch asks about (never changed by its readers)."""
+    try:
+        return tomllib.loads(text).get("transparency", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise StoreError(f"cocdata.toml is not valid TOML: {exc}.", "Fix the line named.") from exc
+
+
 def report_settings(
     text: str, event_id: str | None = None, series: str | None = None
 ) -> ReportSettings:
     """The ``[transparency]`` settings of one event from a ``cocdata.toml`` text: the
     general ones, then its series', then its own."""
-    try:
-        data = tomllib.loads(text).get("transparency", {})
-    except tomllib.TOMLDecodeError as exc:
-        raise StoreError(f"cocdata.toml is not valid TOML: {exc}.", "Fix the line named.") from exc
+    data = _transparency_table(text)
     values = _report_values(data, "transparency")
     for kind, name in (("series", series), ("events", event_id)):
         table = data.get(kind, {}) if isinstance(data, dict) else {}

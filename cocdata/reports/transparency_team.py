@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from cocdata.reports.present import Block, field_list, heading, text
 from cocdata.reports.wording import say
-from cocdata.settings import ReportSettings, load_report_settings
+from cocdata.settings import ReportSettings, load_report_settings, report_settings
 
 if TYPE_CHECKING:
     from cocdata.model import Event
@@ -50,8 +50,10 @@ def guard_team(guard: LeakGuard, store: Store) -> None:
     """Give the guard the team members each event's report may name, and those it may not."""
     from cocdata.reports.leaks import TEAM, Source
 
+    path = store.root / "cocdata.toml"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
     for event in store.events().values():
-        s = settings_of(store, event)
+        s = report_settings(text, event.id, event.series)
         for member in s.team:
             if s.name_team:
                 guard.allow_for(event.id, member)
