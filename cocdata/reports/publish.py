@@ -56,6 +56,7 @@ from cocdata.reports.outcome import (
     EventOutcome,
     PublishOutcome,
 )
+from cocdata.reports.render_options import RenderOptions, options_of, with_edition
 from cocdata.team import permissions
 
 if TYPE_CHECKING:
@@ -70,11 +71,6 @@ DEFAULT_OUT = Path("reports") / "transparency"
 DEFAULT_FORMATS = ("html", "md")
 REPORT_NAME = "report"
 """Each event's report is ``<out>/<event id>/report.<format>``."""
-
-RenderOptions = Mapping[str, Any] | Callable[[str], Mapping[str, Any]] | None
-"""More parameters of an event's template (``edition``, ``layout``, ...), the same for
-every event or by event id; they are part of its key, and ``edition`` and ``layout``
-are shown in the index."""
 
 _strip_plotly = strip_plotly  # the name the tests knew
 
@@ -149,50 +145,6 @@ class Batch:
         return summaries(self.records)
 
 
-def _options_of(render_options: RenderOptions) -> Callable[[str], dict[str, Any]]:
-    if render_options is None:
-        return lambda _: {}
-    if callable(render_options):
-        return lambda event_id: dict(render_options(event_id))
-    return lambda _: dict(render_options)
-
-
-def _with_edition(
-    store: Store,
-    ids: Sequence[str],
-    edition: str,
-    layout: str | None,
-    render_options: RenderOptions,
-) -> RenderOptions:
-    """``render_options`` with each event's ``edition`` and ``layout``, both checked first.
-
-    A preliminary report is refused for an event whose cases are all closed; a
-    layout not given is each event's own from ``cocdata.toml`` (read once).
-    """
-    from cocdata.settings import check_layout, report_settings
-
-    if edition != "final":
-        # The report's module (and its templates) only loads when there is more to check.
-        from cocdata.reports.transparency import PRELIMINARY, check_edition, check_preliminary
-
-        check_edition(edition)
-        if edition == PRELIMINARY:
-            check_preliminary(store, ids)
-    if layout is not None:
-        check_layout(layout)
-    given = _options_of(render_options)
-    events = store.events()
-    path = store.root / "cocdata.toml"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-
-    def options(event_id: str) -> dict[str, Any]:
-        event = events.get(event_id)
-        own = layout or (report_settings(text, event_id, event.series).layout if event else None)
-        return {"edition": edition, "layout": own or "summary", **given(event_id)}
-
-    return options
-
-
 def publish_transparency(
     store: Store,
     event_ids: Sequence[str] | None = None,
@@ -237,15 +189,15 @@ def publish_transparency(
             f"The store at {store.root} has no events to report on.",
             "Save an event and its cases first, or try 'cocdata demo'.",
         )
-    render_options = _with_edition(store, ids, edition, layout, render_options)
+    render_options = with_edition(store, ids, edition, layout, render_options)
     out = Path(out_dir) if out_dir is not None else DEFAULT_OUT
     accepted_ids = {a.strip().lower() for a in accept if a.strip()}
     template = template_path(TRANSPARENCY)
     batch = Batch(store, out)
-    options_of = _options_of(render_options)
+    options_of_event = options_of(render_options)
     events = store.events()
     entries: dict[str, Any] = batch.manifest["events"]
-    extra = {e: options_of(e) for e in events}
+    extra = {e: options_of_event(e) for e in events}
     keys = {
         e: batch.key(e, {"min_count": k, "formats": sorted(formats), **extra[e]}) for e in events
     }
