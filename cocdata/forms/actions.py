@@ -10,7 +10,7 @@ from cocdata.forms import fields as F
 from cocdata.forms.evidence import EvidenceUpload
 from cocdata.forms.labels import STATUS_LABELS
 from cocdata.forms.session import CaseSession
-from cocdata.forms.times import far_from_event, format_when, parse_when
+from cocdata.forms.times import format_when, parse_when, typed_far_from_event
 from cocdata.model import Case, check_case
 from cocdata.store import StoredCase
 from cocdata.vocab import STATUSES, status_move_allowed
@@ -65,15 +65,8 @@ class ActionComposer:
     def check_date(self, _: object = None) -> None:
         """Warn (never refuse) when the action's date lies far outside the event's days."""
         stored = self.session.stored
-        note = None
-        if stored is not None:
-            try:
-                when, _precision = parse_when(self.at.value, self.now())
-            except ValueError:
-                when = None
-            note = far_from_event(
-                "The action's date", when, stored.case.event.start, stored.case.event.end
-            )
+        event = stored.case.event if stored is not None else None
+        note = typed_far_from_event("The action's date", self.at.value, event, self.now())
         self.date_notice.value = F.esc(note or "")
         F.hide(self.date_notice, not note)
 

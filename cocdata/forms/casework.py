@@ -17,7 +17,6 @@ from typing import Any
 
 import ipywidgets as W
 
-from cocdata import notebook_errors
 from cocdata.errors import CocdataError
 from cocdata.forms import fields as F
 from cocdata.forms.actions import ActionComposer, EvidenceAdder, StatusChanger
@@ -30,7 +29,7 @@ from cocdata.forms.member import MemberBar
 from cocdata.forms.recusal import RecusalPanel
 from cocdata.forms.session import CaseSession
 from cocdata.forms.timeline import TimelineComposer
-from cocdata.forms.unavailable import FormUnavailable
+from cocdata.forms.unavailable import FormUnavailable, open_form
 from cocdata.store import Store, StoredCase
 
 # The position of "Edit fields" among the tabs.
@@ -213,10 +212,4 @@ def case_workspace(
 
     When the store cannot be opened, the returned object's ``widget`` says why.
     """
-    notebook_errors.install()  # a mistake shows as a message, not a traceback
-    try:
-        if not isinstance(store, Store):
-            store = Store.open(store)
-        return CaseWorkspace(store, member, **options)
-    except CocdataError as exc:
-        return FormUnavailable(exc)
+    return open_form(CaseWorkspace, store, member, **options)

@@ -12,7 +12,7 @@ from cocdata.forms.drafts import DraftKeeper, DraftOffer, drafts_for
 from cocdata.forms.events import slugify
 from cocdata.forms.evidence import EvidenceUpload
 from cocdata.forms.session import CaseSession
-from cocdata.forms.times import far_from_event, format_when, parse_when
+from cocdata.forms.times import format_when, parse_when, typed_far_from_event
 from cocdata.model import Case, validate
 from cocdata.store import StoredCase
 
@@ -191,15 +191,8 @@ class TimelineComposer:
     def check_date(self, _: object = None) -> None:
         """Warn (never refuse) when the entry's date lies far outside the event's days."""
         stored = self.session.stored
-        note = None
-        if stored is not None:
-            try:
-                when, _precision = parse_when(self.at.value, self.now())
-            except ValueError:
-                when = None
-            note = far_from_event(
-                "The entry's date", when, stored.case.event.start, stored.case.event.end
-            )
+        event = stored.case.event if stored is not None else None
+        note = typed_far_from_event("The entry's date", self.at.value, event, self.now())
         self.date_notice.value = F.esc(note or "")
         F.hide(self.date_notice, not note)
 

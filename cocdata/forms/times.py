@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cocdata.model import Event
 
 PRECISIONS = ("minute", "hour", "day", "month", "unknown")
 PRECISION_LABELS = {
@@ -167,3 +171,17 @@ def far_from_event(what: str, when: dt.datetime | None, start: dt.date, end: dt.
         f"{what} ({day.isoformat()}) is long {side} ({start.isoformat()} to {end.isoformat()}). "
         "Check the year, or choose the right event; you can still save it as it is."
     )
+
+
+def typed_far_from_event(
+    what: str, text: str, event: Event | None, now: dt.datetime | None = None
+) -> str | None:
+    """:func:`far_from_event` of a time as typed (none for text that is no time yet, or no
+    event): the warning an entry's or an action's "When" shows while it is typed."""
+    if event is None:
+        return None
+    try:
+        when, _precision = parse_when(text, now)
+    except ValueError:
+        return None
+    return far_from_event(what, when, event.start, event.end)
