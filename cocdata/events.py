@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from cocdata.case_checks import problems_from
 from cocdata.errors import InvalidRecord, Problem
-from cocdata.model import Event, problems_from
+from cocdata.model import Event
 
 if TYPE_CHECKING:
     from cocdata.store import Store

@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from cocdata import jsonlines
+from cocdata.case_checks import check_case, parse_case
 from cocdata.collector import without_gc_pauses
 from cocdata.errors import FileAccess, InvalidRecord, Problem
 from cocdata.exporting import case_line, export_file, export_lines, write_export
 from cocdata.jsonlines import MAX_LINE_BYTES
-from cocdata.model import Case, check_case, parse_case
+from cocdata.model import Case
 from cocdata.store import Store
 from cocdata.tables import row_case
 

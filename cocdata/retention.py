@@ -38,9 +38,10 @@ deleted only after it is durable, and evidence files and drafts only after
 that. A crash at any point leaves a readable store in which no case still
 held has lost evidence, and running ``expunge`` again finishes the job: a
 case with both expunged and intact revisions is always taken up again, and
-what was left to delete is listed in ``expunge-pending.json``. Expunged revisions are chained by ``tables.expunged_hash``,
-which covers only what they still hold, so ``verify`` still finds a lost or
-altered revision, and no hash is left that could confirm a guessed name.
+what was left to delete is listed in ``expunge-pending.json``. Expunged
+revisions are chained by ``revisions.expunged_hash``, which covers only what
+they still hold, so ``verify`` still finds a lost or altered revision, and no
+hash is left that could confirm a guessed name.
 """
 
 from __future__ import annotations
@@ -57,12 +58,13 @@ import pyarrow.compute as pc
 from cocdata import accesslog
 from cocdata.analysis.tidy import explode_list
 from cocdata.errors import NotFound, UsageError
+from cocdata.revisions import EXPUNGED_MARK
 from cocdata.settings import Retention
 from cocdata.store import Store, dedupe, half_expunged, heads_of, stripping
 from cocdata.store import expunge as rewriting
 from cocdata.store.expunge import ExpungeReport
 from cocdata.store.files import reworded
-from cocdata.tables import EXPUNGED_MARK, Frames
+from cocdata.tables import Frames
 from cocdata.team import permissions
 
 State = Literal["date", "open", "never", "expunged"]

@@ -21,8 +21,9 @@ from cocdata.errors import CocdataError, NotFound
 from cocdata.model import Case, Evidence
 from cocdata.names import fold_name as fold
 from cocdata.person_codes import unknown_code
+from cocdata.revisions import is_expunged
 from cocdata.store import Store, dedupe
-from cocdata.tables import is_expunged, row_case
+from cocdata.tables import row_case
 from cocdata.team import recusal
 from cocdata.team.identity import acting_member
 

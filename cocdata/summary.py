@@ -6,9 +6,10 @@ import textwrap
 from collections.abc import Sequence
 
 from cocdata.errors import NotFound, UsageError
-from cocdata.model import Case, format_time
+from cocdata.fields import format_time
+from cocdata.model import Case
+from cocdata.revisions import RevisionMeta
 from cocdata.store import Store, StoredCase
-from cocdata.tables import RevisionMeta
 from cocdata.team import recusal
 from cocdata.vocab import STATUSES, Vocabularies
 

@@ -6,9 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cocdata import interchange, jsonlines, vocab
+from cocdata.case_checks import check_case
 from cocdata.errors import FileAccess, InvalidRecord
 from cocdata.examples import GUIDE_EXAMPLE, guide_example
-from cocdata.model import Case, check_case
+from cocdata.model import Case
 from cocdata.store import Store
 from tests.helpers import guide_data
 

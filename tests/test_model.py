@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from cocdata import model, vocab
+from cocdata import case_checks, model, vocab
 from cocdata.examples import guide_example
 from tests.helpers import guide_data
 
@@ -10,13 +10,13 @@ VOCAB = vocab.default()
 
 
 def problems_for(data):
-    _, problems = model.validate(data, VOCAB, "line 1")
+    _, problems = case_checks.validate(data, VOCAB, "line 1")
     return {p.field: p.message for p in problems}
 
 
 def test_guide_example_is_valid_and_round_trips():
     case = guide_example()
-    assert model.check_case(case, VOCAB) == []
+    assert case_checks.check_case(case, VOCAB) == []
     again = model.Case.model_validate_json(case.to_json())
     assert again == case
 

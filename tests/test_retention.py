@@ -18,11 +18,11 @@ from cocdata import accesslog, retention
 from cocdata.analysis import yearly_statistics
 from cocdata.errors import CocdataError, Expunged, NotFound, StoreError
 from cocdata.model import Case, TimelineEntry
+from cocdata.revisions import expunged_hash, is_expunged
 from cocdata.settings import Retention
 from cocdata.store import Store, read_file
 from cocdata.store import expunge as rewriting
 from cocdata.store.files import write_parquet
-from cocdata.tables import expunged_hash, is_expunged
 from tests import store_workers
 from tests.helpers import guide_data, make_store
 

@@ -1,8 +1,8 @@
 import pytest
 
 from cocdata import synthetic, vocab
+from cocdata.case_checks import check_case
 from cocdata.demo import build_demo
-from cocdata.model import check_case
 from cocdata.store import Store
 
 VOCAB = vocab.default()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from cocdata.case_checks import check_case
 from cocdata.errors import Problem
 from cocdata.forms import fields as F
 from cocdata.forms.evidence import EvidenceUpload
 from cocdata.forms.labels import STATUS_LABELS
 from cocdata.forms.session import CaseSession
 from cocdata.forms.times import format_when, parse_when, typed_far_from_event
-from cocdata.model import Case, check_case
+from cocdata.model import Case
 from cocdata.store import StoredCase
 from cocdata.vocab import STATUSES, status_move_allowed
 

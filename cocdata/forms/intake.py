@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from cocdata.case_checks import check_case, parse_case
 from cocdata.errors import Problem
 from cocdata.forms import fields as F
 from cocdata.forms.conflict import ConflictNotice, NewerWatch
@@ -36,7 +37,7 @@ from cocdata.forms.times import (
     format_when,
 )
 from cocdata.forms.unavailable import FormUnavailable, open_form
-from cocdata.model import Case, Event, check_case, parse_case
+from cocdata.model import Case, Event
 from cocdata.store import Store, StoredCase
 from cocdata.vocab import STATUSES, status_move_allowed
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 
+from cocdata.case_checks import check_case
 from cocdata.errors import CocdataError, Conflict, InvalidRecord
 from cocdata.forms import fields as F
 from cocdata.forms.labels import STATUS_LABELS
@@ -15,7 +16,7 @@ from cocdata.forms.merge import edit_between, reapply
 from cocdata.forms.times import (
     format_when,
 )
-from cocdata.model import Case, Event, check_case
+from cocdata.model import Case, Event
 from cocdata.store import Store, StoredCase
 from cocdata.vocab import STATUSES, status_move_allowed
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from cocdata.case_checks import validate
 from cocdata.errors import Problem
 from cocdata.forms import fields as F
 from cocdata.forms.drafts import DraftKeeper, DraftOffer, drafts_for
@@ -13,7 +14,7 @@ from cocdata.forms.events import slugify
 from cocdata.forms.evidence import EvidenceUpload
 from cocdata.forms.session import CaseSession
 from cocdata.forms.times import format_when, parse_when, typed_far_from_event
-from cocdata.model import Case, validate
+from cocdata.model import Case
 from cocdata.store import StoredCase
 
 ENTRY_FIELDS: dict[str, dict[str, str | None]] = {

@@ -35,9 +35,10 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
+from cocdata.case_checks import problems_from
 from cocdata.errors import PackageError, Problem
 from cocdata.handoff.linkage import LinkKey
-from cocdata.model import Action, Case, Person, Record, TimelineEntry, problems_from
+from cocdata.model import Action, Case, Person, Record, TimelineEntry
 from cocdata.names import fold_name, identifies_someone
 
 FORMAT = "cocdata-case-package"

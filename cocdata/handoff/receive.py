@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cocdata import accesslog, codenames
+from cocdata.case_checks import check_case
 from cocdata.collector import without_gc_pauses
 from cocdata.errors import InvalidRecord, Problem
 from cocdata.handoff import package as packages
@@ -46,10 +47,10 @@ from cocdata.handoff.provenance import (
     received_marks,
     without_marks,
 )
-from cocdata.model import Case, Event, check_case
+from cocdata.model import Case, Event
 from cocdata.names import fold_name
+from cocdata.revisions import changed_fields
 from cocdata.store import Store
-from cocdata.tables import changed_fields
 from cocdata.team.identity import acting_member
 from cocdata.vocab import status_move_allowed
 

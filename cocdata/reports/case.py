@@ -41,8 +41,8 @@ from cocdata.reports.case_sections import (
 if TYPE_CHECKING:
     from cocdata.accesslog import AccessEntry
     from cocdata.reports.engine import RenderJob, RenderResult
+    from cocdata.revisions import RevisionMeta
     from cocdata.store import Store, StoredCase
-    from cocdata.tables import RevisionMeta
     from cocdata.vocab import Vocabularies
 
 __all__ = [

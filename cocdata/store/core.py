@@ -21,6 +21,7 @@ import pyarrow as pa
 from cocdata import config, crypto, settings, storeio, vocab
 from cocdata.errors import NotFound, StoreError
 from cocdata.model import Case, Event, Evidence
+from cocdata.revisions import RevisionMeta, is_expunged
 from cocdata.store import (
     blobs,
     compact,
@@ -37,7 +38,6 @@ from cocdata.store.cache import Cache
 from cocdata.store.encrypt import new_store_key
 from cocdata.store.keys import StoreKeys
 from cocdata.store.stored import FORMAT, MAX_EVIDENCE_BYTES, StoredCase, now
-from cocdata.tables import RevisionMeta, is_expunged
 from cocdata.team import permissions
 
 if TYPE_CHECKING:

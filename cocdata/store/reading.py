@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cocdata.errors import NotFound, StoreError
+from cocdata.revisions import RevisionMeta
 from cocdata.store import damage, heads
 from cocdata.store.files import read_case_rows, read_cases_in, read_file
 from cocdata.store.rows import (
@@ -27,15 +28,7 @@ from cocdata.store.rows import (
     with_empty_identity,
 )
 from cocdata.store.stored import StoredCase
-from cocdata.tables import (
-    CASE_SCHEMA,
-    EVENT_SCHEMA,
-    KEY_COLUMNS,
-    RevisionMeta,
-    event_row,
-    row_case,
-    row_meta,
-)
+from cocdata.tables import CASE_SCHEMA, EVENT_SCHEMA, KEY_COLUMNS, event_row, row_case, row_meta
 from cocdata.team import recusal
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from cocdata import codenames, vocab
+from cocdata.case_checks import check_case
 from cocdata.errors import (
     AlreadyExists,
     ChangeSeen,
@@ -24,19 +25,12 @@ from cocdata.errors import (
     Problem,
     StoreError,
 )
-from cocdata.model import Case, check_case
+from cocdata.model import Case
+from cocdata.revisions import RevisionMeta, changed_fields, is_expunged, revision_hash
 from cocdata.store import events, heads, persons
 from cocdata.store.cache import Head
 from cocdata.store.stored import GENESIS, StoredCase, now
-from cocdata.tables import (
-    CASE_SCHEMA,
-    RevisionMeta,
-    case_row,
-    changed_fields,
-    is_expunged,
-    revision_hash,
-    row_case,
-)
+from cocdata.tables import CASE_SCHEMA, case_row, row_case
 from cocdata.team import permissions
 
 if TYPE_CHECKING:

@@ -8,8 +8,9 @@ from typing import Any
 import pyarrow as pa
 
 from cocdata import codenames
+from cocdata.revisions import EXPUNGED_MARK, expunged_hash
 from cocdata.store.stored import GENESIS
-from cocdata.tables import CASE_SCHEMA, EXPUNGED_MARK, expunged_hash
+from cocdata.tables import CASE_SCHEMA
 
 KEEP_CODE_ROLES = ("reported",)
 """Roles whose person code stays on expunged revisions (the statistics count them)."""

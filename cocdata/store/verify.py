@@ -18,6 +18,7 @@ import pyarrow as pa
 from cocdata import crypto, storeio
 from cocdata.errors import CorruptStore
 from cocdata.model import Event
+from cocdata.revisions import expunged_hash, is_expunged, revision_hash
 from cocdata.store import blobs, damage
 from cocdata.store.files import read_file
 from cocdata.store.rows import (
@@ -28,14 +29,7 @@ from cocdata.store.rows import (
     with_empty_identity,
 )
 from cocdata.store.stored import GENESIS
-from cocdata.tables import (
-    CASE_SCHEMA,
-    expunged_hash,
-    is_expunged,
-    revision_hash,
-    row_case,
-    row_meta,
-)
+from cocdata.tables import CASE_SCHEMA, row_case, row_meta
 
 if TYPE_CHECKING:
     from cocdata.store.core import Store

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from cocdata.case_checks import parse_case
 from cocdata.examples import guide_example
 from cocdata.forms.mapping import ROLE_MISSING, case_data, form_values
-from cocdata.model import parse_case
 
 NOW = dt.datetime(2000, 12, 29, 9, 0)
 

@@ -6,8 +6,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cocdata.examples import GUIDE_CASE_ID, guide_example
+from cocdata.revisions import revision_hash
 from cocdata.store import Store
-from cocdata.tables import CASE_SCHEMA, IDENTITY_TYPE, STR, revision_hash, row_meta
+from cocdata.tables import CASE_SCHEMA, IDENTITY_TYPE, STR, row_meta
 from tests.helpers import make_store
 
 OLD_IDENTITY = pa.struct(
