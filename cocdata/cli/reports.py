@@ -31,6 +31,24 @@ JobsOption = Annotated[
         "--jobs", "-j", help="Reports rendered at once. Default: one per CPU core.", min=1
     ),
 ]
+MinCountOption = Annotated[
+    int,
+    typer.Option(
+        "--min-count",
+        "-k",
+        help="Show any count below K as 'fewer than K' and describe no case that would "
+        "single one out. 1 (the default) shows every count; 3 or more hides small ones.",
+        min=1,
+    ),
+]
+AcceptOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Publish despite the leak guard's finding with this id (shown when a report "
+        "is blocked); repeat for several. Recorded in the store.",
+        show_default=False,
+    ),
+]
 FormatOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -131,27 +149,11 @@ def report_transparency(
             show_default=False,
         ),
     ] = None,
-    min_count: Annotated[
-        int,
-        typer.Option(
-            "--min-count",
-            "-k",
-            help="Show any count below K as 'fewer than K' and describe no case that would "
-            "single one out. 1 (the default) shows every count; 3 or more hides small ones.",
-            min=1,
-        ),
-    ] = 1,
+    min_count: MinCountOption = 1,
     force: Annotated[
         bool, typer.Option(help="Render every event again, even those unchanged since last time.")
     ] = False,
-    accept: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Publish despite the leak guard's finding with this id (shown when a report "
-            "is blocked); repeat for several. Recorded in the store.",
-            show_default=False,
-        ),
-    ] = None,
+    accept: AcceptOption = None,
     preliminary: Annotated[
         bool,
         typer.Option(
@@ -260,26 +262,11 @@ def report_yearly(
             show_default=False,
         ),
     ] = None,
-    min_count: Annotated[
-        int,
-        typer.Option(
-            "--min-count",
-            "-k",
-            help="Show any count below K as 'fewer than K'. 1 (the default) shows every count.",
-            min=1,
-        ),
-    ] = 1,
+    min_count: MinCountOption = 1,
     force: Annotated[
         bool, typer.Option(help="Render the report again, even if unchanged since last time.")
     ] = False,
-    accept: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Publish despite the leak guard's finding with this id; repeat for several. "
-            "Recorded in the store.",
-            show_default=False,
-        ),
-    ] = None,
+    accept: AcceptOption = None,
     jobs: JobsOption = None,
     store: StoreOption = None,
     key_file: KeyFileOption = None,
