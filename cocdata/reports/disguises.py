@@ -63,8 +63,16 @@ def _confusables() -> dict[int, str]:
     return table
 
 
+# ASCII control characters that ``fold_text`` drops (tabs and line breaks it keeps).
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def fold(text: str) -> str:
     """``names.fold_text`` with look-alike letters of other scripts read as Latin ones."""
+    if text.isascii() and not _ASCII_CONTROL.search(text):
+        # What fold_text makes of it, found at C speed: ASCII has no accent, no
+        # compatibility form and no look-alike, and casefold() is lower() there.
+        return text.lower()
     folded = fold_text(text)
     if folded.isascii():
         return folded

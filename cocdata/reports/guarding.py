@@ -59,7 +59,7 @@ def statistics_guard(store: Store) -> LeakGuard:
 
     import pandas as pd
 
-    from cocdata.reports.leak_needles import column_values
+    from cocdata.reports.leak_needles import first_rows
     from cocdata.reports.leaks import LeakGuard
     from cocdata.reports.transparency_team import guard_team
     from cocdata.team.recusal import seeing_all
@@ -71,9 +71,7 @@ def statistics_guard(store: Store) -> LeakGuard:
         """The first row holding each value of ``column``, with the ``others`` left empty."""
         if frame.empty:
             return frame
-        values = column_values(frame[column])
-        seen = pd.Series([repr(v) for v in values]).duplicated().to_numpy()
-        return frame[~seen].assign(**dict.fromkeys(others))
+        return frame.iloc[first_rows(frame[column])].assign(**dict.fromkeys(others))
 
     def each(frame: pd.DataFrame, columns: list[str], times: list[str]) -> pd.DataFrame:
         parts = [firsts(frame, c, [o for o in columns if o != c] + times) for c in columns]

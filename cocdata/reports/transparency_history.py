@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from cocdata.reports.transparency_counts import Published
     from cocdata.store import Store
 
+
 def fingerprint(store: Store, event_id: str) -> str:
     """The store's fingerprint of an event and of every edition its report shows."""
     event = store.event(event_id)
