@@ -70,11 +70,15 @@ class Finding:
         return f"[{self.id}] {self.kind}: {first}{also}, seen in {self.where} ({fmts})"
 
 
-def gather(guard: LeakGuard, frames: Any) -> None:
-    """Give ``guard`` the needles of a store's frames: every name, contact, code name and time."""
+def gather(guard: LeakGuard, frames: Any, case_ids: Iterable[str] | None = None) -> None:
+    """Give ``guard`` the needles of a store's frames: every name, contact, code name and time.
+
+    ``case_ids`` are the case code names to hold (by default those of ``frames.cases``)."""
     cases = frames.cases
     event_of = dict(zip(cases["case_id"], cases["event_id"], strict=True))
-    for case_id in dict.fromkeys(column_values(cases["case_id"])):
+    if case_ids is None:
+        case_ids = column_values(cases["case_id"])
+    for case_id in dict.fromkeys(case_ids):
         guard.add(CASE_CODE, case_id, Source(case_id, "the case code name"))
     people = _columns(frames.people, "case_id", "pos", "name", "contact", "person")
     for cid, pos, name, contact, person in people:

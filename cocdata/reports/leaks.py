@@ -193,9 +193,10 @@ class LeakGuard:
             guard.add_frames(store.frames())
         return guard
 
-    def add_frames(self, frames: Any) -> None:
-        """Gather the needles of a store's frames (see :meth:`from_store`)."""
-        gather(self, frames)
+    def add_frames(self, frames: Any, case_ids: Iterable[str] | None = None) -> None:
+        """Gather the needles of a store's frames (see :meth:`from_store`), and the code
+        names ``case_ids`` (by default those of the frames' cases)."""
+        gather(self, frames, case_ids)
 
     def _prepare(self) -> None:
         if self._ready:
