@@ -79,10 +79,14 @@ def fold(text: str) -> str:
     return folded.translate(_confusables())
 
 
-_INLINE_TAG = re.compile(
-    r"</?(?:em|strong|b|i|u|s|strike|del|ins|mark|small|big|sub|sup|span|code|kbd|tt|a|font|abbr)"
-    r"\b[^<>\n]{0,200}>",
-    re.IGNORECASE,
+def tags(names: str, attributes: str = r"[^>]*") -> re.Pattern[str]:
+    """The opening and closing tags of the elements ``names`` (``p|div|...``), in any case."""
+    return re.compile(rf"</?(?:{names})\b{attributes}>", re.IGNORECASE)
+
+
+_INLINE_TAG = tags(
+    "em|strong|b|i|u|s|strike|del|ins|mark|small|big|sub|sup|span|code|kbd|tt|a|font|abbr",
+    r"[^<>\n]{0,200}",
 )
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^)>\n]*)>?\s*\)")
 _MARKUP = re.compile(r"[*_`~]+")
