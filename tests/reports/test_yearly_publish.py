@@ -90,6 +90,9 @@ def test_the_yearly_chart_is_drawn_offline(published, page) -> None:
     open_offline(page, out / "index.html")
     text = page.inner_text("body")
     assert "All years" in text and "Final (summary)" in text
+    # The index's wide table scrolls in its place too.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator(".cocdata-scroll table").is_visible()
 
 
 def test_the_guard_blocks_a_yearly_page_and_nothing_is_written(tmp_path: Path, monkeypatch) -> None:
