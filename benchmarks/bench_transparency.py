@@ -276,11 +276,11 @@ def main() -> None:
         "(keyed by the event's digest and the threshold) and is written again only when what "
         "it shows changed. Once anything changed, every page is checked again against the "
         "names held now, as before.\n\n"
-        "The yearly report of the large store is dominated by gathering the leak guard's "
-        "names (every name, contact and code name of 100,000 cases, folded one by one in "
-        "`cocdata/reports/leaks.py`); the yearly page and the index show no case text and no "
-        "time, so their guard gathers each distinct value once, which is the same set of "
-        "names. Reading the statistics and tallying them takes about 2 s of it."
+        "The yearly report of the large store: the yearly page and the index show no case "
+        "text and no time, so their guard (`statistics_guard` in "
+        "`cocdata/reports/guarding.py`) holds each distinct name, contact and code name once, "
+        "found through arrow and folded once each, and no case's time; it is gathered in a "
+        "thread while the page renders in its kernel and ends before the page does."
     )
     perfdoc.write_section(TITLE, f"{where}\n\n{result}\n\n{notes}")
     print(f"\nwrote the '{TITLE}' section of docs/performance.md")

@@ -111,14 +111,15 @@ def event_text(event: Event, cases: int) -> str:
 
 
 def events_text(events: Mapping[str, Event], cases: Mapping[str, int]) -> str:
-    """Every event as a line: id, dates, name, attendance and case count, oldest first."""
+    """Every event as a line: id, dates, name, series, attendance and case count, oldest first."""
     if not events:
         return "No events in the store yet."
     rows = sorted(events.values(), key=lambda e: (e.start, e.id))
     width = max(len(e.id) for e in rows)
     lines = [
         f"{e.id:<{width}}  {e.start} to {e.end}  {e.name}"
-        f" ({e.attendees if e.attendees is not None else '?'} attendees,"
+        f" ({f'series {e.series}' if e.series else 'no series'},"
+        f" {e.attendees if e.attendees is not None else '?'} attendees,"
         f" {cases.get(e.id, 0)} case(s))"
         for e in rows
     ]

@@ -83,7 +83,15 @@ def test_events_in_words(store):
     assert "Attendees: not known yet" in event_text(EVENT, 0)
     listed = events_text(store.events(), {EVENT.id: 2})
     assert listed.splitlines() == [
-        "pycon-north-2024  2024-05-03 to 2024-05-05  PyCon North 2024 (? attendees, 2 case(s))",
+        "pycon-north-2024  2024-05-03 to 2024-05-05  PyCon North 2024"
+        " (no series, ? attendees, 2 case(s))",
         "1 event(s)",
     ]
     assert events_text({}, {}) == "No events in the store yet."
+
+
+def test_the_list_and_the_event_show_its_series(store):
+    edit = edit_event(store, EVENT.id, {"series": "pycon-north"})
+    assert "series (empty) → 'pycon-north'" in edit.text()
+    assert "Series: pycon-north" in event_text(store.event(EVENT.id), 0)
+    assert "(series pycon-north, ? attendees, 0 case(s))" in events_text(store.events(), {})

@@ -154,7 +154,7 @@ def _case_counts(opened) -> dict[str, int]:
 
 @event_app.command("list", cls=Command, epilog="Example: cocdata event list")
 def event_list(store: StoreOption = None, key_file: KeyFileOption = None) -> None:
-    """List the events: id, dates, name, attendance and how many cases each has."""
+    """List the events: id, dates, name, series, attendance and how many cases each has."""
     from cocdata.events import events_text
 
     opened = open_store(store, create=False, need_key=False, key_file=key_file)

@@ -63,18 +63,30 @@ def _confusables() -> dict[int, str]:
     return table
 
 
+# ASCII control characters that ``fold_text`` drops (tabs and line breaks it keeps).
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def fold(text: str) -> str:
     """``names.fold_text`` with look-alike letters of other scripts read as Latin ones."""
+    if text.isascii() and not _ASCII_CONTROL.search(text):
+        # What fold_text makes of it, found at C speed: ASCII has no accent, no
+        # compatibility form and no look-alike, and casefold() is lower() there.
+        return text.lower()
     folded = fold_text(text)
     if folded.isascii():
         return folded
     return folded.translate(_confusables())
 
 
-_INLINE_TAG = re.compile(
-    r"</?(?:em|strong|b|i|u|s|strike|del|ins|mark|small|big|sub|sup|span|code|kbd|tt|a|font|abbr)"
-    r"\b[^<>\n]{0,200}>",
-    re.IGNORECASE,
+def tags(names: str, attributes: str = r"[^>]*") -> re.Pattern[str]:
+    """The opening and closing tags of the elements ``names`` (``p|div|...``), in any case."""
+    return re.compile(rf"</?(?:{names})\b{attributes}>", re.IGNORECASE)
+
+
+_INLINE_TAG = tags(
+    "em|strong|b|i|u|s|strike|del|ins|mark|small|big|sub|sup|span|code|kbd|tt|a|font|abbr",
+    r"[^<>\n]{0,200}",
 )
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^)>\n]*)>?\s*\)")
 _MARKUP = re.compile(r"[*_`~]+")

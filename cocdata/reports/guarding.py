@@ -54,12 +54,15 @@ def statistics_guard(store: Store) -> LeakGuard:
     """The leak guard of a page that shows no case's text and no time of day (the yearly
     report, the index): every name, contact and code name of the store, as
     :func:`leak_guard` holds them, each distinct value gathered once, from the first case
-    that holds it (a person named in many cases is one needle either way)."""
+    that holds it (a person named in many cases is one needle either way).
+
+    It holds no case's time: a time is looked for only in the page of the case's own
+    event, and these pages are checked as no event's."""
     import dataclasses
 
     import pandas as pd
 
-    from cocdata.reports.leak_needles import column_values
+    from cocdata.reports.leak_needles import column_values, first_rows
     from cocdata.reports.leaks import LeakGuard
     from cocdata.reports.transparency_team import guard_team
     from cocdata.team.recusal import seeing_all
@@ -71,27 +74,23 @@ def statistics_guard(store: Store) -> LeakGuard:
         """The first row holding each value of ``column``, with the ``others`` left empty."""
         if frame.empty:
             return frame
-        values = column_values(frame[column])
-        seen = pd.Series([repr(v) for v in values]).duplicated().to_numpy()
-        return frame[~seen].assign(**dict.fromkeys(others))
+        return frame.iloc[first_rows(frame[column])].assign(**dict.fromkeys(others))
 
     def each(frame: pd.DataFrame, columns: list[str], times: list[str]) -> pd.DataFrame:
         parts = [firsts(frame, c, [o for o in columns if o != c] + times) for c in columns]
         return pd.concat(parts, ignore_index=True) if parts else frame
 
-    cases = frames.cases
-    codes = cases.assign(made_by=None, received_by=None, made_at=None)
     slim = dataclasses.replace(
         frames,
-        # Every case keeps its code name; names and members once each.
-        cases=pd.concat([codes, each(cases, ["made_by", "received_by"], ["made_at"])]),
+        cases=each(frames.cases, ["made_by", "received_by"], ["made_at", "occurred_at"]),
         people=each(frames.people, ["name", "contact", "person"], []),
         timeline=each(frames.timeline, ["by", "with"], ["at"]),
         actions=each(frames.actions, ["by"], ["at"]),
         evidence=each(frames.evidence, ["added_by"], ["added_at"]),
     )
     guard = LeakGuard(own_words(store))
-    guard.add_frames(slim)
+    # Every case keeps its code name; names and members once each.
+    guard.add_frames(slim, case_ids=column_values(frames.cases["case_id"]))
     guard_team(guard, store)
     return guard
 

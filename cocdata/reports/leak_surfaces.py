@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from cocdata.reports.disguises import fold
+from cocdata.reports.disguises import fold, tags
 
 MIN_WORD = 3
 """Shortest one-word needle that is checked on its own."""
@@ -63,10 +63,9 @@ WORD = re.compile(r"[^\W_]+")
 _JOINER = re.compile(r"(?:[^\S\r\n]|[-_.'’@+\\]){1,3}")
 _SENTENCE_BREAK = re.compile(r"\.\s")
 _TAG = re.compile(r"<[^>]*>")
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|div|td|th|tr|li|ul|ol|dl|dt|dd|br|hr|h[1-6]|table|thead|tbody|caption|figure"
-    r"|section|main|body|head|html|title|pre|blockquote)\b[^>]*>",
-    re.IGNORECASE,
+_BLOCK_TAG = tags(
+    "p|div|td|th|tr|li|ul|ol|dl|dt|dd|br|hr|h[1-6]|table|thead|tbody|caption|figure"
+    "|section|main|body|head|html|title|pre|blockquote"
 )
 _HIDDEN = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)

@@ -123,6 +123,7 @@ class LeakGuard:
         self._first: dict[str, list[Needle]] = {}
         self._single: dict[str, Needle] = {}
         self._phones: Phones[Needle] = Phones()
+        self._words: dict[str, tuple[str, ...]] = {}
         self._ready = False
 
     # -- gathering ---------------------------------------------------------
@@ -131,7 +132,9 @@ class LeakGuard:
         """Hold ``value`` (a name, contact or code name) as a needle."""
         if not value or not value.strip():
             return
-        found = words(value)
+        found = self._words.get(value)
+        if found is None:  # the same name is often held in several fields and cases
+            found = self._words[value] = words(value)
         if not found:
             return
         self._put(kind, found, source)
@@ -144,12 +147,10 @@ class LeakGuard:
             if len(core) > 1:
                 for part in core:
                     self._put(PART if kind == NAME else TEAM_PART, (part,), source)
+        if kind != CONTACT:
+            return
         digits = re.sub(r"\D", "", value)
-        if (
-            kind == CONTACT
-            and len(digits) >= 7
-            and len(digits) >= len(re.sub(r"\s", "", value)) - 4
-        ):
+        if len(digits) >= 7 and len(digits) >= len(re.sub(r"\s", "", value)) - 4:
             # A phone number, whatever its spacing or punctuation.
             needle = self._put(kind, (digits,), source)
             number = phone_number(value)
@@ -175,7 +176,10 @@ class LeakGuard:
 
     def add_time(self, event_id: str, value: Any, source: Source) -> None:
         """Hold an exact time of one of the event's cases."""
-        minute = minute_of(value)
+        self.hold_time(event_id, minute_of(value), source)
+
+    def hold_time(self, event_id: str, minute: Minute | None, source: Source) -> None:
+        """Hold a time already taken to the minute (None: nothing to hold)."""
         if minute is not None:
             self._times.setdefault(event_id, {}).setdefault(minute, []).append(source)
 
@@ -189,9 +193,10 @@ class LeakGuard:
             guard.add_frames(store.frames())
         return guard
 
-    def add_frames(self, frames: Any) -> None:
-        """Gather the needles of a store's frames (see :meth:`from_store`)."""
-        gather(self, frames)
+    def add_frames(self, frames: Any, case_ids: Iterable[str] | None = None) -> None:
+        """Gather the needles of a store's frames (see :meth:`from_store`), and the code
+        names ``case_ids`` (by default those of the frames' cases)."""
+        gather(self, frames, case_ids)
 
     def _prepare(self) -> None:
         if self._ready:

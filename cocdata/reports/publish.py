@@ -36,6 +36,7 @@ and the published counts of the index only).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -87,6 +88,36 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
             "Use html, md or pdf.",
         )
     return formats
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """What a publishing run is asked, checked before anything is read or written: where
+    the pages go, in which formats, the smallest count shown, the findings accepted."""
+
+    out: Path
+    formats: tuple[str, ...]
+    min_count: int
+    accepted: frozenset[str]
+
+    @classmethod
+    def checked(
+        cls,
+        store: Store,
+        out_dir: Path | None,
+        formats: Sequence[str],
+        min_count: int,
+        accept: Iterable[str],
+    ) -> Request:
+        """Refuse a member who may not publish, an unknown format or a bad threshold."""
+        permissions.require(store, "publish")
+        k = check_min_count(min_count)
+        return cls(
+            out=Path(out_dir) if out_dir is not None else DEFAULT_OUT,
+            formats=check_formats(formats),
+            min_count=k,
+            accepted=frozenset(a.strip().lower() for a in accept if a.strip()),
+        )
 
 
 class Batch:
@@ -172,9 +203,8 @@ def publish_transparency(
     from cocdata.reports.manifest import mark_checked, unchanged_since
     from cocdata.reports.notebooks import TRANSPARENCY, template_path
 
-    permissions.require(store, "publish")
-    k = check_min_count(min_count)
-    formats = check_formats(formats)
+    asked = Request.checked(store, out_dir, formats, min_count, accept)
+    k, formats, out, accepted_ids = asked.min_count, asked.formats, asked.out, asked.accepted
     if event_ids is not None:
         from cocdata.reports.transparency import check_event_ids
 
@@ -190,8 +220,6 @@ def publish_transparency(
             "Save an event and its cases first, or try 'cocdata demo'.",
         )
     render_options = with_edition(store, ids, edition, layout, render_options)
-    out = Path(out_dir) if out_dir is not None else DEFAULT_OUT
-    accepted_ids = {a.strip().lower() for a in accept if a.strip()}
     template = template_path(TRANSPARENCY)
     batch = Batch(store, out)
     options_of_event = options_of(render_options)

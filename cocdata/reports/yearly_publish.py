@@ -24,14 +24,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, check_min_count
+from cocdata.reports.disclosure import DEFAULT_MIN_COUNT
 from cocdata.reports.guarding import statistics_guard
 from cocdata.reports.outcome import UNCHANGED, EventOutcome, PublishOutcome
 from cocdata.reports.publish import (
     DEFAULT_FORMATS,
-    DEFAULT_OUT,
     Batch,
-    check_formats,
+    Request,
     event_outcome,
     finish,
     render_quietly,
@@ -72,10 +71,8 @@ def publish_yearly(
     from cocdata.reports.notebooks import YEARLY, template_path
     from cocdata.reports.yearly import check_year, index_label, say, yearly_records
 
-    k = check_min_count(min_count)
-    formats = check_formats(formats)
-    out = Path(out_dir) if out_dir is not None else DEFAULT_OUT
-    accepted_ids = {a.strip().lower() for a in accept if a.strip()}
+    asked = Request.checked(store, out_dir, formats, min_count, accept)
+    k, formats, out, accepted_ids = asked.min_count, asked.formats, asked.out, asked.accepted
     # The yearly page and the index show no case's text and no time of day: their guard
     # needs each distinct name of the store once (statistics_guard).
     batch = Batch(store, out, statistics_guard)

@@ -52,10 +52,19 @@ def test_event_list_and_show(run, tmp_path):
     run("import", str(guide_file(tmp_path)))
     listed = run("event", "list").output
     assert "djangocon-2000  2000-12-27 to 2000-12-30  Django* conference 2000" in listed
-    assert "(300 attendees, 1 case(s))" in listed and "1 event(s)" in listed
+    assert "(no series, 300 attendees, 1 case(s))" in listed and "1 event(s)" in listed
     shown = run("event", "show", "djangocon-2000").output
     for fact in ("Dates: 2000-12-27 to 2000-12-30", "Attendees: 300", "Cases: 1"):
         assert fact in shown
+
+
+def test_event_list_and_show_name_the_series_set_by_edit(run, tmp_path):
+    run("import", str(guide_file(tmp_path)))
+    edited = run("event", "edit", "djangocon-2000", "--series", "djangocon", "--as", "Lead Member")
+    assert edited.exit_code == 0, edited.output
+    assert "series (empty) → 'djangocon'" in edited.output
+    assert "(series djangocon, 300 attendees, 1 case(s))" in run("event", "list").output
+    assert "Series: djangocon" in run("event", "show", "djangocon-2000").output
 
 
 def test_event_edit_saves_a_new_version(run, tmp_path):

@@ -18,7 +18,7 @@ from cocdata.errors import EXIT_CODES, NotFound, UsageError
 from cocdata.reports import publish, yearly_publish
 from cocdata.reports.leaks import NAME, LeakGuard, Source
 from cocdata.store import Store
-from tests.reports.test_rendered_pages import open_offline
+from tests.reports.test_rendered_pages import open_offline, pdf_text
 from tests.reports.test_transparency import EVENT, OTHER_EVENT, build_fixture_store
 from tests.reports.test_yearly_report import build_yearly_store, yearly_case
 
@@ -75,6 +75,19 @@ def test_an_unchanged_yearly_report_reads_nothing_again(published, monkeypatch) 
 
 
 @pytest.mark.browser
+def test_the_printed_yearly_table_keeps_every_column(tmp_path: Path) -> None:
+    store = build_yearly_store(tmp_path / "store")
+    outcome = yearly_publish.publish_yearly(
+        store, out_dir=tmp_path / "out", formats=["pdf"], progress=False
+    )
+    assert outcome.ok, [str(e) for e in outcome.events]
+    words = " ".join(pdf_text(tmp_path / "out" / "yearly-all.pdf").split())
+    # Paper cannot scroll: the last columns are printed, not cut off at the margin.
+    assert "outcome" in words
+    assert "2023 4 2 1 1 1 0 1 0 1 0 0 1" in words
+
+
+@pytest.mark.browser
 def test_the_yearly_chart_is_drawn_offline(published, page) -> None:
     _, out, _ = published
     page.set_viewport_size({"width": 390, "height": 844})
@@ -90,6 +103,9 @@ def test_the_yearly_chart_is_drawn_offline(published, page) -> None:
     open_offline(page, out / "index.html")
     text = page.inner_text("body")
     assert "All years" in text and "Final (summary)" in text
+    # The index's wide table scrolls in its place too.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator(".cocdata-scroll table").is_visible()
 
 
 def test_the_guard_blocks_a_yearly_page_and_nothing_is_written(tmp_path: Path, monkeypatch) -> None:

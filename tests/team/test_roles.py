@@ -10,6 +10,7 @@ from cocdata import accesslog, people, retention
 from cocdata.errors import NotPermitted
 from cocdata.reports.forward import forward
 from cocdata.reports.publish import publish_transparency
+from cocdata.reports.yearly_publish import publish_yearly
 from cocdata.store import Store
 from cocdata.team import Role, admin, current_member, load_team
 from tests.helpers import new_case
@@ -24,6 +25,7 @@ ACTIONS = {
     "expunge": lambda s, cid: retention.expunge(s, case_ids=[cid]),
     "person": lambda s, cid: people.merge(s, "no-such-a", "no-such-b"),
     "publish": lambda s, cid: publish_transparency(s, event_ids=["no-such-event"]),
+    "yearly": lambda s, cid: publish_yearly(s, year=1900),
     "forward": lambda s, cid: forward(s, "no-such-case", to="Foundation"),
     "key": lambda s, cid: s.write_key_file(s.root / "key"),
     "team": lambda s, cid: admin.add_member(s, STRANGER, Role.OBSERVER),
