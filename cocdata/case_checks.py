@@ -61,7 +61,8 @@ def problems_from(error: ValidationError, where: str | None = None) -> list[Prob
         else:
             message = _PYDANTIC_WORDS.get(kind, err["msg"][0].lower() + err["msg"][1:])
         value = err.get("input")
-        if kind not in ("missing", "model_type") and isinstance(value, str | int | float | bool):
+        shows_value = isinstance(value, str | int | float | bool)
+        if kind not in ("missing", "model_type") and shows_value and repr(value) not in message:
             shown = repr(value)
             # A whole pasted document in a field would drown the message.
             shown = shown if len(shown) <= 60 else f"{shown[:50]}… ({len(shown)} characters)"

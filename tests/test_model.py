@@ -201,3 +201,17 @@ def test_times_from_python_are_still_accepted():
         report__made_at=dt.datetime(2000, 12, 29, 9), event__start=dt.date(2000, 12, 27)
     )
     assert problems_for(data) == {}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "value"),
+    [
+        ({"case_id": "Amber Falcon"}, "case_id", "'Amber Falcon'"),
+        ({"event__series": "Django Con!"}, "event.series", "'Django Con!'"),
+        ({"report__made_at": "29/12/2000"}, "report.made_at", "'29/12/2000'"),
+        ({"status": "archived"}, "status", "'archived'"),
+    ],
+)
+def test_a_problem_names_the_value_once(changes, field, value):
+    message = problems_for(guide_data(**changes))[field]
+    assert message.count(value) == 1, message
