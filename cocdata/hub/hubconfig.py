@@ -19,6 +19,7 @@ from typing import Any
 from cocdata import config as cocdata_config
 from cocdata.forms.serve import WEBSOCKET_MAX_BYTES, cull_options
 from cocdata.forms.serve_process import MARK_ENV
+from cocdata.forms.serve_voila import JUPYTER_DATA, TEMPLATE
 from cocdata.hub import membership, workspace
 
 SETTINGS = "cocdata-hub.json"
@@ -63,9 +64,21 @@ def configure_from(c: Any, settings_file: str) -> None:
     configure(c, HubSettings(**data))
 
 
+def jupyter_path() -> str:
+    """``JUPYTER_PATH`` for the members' servers: Voilà's own data, then the ``cocdata`` template.
+
+    Voilà's server extension finds templates in Jupyter's data folders only, and
+    takes its themes from the first data folder that has a ``voila`` folder:
+    Voilà's own comes first so its themes are still found there.
+    """
+    from voila.utils import get_data_dir
+
+    return os.pathsep.join([str(Path(get_data_dir()).parent), str(JUPYTER_DATA)])
+
+
 def spawner_environment(settings: HubSettings) -> dict[str, str]:
     """What each member's server (and so their kernels) gets beyond JupyterHub's own."""
-    env = {cocdata_config.STORE_ENV: settings.store}
+    env = {cocdata_config.STORE_ENV: settings.store, "JUPYTER_PATH": jupyter_path()}
     if settings.key_file:
         env["COCDATA_KEY_FILE"] = settings.key_file
     mark = os.environ.get(MARK_ENV)
@@ -75,11 +88,23 @@ def spawner_environment(settings: HubSettings) -> dict[str, str]:
 
 
 def server_args(settings: HubSettings) -> list[str]:
-    """The single-user server's options: kernels culled, evidence-sized messages, no tracebacks."""
+    """The single-user server's options: kernels culled, evidence-sized messages, no tracebacks,
+    and no request from its pages (or from the server) to any other host."""
+    tornado = {
+        "websocket_max_message_size": WEBSOCKET_MAX_BYTES,
+        # Voilà's page loads MathJax from a CDN unless both are None (its own copy then).
+        "mathjax_url": None,
+        "mathjax_config": None,
+    }
     return [
         *cull_options(settings.cull_idle_s),
-        f"--ServerApp.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_MAX_BYTES}}}",
+        f"--ServerApp.tornado_settings={tornado!r}",
+        # cocdata's template: Voilà's lab page without Font Awesome and Mermaid from CDNs.
+        f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # JupyterLab asks no news feed and no package index for updates.
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         # Voilà's /voila/files/ serves allowlisted files of the member's folder (pictures by
         # default) with no login at all: a pattern that matches nothing closes it.
         f"--VoilaConfiguration.file_allowlist={NOTHING}",

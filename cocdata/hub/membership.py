@@ -21,6 +21,7 @@ from traitlets import Unicode
 from cocdata.hub import workspace
 
 REFRESH_S = 60
+LAB_SETTINGS_OPTION = "--LabApp.app_settings_dir="
 
 
 def team_members(store: str | Path) -> set[str]:
@@ -61,4 +62,8 @@ def before_spawn(spawner: Any) -> None:
     store = spawner.environment.get("COCDATA_STORE", "")
     if name not in team_members(store):
         raise web.HTTPError(403, f"{name} is not a member of this cocdata team.")
-    spawner.notebook_dir = str(workspace.prepare(name))
+    folder = workspace.prepare(name)
+    spawner.notebook_dir = str(folder)
+    settings = workspace.lab_settings_folder(folder)
+    others = [arg for arg in spawner.args if not arg.startswith(LAB_SETTINGS_OPTION)]
+    spawner.args = [*others, f"{LAB_SETTINGS_OPTION}{settings}"]

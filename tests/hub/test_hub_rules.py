@@ -201,6 +201,9 @@ def test_a_members_folder_gets_fresh_notebooks_they_own(account: str) -> None:
     assert folder.name == "cocdata" and stat.S_IMODE(folder.stat().st_mode) == 0o700
     for name in ("intake.ipynb", "case.ipynb"):
         assert (folder / name).stat().st_uid == owner
+    overrides = workspace.lab_settings_folder(folder) / "overrides.json"
+    assert overrides.stat().st_uid == owner
+    assert '"checkForUpdates": false' in overrides.read_text()
     (folder / "intake.ipynb").write_text("changed")
     workspace.prepare(account)
     assert "intake_form()" in (folder / "intake.ipynb").read_text()
