@@ -24,6 +24,9 @@ from cocdata.hub import membership, workspace
 
 SETTINGS = "cocdata-hub.json"
 CONFIG = "jupyterhub_config.py"
+UNUSED_EXTENSIONS = {name: False for name in ("jupyter_lsp", "notebook_shim")}
+"""Server extensions installed beside JupyterLab that a member's server does not load:
+language servers (none installed; the lab works without) and the classic notebook's shim."""
 NOTHING = "(?!)"
 """A regular expression that matches no path."""
 
@@ -98,6 +101,7 @@ def server_args(settings: HubSettings) -> list[str]:
     }
     return [
         *cull_options(settings.cull_idle_s),
+        f"--ServerApp.jpserver_extensions={UNUSED_EXTENSIONS!r}",
         f"--ServerApp.tornado_settings={tornado!r}",
         # cocdata's template: Voilà's lab page without Font Awesome and Mermaid from CDNs.
         f"--VoilaConfiguration.template={TEMPLATE}",
@@ -162,8 +166,8 @@ def configure(c: Any, settings: HubSettings) -> None:
     c.Authenticator.refresh_pre_spawn = True
     c.JupyterHub.redirect_to_server = True
 
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
-    c.Spawner.cmd = [settings.python, "-m", "jupyterhub.singleuser"]
+    c.JupyterHub.spawner_class = "cocdata.hub.spawner.TeamSpawner"
+    c.Spawner.cmd = [settings.python, "-m", "cocdata.hub.singleuser"]
     c.Spawner.args = server_args(settings)
     c.Spawner.default_url = workspace.FORM_URL
     c.Spawner.environment = spawner_environment(settings)

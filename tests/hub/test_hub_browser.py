@@ -237,7 +237,7 @@ def test_sigterm_stops_the_hub_the_proxy_every_server_and_kernel(
         names = {_name(pid) for pid in started}
         assert {"configurable-http-proxy"} & names or "node" in names, names
         assert any("ipykernel" in _cmdline(pid) for pid in started), "a kernel ran"
-        assert any("jupyterhub.singleuser" in _cmdline(pid) for pid in started)
+        assert any("cocdata.hub.singleuser" in _cmdline(pid) for pid in started)
         stop(own)
         assert own.process.returncode is not None
     time.sleep(1)
