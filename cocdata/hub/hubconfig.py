@@ -27,6 +27,7 @@ CONFIG = "jupyterhub_config.py"
 UNUSED_EXTENSIONS = {name: False for name in ("jupyter_lsp", "notebook_shim")}
 """Server extensions installed beside JupyterLab that a member's server does not load:
 language servers (none installed; the lab works without) and the classic notebook's shim."""
+SERVER_POLL_S = 5
 NOTHING = "(?!)"
 """A regular expression that matches no path."""
 
@@ -173,6 +174,9 @@ def configure(c: Any, settings: HubSettings) -> None:
     c.Spawner.environment = spawner_environment(settings)
     c.Spawner.pre_spawn_hook = membership.before_spawn
     c.Spawner.http_timeout = 60
+    # A server that died (killed, out of memory) is seen within seconds, not the default 30:
+    # the member's next sign-in then starts a new one instead of meeting a dead address.
+    c.Spawner.poll_interval = SERVER_POLL_S
     c.Spawner.start_timeout = 120
 
     services, roles = culler_service(settings)
