@@ -20,7 +20,7 @@ from cocdata import config as cocdata_config
 from cocdata.forms.serve import WEBSOCKET_MAX_BYTES, cull_options
 from cocdata.forms.serve_process import MARK_ENV
 from cocdata.forms.serve_voila import JUPYTER_DATA, TEMPLATE
-from cocdata.hub import membership, workspace
+from cocdata.hub import membership, removal, workspace
 
 SETTINGS = "cocdata-hub.json"
 CONFIG = "jupyterhub_config.py"
@@ -180,5 +180,6 @@ def configure(c: Any, settings: HubSettings) -> None:
     c.Spawner.start_timeout = 120
 
     services, roles = culler_service(settings)
-    c.JupyterHub.services = services
-    c.JupyterHub.load_roles = roles
+    watcher, role = removal.service(settings.store, settings.python)
+    c.JupyterHub.services = [*services, watcher]
+    c.JupyterHub.load_roles = [*roles, role]

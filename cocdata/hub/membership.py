@@ -4,9 +4,10 @@ The team is read from the store's ``cocdata.toml`` at each login, each
 refresh of a login (every ``REFRESH_S`` seconds and before every spawn) and
 each spawn, so a member a lead removed is refused at their next step even
 while the hub runs: the login page turns them away, a hub cookie they still
-hold stops working, and no server of theirs starts again. Their running
-server is stopped at the next refresh. What a server already running may
-do is checked by cocdata itself at every action (``cocdata.team``).
+hold stops working, and no server of theirs starts again. What a server
+already running may do is checked by cocdata itself at every action
+(``cocdata.team``), and the hub's ``removal`` service stops a removed
+member's running server within seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from jupyterhub.auth import PAMAuthenticator
 from tornado import web
 from traitlets import Unicode
 
-from cocdata.hub import workspace
+from cocdata.hub import removal, workspace
 
 REFRESH_S = 60
 LAB_SETTINGS_OPTION = "--LabApp.app_settings_dir="
@@ -26,10 +27,7 @@ LAB_SETTINGS_OPTION = "--LabApp.app_settings_dir="
 
 def team_members(store: str | Path) -> set[str]:
     """The names of the team's members now (empty when the store is not a team store)."""
-    from cocdata.team import load_team
-
-    team = load_team(Path(store))
-    return set(team.members) if team is not None else set()
+    return removal.team_members(str(store))
 
 
 class TeamAuthenticator(PAMAuthenticator):

@@ -166,8 +166,13 @@ def test_the_config_lets_in_the_team_and_keeps_state_in_its_folder(tmp_path: Pat
     assert seen["env"]["COCDATA_KEY_FILE"] == "/dev/shm/cocdata-team-key-x/keys"
     assert "--MappingKernelManager.cull_idle_timeout=600" in seen["args"]
     assert seen["cert"] == "/etc/cert.pem"
-    assert seen["services"] == ["idle-culler"]
+    assert seen["services"] == ["idle-culler", "team-removal"]
     assert seen["admin"] is False
+    # Nothing from another host: cocdata's Voilà template, found through JUPYTER_PATH.
+    assert "--VoilaConfiguration.template=cocdata" in seen["args"]
+    data = Path(seen["env"]["JUPYTER_PATH"].split(os.pathsep)[-1])
+    assert (data / "voila" / "templates" / "cocdata" / "index.html.j2").is_file()
+    assert any("'mathjax_url': None" in a for a in seen["args"])
 
 
 def test_no_culling_means_no_culler(tmp_path: Path) -> None:
