@@ -6,6 +6,7 @@ import grp
 import json
 import os
 import pwd
+import shutil
 import stat
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from cocdata import crypto
 from cocdata.errors import HubRefused
 from cocdata.hub import hubconfig, keys, reach, state, workspace
 from cocdata.hub.listen import checked_listen, is_local
-from tests.hub.machine import Accounts, cli_env, require_hub_machine
+from tests.hub.machine import Accounts, cli_env, require_hub_machine, shared_folder
 
 
 @pytest.mark.parametrize(
@@ -125,6 +126,21 @@ def test_a_python_under_a_closed_folder_is_refused_with_what_to_do(tmp_path: Pat
     finally:
         for folder, mode in modes.items():
             folder.chmod(stat.S_IMODE(mode))
+
+
+def test_a_store_under_a_closed_folder_is_refused_with_what_to_do() -> None:
+    base = shared_folder("cocdata-reach-")
+    try:
+        closed = base / "coc"
+        (closed / "store").mkdir(parents=True)
+        closed.chmod(0o700)  # what a store made in a new /srv/coc leaves
+        with pytest.raises(HubRefused) as refused:
+            reach.check_members_can_reach_store(closed / "store", "no-such-group-here")
+        assert f"chmod o+x {closed}" in str(refused.value)
+        closed.chmod(0o711)
+        reach.check_members_can_reach_store(closed / "store", "no-such-group-here")
+    finally:
+        shutil.rmtree(base)
 
 
 def test_the_config_lets_in_the_team_and_keeps_state_in_its_folder(tmp_path: Path) -> None:
