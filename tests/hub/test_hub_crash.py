@@ -16,7 +16,6 @@ import json
 import os
 import signal
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -29,41 +28,22 @@ from tests.forms.servers import (
     fill_quick_capture,
     new_report,
 )
-from tests.hub.conftest import TeamMachine
+from tests.hub.conftest import TeamMachine, signed_in
 from tests.hub.machine import (
     LOGIN_TIMEOUT_MS,
     Hub,
     cocdata,
     processes_of,
-    running_hub,
-    sign_in,
-    wait_for_form,
 )
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 
-PHONE = {"width": 390, "height": 844}
 TYPED = {
     **QUICK_EXAMPLE,
     "cocdata-f-report-made-by": "Person C",
     "cocdata-f-description": "Typed on the phone; the member's server died while saving it.",
 }
 WAIT_S = 60
-
-
-@pytest.fixture(scope="module")
-def hub(team_machine: TeamMachine) -> Iterator[Hub]:
-    with running_hub(team_machine.store, team_machine.base) as running:
-        yield running
-
-
-def _signed_in(chromium, hub: Hub, machine: TeamMachine, user: str):
-    context = chromium.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(LOGIN_TIMEOUT_MS)
-    sign_in(page, hub, user, machine.password(user))
-    wait_for_form(page, hub, f"{user} after signing in")
-    return context, page
 
 
 def _wait_until(what: str, done, hub: Hub) -> None:
@@ -86,11 +66,11 @@ def test_a_member_server_killed_mid_save_loses_nothing(
     description = TYPED["cocdata-f-description"]
     contexts = []
     try:
-        lead_context, lead_page = _signed_in(chromium, hub, team_machine, lead)
+        lead_context, lead_page = signed_in(chromium, hub, team_machine, lead)
         contexts = [lead_context]
         fill_quick_capture(lead_page)  # the event is new: this save records it
         click_save(lead_page, hub)
-        member_context, member_page = _signed_in(chromium, hub, team_machine, member)
+        member_context, member_page = signed_in(chromium, hub, team_machine, member)
         contexts.append(member_context)
 
         fill_quick_capture(member_page, TYPED)
@@ -133,7 +113,7 @@ def test_a_member_server_killed_mid_save_loses_nothing(
     _wait_until(
         "the hub did not see the server stop", lambda: "server stopped" in hub.log_tail(400), hub
     )
-    context, page = _signed_in(chromium, hub, team_machine, member)
+    context, page = signed_in(chromium, hub, team_machine, member)
     try:
         offer = page.locator(".cocdata-notice", has_text="Person C").first
         offer.wait_for(timeout=LOGIN_TIMEOUT_MS)

@@ -10,43 +10,18 @@ while the other member's form goes on saving.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
 from cocdata.store import Store
 from tests.forms.servers import click_save, fill_quick_capture
-from tests.hub.conftest import TeamMachine
-from tests.hub.machine import (
-    LOGIN_TIMEOUT_MS,
-    Hub,
-    cocdata,
-    processes_of,
-    running_hub,
-    sign_in,
-    wait_for_form,
-)
+from tests.hub.conftest import TeamMachine, signed_in
+from tests.hub.machine import Hub, cocdata, processes_of
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 
-PHONE = {"width": 390, "height": 844}
 OUT_WITHIN_S = 15
-
-
-@pytest.fixture(scope="module")
-def hub(team_machine: TeamMachine) -> Iterator[Hub]:
-    with running_hub(team_machine.store, team_machine.base) as running:
-        yield running
-
-
-def _signed_in(chromium, hub: Hub, machine: TeamMachine, user: str):
-    context = chromium.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(LOGIN_TIMEOUT_MS)
-    sign_in(page, hub, user, machine.password(user))
-    wait_for_form(page, hub, f"{user} after signing in")
-    return context, page
 
 
 def test_a_removed_member_loses_their_running_server_at_once(
@@ -55,8 +30,8 @@ def test_a_removed_member_loses_their_running_server_at_once(
     lead, gone = team_machine.lead, team_machine.member
     contexts = []
     try:
-        lead_context, lead_page = _signed_in(chromium, hub, team_machine, lead)
-        gone_context, gone_page = _signed_in(chromium, hub, team_machine, gone)
+        lead_context, lead_page = signed_in(chromium, hub, team_machine, lead)
+        gone_context, gone_page = signed_in(chromium, hub, team_machine, gone)
         contexts = [lead_context, gone_context]
         assert processes_of(gone), "the member's server and kernel run"
 
