@@ -2,7 +2,8 @@
 
 Two members are signed in through the hub's login page. One types a report
 and clicks Save while the store's lock is held (as another writer would hold
-it), so the save is under way and waiting to write; then every process of
+it), so the save is under way and waiting to write (its kernel is seen in
+the lock's retry sleep); then every process of
 that member, their single-user server and its kernel, is killed with
 SIGKILL. The store still verifies, the other member's saves are intact and
 they keep saving, nothing half-written is stored, and when the crashed
@@ -16,6 +17,7 @@ import json
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +56,18 @@ def _wait_until(what: str, done, hub: Hub) -> None:
         time.sleep(0.2)
 
 
+def _waiting_for_the_lock(user: str) -> bool:
+    """True while a kernel of ``user`` sits in the store lock's retry sleep (a save in flight):
+    an idle kernel waits in epoll, one retrying the lock in nanosleep."""
+    for pid in processes_of(user):
+        with contextlib.suppress(OSError):
+            if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                wchan = Path(f"/proc/{pid}/wchan")
+                if any("nanosleep" in wchan.read_text() for _ in range(20)):
+                    return True
+    return False
+
+
 def _drafts_of(store: Store, user: str) -> list[str]:
     return [json.dumps(d, ensure_ascii=False) for d in store.drafts() if d.get("by") == user]
 
@@ -81,7 +95,11 @@ def test_a_member_server_killed_mid_save_loses_nothing(
         )
         with store.lock():  # another writer holds the store: the save starts and waits
             member_page.locator("button.cocdata-save").first.click()
-            time.sleep(2)
+            _wait_until(
+                "the member's kernel never started waiting for the store's lock",
+                lambda: _waiting_for_the_lock(member),
+                hub,
+            )
             victims = processes_of(member)
             assert victims, "the member's server and kernel were running"
             for pid in victims:
