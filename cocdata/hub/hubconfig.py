@@ -27,6 +27,7 @@ CONFIG = "jupyterhub_config.py"
 UNUSED_EXTENSIONS = {name: False for name in ("jupyter_lsp", "notebook_shim")}
 """Server extensions installed beside JupyterLab that a member's server does not load:
 language servers (none installed; the lab works without) and the classic notebook's shim."""
+FORM_UNUSED_LABEXTENSIONS = ["jupyterlab-plotly"]
 SERVER_POLL_S = 5
 NOTHING = "(?!)"
 """A regular expression that matches no path."""
@@ -106,6 +107,9 @@ def server_args(settings: HubSettings) -> list[str]:
         f"--ServerApp.tornado_settings={tornado!r}",
         # cocdata's template: Voilà's lab page without Font Awesome and Mermaid from CDNs.
         f"--VoilaConfiguration.template={TEMPLATE}",
+        # The forms draw no Plotly chart: its 4.8 MB script is not sent to every phone
+        # (JupyterLab keeps it for the analysis notebooks).
+        f"--VoilaConfiguration.extension_denylist={FORM_UNUSED_LABEXTENSIONS!r}",
         "--VoilaConfiguration.show_tracebacks=False",
         # JupyterLab asks no news feed and no package index for updates.
         "--LabApp.news_url=None",
