@@ -58,8 +58,7 @@ def hub(
     $COCDATA_CULL_IDLE_SECONDS (default 1800). Runs as root; Ctrl+C or
     SIGTERM stops the hub and everything it started.
     """
-    from cocdata.hub import serve_hub
-    from cocdata.hub.launch import check_can_serve
+    from cocdata.hub.launch import check_can_serve, serve_hub
     from cocdata.hub.listen import checked_listen
 
     listen = checked_listen(ip, port, ssl_cert, ssl_key, insecure)

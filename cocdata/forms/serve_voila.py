@@ -13,7 +13,9 @@ Run as ``python -m cocdata.forms.serve_voila FOLDER [Voilà options]`` by
 * **Only local host names** are served (no DNS rebinding from a web page).
 * **No request leaves the machine**: Voilà's ``lab`` template links Font
   Awesome from a CDN although its own bundle already holds the icons; the
-  template in ``voila_template/`` renders the same page without those links.
+  template ``cocdata`` (in ``jupyter_data/voila/templates/``, built on ``lab``)
+  renders the same page without those links; the team hub's servers use it
+  too (``JUPYTER_DATA``, ``TEMPLATE``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from voila.app import Voila
 from voila.handler import BaseVoilaHandler
 
 TOKEN_ENV = "JUPYTER_TOKEN"
-TEMPLATE_FOLDER = Path(__file__).with_name("voila_template")
+JUPYTER_DATA = Path(__file__).with_name("jupyter_data")
+"""A Jupyter data folder holding Voilà's ``cocdata`` template (for ``JUPYTER_PATH``)."""
+TEMPLATE = "cocdata"
+TEMPLATE_FOLDER = JUPYTER_DATA / "voila" / "templates" / TEMPLATE
 
 
 class _LoginRequired:

@@ -7,12 +7,11 @@ private folder; ``reach`` checks the members' Unix accounts can run this
 Python; ``keys`` hands an encrypted store's key to the team's kernels;
 ``hubconfig`` turns the settings into JupyterHub's configuration, run inside
 the hub; ``membership`` (also inside the hub) lets in the team's members
-only, asked again at every login and spawn; ``workspace`` is each member's
-folder with the form notebooks.
+only, asked again at every login and spawn; ``removal`` (a hub service)
+stops the server of a member a lead removed; ``workspace`` is each member's
+folder with the form notebooks; ``spawner`` starts each member's server and
+hands it over the moment it listens; ``singleuser`` is that server's command.
+
+Nothing is imported here: a member's server starts as ``python -m
+cocdata.hub.singleuser``, and every import on the way costs each sign-in.
 """
-
-from __future__ import annotations
-
-from cocdata.hub.launch import serve_hub
-
-__all__ = ["serve_hub"]

@@ -19,10 +19,16 @@ from typing import Any
 from cocdata import config as cocdata_config
 from cocdata.forms.serve import WEBSOCKET_MAX_BYTES, cull_options
 from cocdata.forms.serve_process import MARK_ENV
-from cocdata.hub import membership, workspace
+from cocdata.forms.serve_voila import JUPYTER_DATA, TEMPLATE
+from cocdata.hub import membership, removal, workspace
 
 SETTINGS = "cocdata-hub.json"
 CONFIG = "jupyterhub_config.py"
+UNUSED_EXTENSIONS = {name: False for name in ("jupyter_lsp", "notebook_shim")}
+"""Server extensions installed beside JupyterLab that a member's server does not load:
+language servers (none installed; the lab works without) and the classic notebook's shim."""
+FORM_UNUSED_LABEXTENSIONS = ["jupyterlab-plotly"]
+SERVER_POLL_S = 5
 NOTHING = "(?!)"
 """A regular expression that matches no path."""
 
@@ -63,9 +69,21 @@ def configure_from(c: Any, settings_file: str) -> None:
     configure(c, HubSettings(**data))
 
 
+def jupyter_path() -> str:
+    """``JUPYTER_PATH`` for the members' servers: Voilà's own data, then the ``cocdata`` template.
+
+    Voilà's server extension finds templates in Jupyter's data folders only, and
+    takes its themes from the first data folder that has a ``voila`` folder:
+    Voilà's own comes first so its themes are still found there.
+    """
+    from voila.utils import get_data_dir
+
+    return os.pathsep.join([str(Path(get_data_dir()).parent), str(JUPYTER_DATA)])
+
+
 def spawner_environment(settings: HubSettings) -> dict[str, str]:
     """What each member's server (and so their kernels) gets beyond JupyterHub's own."""
-    env = {cocdata_config.STORE_ENV: settings.store}
+    env = {cocdata_config.STORE_ENV: settings.store, "JUPYTER_PATH": jupyter_path()}
     if settings.key_file:
         env["COCDATA_KEY_FILE"] = settings.key_file
     mark = os.environ.get(MARK_ENV)
@@ -75,11 +93,27 @@ def spawner_environment(settings: HubSettings) -> dict[str, str]:
 
 
 def server_args(settings: HubSettings) -> list[str]:
-    """The single-user server's options: kernels culled, evidence-sized messages, no tracebacks."""
+    """The single-user server's options: kernels culled, evidence-sized messages, no tracebacks,
+    and no request from its pages (or from the server) to any other host."""
+    tornado = {
+        "websocket_max_message_size": WEBSOCKET_MAX_BYTES,
+        # Voilà's page loads MathJax from a CDN unless both are None (its own copy then).
+        "mathjax_url": None,
+        "mathjax_config": None,
+    }
     return [
         *cull_options(settings.cull_idle_s),
-        f"--ServerApp.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_MAX_BYTES}}}",
+        f"--ServerApp.jpserver_extensions={UNUSED_EXTENSIONS!r}",
+        f"--ServerApp.tornado_settings={tornado!r}",
+        # cocdata's template: Voilà's lab page without Font Awesome and Mermaid from CDNs.
+        f"--VoilaConfiguration.template={TEMPLATE}",
+        # The forms draw no Plotly chart: its 4.8 MB script is not sent to every phone
+        # (JupyterLab keeps it for the analysis notebooks).
+        f"--VoilaConfiguration.extension_denylist={FORM_UNUSED_LABEXTENSIONS!r}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # JupyterLab asks no news feed and no package index for updates.
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         # Voilà's /voila/files/ serves allowlisted files of the member's folder (pictures by
         # default) with no login at all: a pattern that matches nothing closes it.
         f"--VoilaConfiguration.file_allowlist={NOTHING}",
@@ -137,15 +171,19 @@ def configure(c: Any, settings: HubSettings) -> None:
     c.Authenticator.refresh_pre_spawn = True
     c.JupyterHub.redirect_to_server = True
 
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
-    c.Spawner.cmd = [settings.python, "-m", "jupyterhub.singleuser"]
+    c.JupyterHub.spawner_class = "cocdata.hub.spawner.TeamSpawner"
+    c.Spawner.cmd = [settings.python, "-m", "cocdata.hub.singleuser"]
     c.Spawner.args = server_args(settings)
     c.Spawner.default_url = workspace.FORM_URL
     c.Spawner.environment = spawner_environment(settings)
     c.Spawner.pre_spawn_hook = membership.before_spawn
     c.Spawner.http_timeout = 60
+    # A server that died (killed, out of memory) is seen within seconds, not the default 30:
+    # the member's next sign-in then starts a new one instead of meeting a dead address.
+    c.Spawner.poll_interval = SERVER_POLL_S
     c.Spawner.start_timeout = 120
 
     services, roles = culler_service(settings)
-    c.JupyterHub.services = services
-    c.JupyterHub.load_roles = roles
+    watcher, role = removal.service(settings.store, settings.python)
+    c.JupyterHub.services = [*services, watcher]
+    c.JupyterHub.load_roles = [*roles, role]

@@ -3,7 +3,7 @@
 ``serve_hub`` refuses with a message (``HubRefused``) before anything starts
 when the hub could not serve the team: not root (PAM logins of other
 accounts, servers started as them), not a team store, no members, the
-members' accounts unable to run this Python, no ``configurable-http-proxy``,
+members' accounts unable to run this Python or to reach the store, no ``configurable-http-proxy``,
 or the venue's network without TLS. Then it writes the configuration into
 the hub's private folder and runs ``jupyterhub`` through
 ``serve_process.run_server``: SIGTERM, SIGINT or SIGHUP stop the hub, which
@@ -81,6 +81,7 @@ def serve_hub(store_path: Path, listen: Listen, state_dir: Path | None = None) -
         raise crypto.locked_error(store.root, "the team's forms")
     team = _team_of(store)
     reach.check_members_can_run()
+    reach.check_members_can_reach_store(store.root, team.group)
     folder = state.state_folder(state_dir, store.root)
     env = dict(os.environ)
     for secret in (crypto.PASSPHRASE_ENV, crypto.KEY_FILE_ENV):

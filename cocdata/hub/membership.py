@@ -4,9 +4,10 @@ The team is read from the store's ``cocdata.toml`` at each login, each
 refresh of a login (every ``REFRESH_S`` seconds and before every spawn) and
 each spawn, so a member a lead removed is refused at their next step even
 while the hub runs: the login page turns them away, a hub cookie they still
-hold stops working, and no server of theirs starts again. Their running
-server is stopped at the next refresh. What a server already running may
-do is checked by cocdata itself at every action (``cocdata.team``).
+hold stops working, and no server of theirs starts again. What a server
+already running may do is checked by cocdata itself at every action
+(``cocdata.team``), and the hub's ``removal`` service stops a removed
+member's running server within seconds.
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ from jupyterhub.auth import PAMAuthenticator
 from tornado import web
 from traitlets import Unicode
 
-from cocdata.hub import workspace
+from cocdata.hub import removal, workspace
 
 REFRESH_S = 60
+LAB_SETTINGS_OPTION = "--LabApp.app_settings_dir="
 
 
 def team_members(store: str | Path) -> set[str]:
     """The names of the team's members now (empty when the store is not a team store)."""
-    from cocdata.team import load_team
-
-    team = load_team(Path(store))
-    return set(team.members) if team is not None else set()
+    return removal.team_members(str(store))
 
 
 class TeamAuthenticator(PAMAuthenticator):
@@ -61,4 +60,8 @@ def before_spawn(spawner: Any) -> None:
     store = spawner.environment.get("COCDATA_STORE", "")
     if name not in team_members(store):
         raise web.HTTPError(403, f"{name} is not a member of this cocdata team.")
-    spawner.notebook_dir = str(workspace.prepare(name))
+    folder = workspace.prepare(name)
+    spawner.notebook_dir = str(folder)
+    settings = workspace.lab_settings_folder(folder)
+    others = [arg for arg in spawner.args if not arg.startswith(LAB_SETTINGS_OPTION)]
+    spawner.args = [*others, f"{LAB_SETTINGS_OPTION}{settings}"]

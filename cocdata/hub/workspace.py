@@ -10,6 +10,7 @@ could have put there.
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import secrets
@@ -20,6 +21,7 @@ import nbformat
 
 from cocdata.errors import HubRefused
 from cocdata.forms.notebooks import CASE, INTAKE, notebook
+from cocdata.forms.serve import LAB_OVERRIDES, LAB_SETTINGS_FOLDER
 
 FOLDER = "cocdata"
 FORM_URL = f"/voila/render/{INTAKE}"
@@ -59,8 +61,35 @@ def _write_in(folder_fd: int, name: str, text: str, uid: int, gid: int) -> None:
         raise
 
 
+def _lab_settings_in(folder_fd: int, uid: int, gid: int) -> None:
+    """JupyterLab's settings overrides (``LAB_OVERRIDES``) in the member's folder."""
+    try:
+        os.mkdir(LAB_SETTINGS_FOLDER, 0o700, dir_fd=folder_fd)
+        os.chown(LAB_SETTINGS_FOLDER, uid, gid, dir_fd=folder_fd, follow_symlinks=False)
+    except FileExistsError:
+        pass
+    fd = os.open(
+        LAB_SETTINGS_FOLDER, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder_fd
+    )
+    try:
+        if os.fstat(fd).st_uid != uid:
+            raise HubRefused(
+                f"The folder {LAB_SETTINGS_FOLDER} in the member's cocdata folder is not theirs.",
+                "Move it out of the way; the hub makes it again at the member's next start.",
+            )
+        _write_in(fd, "overrides.json", json.dumps(LAB_OVERRIDES, indent=2) + "\n", uid, gid)
+    finally:
+        os.close(fd)
+
+
+def lab_settings_folder(folder: Path) -> Path:
+    """Where ``prepare`` put JupyterLab's settings overrides in the member's ``folder``."""
+    return folder / LAB_SETTINGS_FOLDER
+
+
 def prepare(user: str) -> Path:
-    """``~user/cocdata`` with fresh form notebooks in it, owned by ``user``; its path."""
+    """``~user/cocdata`` with fresh form notebooks and JupyterLab's settings overrides in it,
+    owned by ``user``; its path."""
     try:
         account = pwd.getpwnam(user)
     except KeyError:
@@ -100,6 +129,7 @@ def prepare(user: str) -> Path:
             )
         for name in (INTAKE, CASE):
             _write_in(folder_fd, name, hub_notebook_text(name), account.pw_uid, account.pw_gid)
+        _lab_settings_in(folder_fd, account.pw_uid, account.pw_gid)
     finally:
         os.close(folder_fd)
     return folder

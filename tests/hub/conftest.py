@@ -14,12 +14,19 @@ from pathlib import Path
 import pytest
 
 from tests.hub.machine import (
+    LOGIN_TIMEOUT_MS,
     Accounts,
+    Hub,
     make_team_store,
     members_can_run_python,
     require_hub_machine,
+    running_hub,
     shared_folder,
+    sign_in,
+    wait_for_form,
 )
+
+PHONE = {"width": 390, "height": 844}
 
 
 @dataclass
@@ -83,3 +90,20 @@ def encrypted_team_machine() -> Iterator[TeamMachine]:
     """The same with an encrypted team store, its key in ``base / "store.key"`` (root's)."""
     with _team_machine(key_file=True) as machine:
         yield machine
+
+
+@pytest.fixture(scope="module")
+def hub(team_machine: TeamMachine) -> Iterator[Hub]:
+    """``cocdata hub`` on the team machine's store (a module may seed the store first)."""
+    with running_hub(team_machine.store, team_machine.base) as running:
+        yield running
+
+
+def signed_in(chromium, hub: Hub, machine: TeamMachine, user: str, viewport=PHONE):
+    """A new browser window where ``user`` signed in and has the report form: (context, page)."""
+    context = chromium.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(LOGIN_TIMEOUT_MS)
+    sign_in(page, hub, user, machine.password(user))
+    wait_for_form(page, hub, f"{user} after signing in")
+    return context, page

@@ -221,11 +221,16 @@ def stop(hub: Hub, timeout: float = 60) -> None:
 # -- steps in the browser --------------------------------------------------------
 
 
-def sign_in(page, hub: Hub, user: str, password: str) -> None:
-    """Type the name and password on the hub's login page and click Sign in."""
+def fill_login(page, hub: Hub, user: str, password: str) -> None:
+    """Open the hub's login page and type the name and password (not signed in yet)."""
     page.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
     page.locator("#username_input").fill(user)
     page.locator("#password_input").fill(password)
+
+
+def sign_in(page, hub: Hub, user: str, password: str) -> None:
+    """Type the name and password on the hub's login page and click Sign in."""
+    fill_login(page, hub, user, password)
     page.locator("#login_submit").click()
 
 

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -63,8 +64,11 @@ def hub(team_machine: TeamMachine) -> Iterator[Hub]:
         yield running
 
 
-def _browser_page(chromium, viewport: dict[str, int]):
+def _browser_page(chromium, viewport: dict[str, int], hosts: set[str] | None = None):
+    """A new browser window; with ``hosts``, the host of every request it makes goes there."""
     context = chromium.new_context(viewport=viewport)
+    if hosts is not None:
+        context.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     page = context.new_page()
     page.set_default_timeout(LOGIN_TIMEOUT_MS)
     return context, page
@@ -105,9 +109,10 @@ def test_two_members_record_reports_and_save_the_same_case(
     store = Store.open(team_machine.store)
     before = {s.case_id for s in store.load_all()}
     contexts = []
+    hosts: set[str] = set()
     try:
-        phone_context, phone = _browser_page(chromium, PHONE)
-        desk_context, desk = _browser_page(chromium, DESKTOP)
+        phone_context, phone = _browser_page(chromium, PHONE, hosts)
+        desk_context, desk = _browser_page(chromium, DESKTOP, hosts)
         contexts = [phone_context, desk_context]
         for page, user in ((phone, lead), (desk, member)):
             sign_in(page, hub, user, team_machine.password(user))
@@ -141,9 +146,16 @@ def test_two_members_record_reports_and_save_the_same_case(
         desk.locator(".cocdata-case-status", has_text="revision 3").wait_for(
             timeout=SAVE_TIMEOUT_MS
         )
+        # JupyterLab is one click away, and asks nothing of any other host either.
+        desk.get_by_role("link", name="JupyterLab (notebooks)").click()
+        desk.locator(".jp-Notebook").first.wait_for(timeout=LOGIN_TIMEOUT_MS)
+        desk.wait_for_load_state("networkidle")
     finally:
         for context in contexts:
             context.close()
+    # No page of the hub, the forms or the lab asked another host for anything (a CDN
+    # would learn who opened the team's forms, and when).
+    assert hosts == {urlsplit(hub.url).netloc}, hosts
 
     store = Store.open(team_machine.store)
     case = store.get(SHARED).case
@@ -225,7 +237,7 @@ def test_sigterm_stops_the_hub_the_proxy_every_server_and_kernel(
         names = {_name(pid) for pid in started}
         assert {"configurable-http-proxy"} & names or "node" in names, names
         assert any("ipykernel" in _cmdline(pid) for pid in started), "a kernel ran"
-        assert any("jupyterhub.singleuser" in _cmdline(pid) for pid in started)
+        assert any("cocdata.hub.singleuser" in _cmdline(pid) for pid in started)
         stop(own)
         assert own.process.returncode is not None
     time.sleep(1)

@@ -6,6 +6,7 @@ import grp
 import json
 import os
 import pwd
+import shutil
 import stat
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from cocdata import crypto
 from cocdata.errors import HubRefused
 from cocdata.hub import hubconfig, keys, reach, state, workspace
 from cocdata.hub.listen import checked_listen, is_local
-from tests.hub.machine import Accounts, cli_env, require_hub_machine
+from tests.hub.machine import Accounts, cli_env, require_hub_machine, shared_folder
 
 
 @pytest.mark.parametrize(
@@ -127,6 +128,21 @@ def test_a_python_under_a_closed_folder_is_refused_with_what_to_do(tmp_path: Pat
             folder.chmod(stat.S_IMODE(mode))
 
 
+def test_a_store_under_a_closed_folder_is_refused_with_what_to_do() -> None:
+    base = shared_folder("cocdata-reach-")
+    try:
+        closed = base / "coc"
+        (closed / "store").mkdir(parents=True)
+        closed.chmod(0o700)  # what a store made in a new /srv/coc leaves
+        with pytest.raises(HubRefused) as refused:
+            reach.check_members_can_reach_store(closed / "store", "no-such-group-here")
+        assert f"chmod o+x {closed}" in str(refused.value)
+        closed.chmod(0o711)
+        reach.check_members_can_reach_store(closed / "store", "no-such-group-here")
+    finally:
+        shutil.rmtree(base)
+
+
 def test_the_config_lets_in_the_team_and_keeps_state_in_its_folder(tmp_path: Path) -> None:
     settings = hubconfig.HubSettings(
         store=str(tmp_path / "store"),
@@ -166,8 +182,13 @@ def test_the_config_lets_in_the_team_and_keeps_state_in_its_folder(tmp_path: Pat
     assert seen["env"]["COCDATA_KEY_FILE"] == "/dev/shm/cocdata-team-key-x/keys"
     assert "--MappingKernelManager.cull_idle_timeout=600" in seen["args"]
     assert seen["cert"] == "/etc/cert.pem"
-    assert seen["services"] == ["idle-culler"]
+    assert seen["services"] == ["idle-culler", "team-removal"]
     assert seen["admin"] is False
+    # Nothing from another host: cocdata's Voilà template, found through JUPYTER_PATH.
+    assert "--VoilaConfiguration.template=cocdata" in seen["args"]
+    data = Path(seen["env"]["JUPYTER_PATH"].split(os.pathsep)[-1])
+    assert (data / "voila" / "templates" / "cocdata" / "index.html.j2").is_file()
+    assert any("'mathjax_url': None" in a for a in seen["args"])
 
 
 def test_no_culling_means_no_culler(tmp_path: Path) -> None:
@@ -201,6 +222,9 @@ def test_a_members_folder_gets_fresh_notebooks_they_own(account: str) -> None:
     assert folder.name == "cocdata" and stat.S_IMODE(folder.stat().st_mode) == 0o700
     for name in ("intake.ipynb", "case.ipynb"):
         assert (folder / name).stat().st_uid == owner
+    overrides = workspace.lab_settings_folder(folder) / "overrides.json"
+    assert overrides.stat().st_uid == owner
+    assert '"checkForUpdates": false' in overrides.read_text()
     (folder / "intake.ipynb").write_text("changed")
     workspace.prepare(account)
     assert "intake_form()" in (folder / "intake.ipynb").read_text()
