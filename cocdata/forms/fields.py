@@ -80,6 +80,8 @@ class Field:
         self.widget = widget
         self.help_text = help_text
         self.errors: list[str] = []
+        # Where a dropdown keeps its 'not set' option (value None), if it has one.
+        self.blank_index: int | None = None
         self.note = html_widget(self._note_html(), "cocdata-note")
         self.box = vbox([widget, self.note], "cocdata-field")
         self.box.add_class(css_name(path))
@@ -100,6 +102,10 @@ class Field:
     @value.setter
     def value(self, new: Any) -> None:
         self.widget.value = new
+        if new is None and self.blank_index is not None:
+            # ipywidgets shows no option at all for a value of None, even when
+            # None is an option's value: show the 'not set' option.
+            self.widget.index = self.blank_index
 
     @property
     def label(self) -> str:
@@ -172,9 +178,12 @@ def choice(
     widget = W.Dropdown(
         description=label, options=opts, layout=layout("full"), style=style("description")
     )
+    field = Field(path, widget, help_text)
+    if blank is not None:
+        field.blank_index = 0
     if value is not None or blank is not None:
-        widget.value = value
-    return Field(path, widget, help_text)
+        field.value = value
+    return field
 
 
 def check(path: str, label: str, help_text: str = "", value: bool = False) -> Field:

@@ -369,6 +369,21 @@ def test_start_new_clears_the_form_for_the_next_report(store: Store, make_form: 
     assert [r.role.value for r in form.people.rows] == ["target", "reported"]
 
 
+def test_a_cleared_dropdown_shows_its_not_set_option(store: Store, make_form: Form) -> None:
+    form = make_form()
+    type_guide_report(form)
+    form.space.value = form.space.widget.options[1][1]
+    form.save()
+    form.new_button.click()
+    assert form.space.value is None
+    assert form.space.widget.label == "Not set yet", "not an empty box"
+    form.people.add.click()
+    row = form.people.rows[2]
+    row.role.value = "witness"
+    row.load({"name": "", "role": None})
+    assert row.role.widget.label == "Choose a role"
+
+
 def test_team_member_is_shown_escaped_and_can_be_changed(make_form: Form) -> None:
     form = make_form(member="<b>Member</b>")
     assert "&lt;b&gt;Member&lt;/b&gt;" in form.member_bar.shown.value
