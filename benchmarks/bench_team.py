@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> str:
     lines = [
         f"A store of {args.cases:,} synthetic cases, team store (group, modes 0660/2770, role "
         "check and recusal lookup before every action) against a single-user store in the same "
-        f"run; median of {args.runs} runs, {platform.python_version()}, 2 cores, 1-minute load "
+        f"run; median of {args.runs} runs, Python {platform.python_version()}, 2 cores, 1-minute load "
         f"average {load:.1f} before (the machine is shared), measured {dt.date.today()} by "
         "`python benchmarks/bench_team.py`.",
         "",

@@ -59,6 +59,17 @@ FormatOption = Annotated[
     ),
 ]
 
+# Public reports default to a page to put online and its Markdown for a blog or a wiki.
+PublicFormatOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="html, md or pdf; repeat for several. Default: html and md.",
+        show_default=False,
+    ),
+]
+
 
 def _report_outcome(results: list, what: str) -> None:
     from cocdata.reports import raise_for_failures
@@ -133,15 +144,7 @@ def report_transparency(
         typer.Option(help="Event id; repeat for several.", show_default=False),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every event of the store.")] = False,
-    fmt: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="html, md or pdf; repeat for several. Default: html and md.",
-            show_default=False,
-        ),
-    ] = None,
+    fmt: PublicFormatOption = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -245,15 +248,7 @@ def report_yearly(
     half: Annotated[
         bool, typer.Option("--half", help="One row per half-year instead of per year.")
     ] = False,
-    fmt: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="html, md or pdf; repeat for several. Default: html and md.",
-            show_default=False,
-        ),
-    ] = None,
+    fmt: PublicFormatOption = None,
     out: Annotated[
         Path | None,
         typer.Option(

@@ -37,16 +37,25 @@ KERNEL_MODULES = (
 )
 
 
+WARM_UP = "warm_up"
+"""A preloaded module's function of this name, if it has one, runs once after the imports:
+what it builds on first use (plotly's validators, say) every kernel then inherits."""
+
+
 def _preload(modules: list[str]) -> list[str]:
     """Import modules now so every kernel inherits them; return those that failed.
 
     A module that cannot be imported is skipped: the template that needs it
-    imports it itself and reports the error from its own cell.
+    imports it itself and reports the error from its own cell. A failing
+    warm-up only costs the kernels the time it would have saved them.
     """
     failed = []
     for name in modules:
         try:
             __import__(name)
+            warm_up = getattr(sys.modules[name], WARM_UP, None)
+            if callable(warm_up):
+                warm_up()
         except Exception as exc:  # any import-time error is the template's to report
             failed.append(f"{name}: {type(exc).__name__}: {exc}")
     return failed

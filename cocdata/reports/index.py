@@ -18,8 +18,10 @@ show (or the guard that checks them) changed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,8 +242,52 @@ def write_index(
     return written
 
 
-def finish(batch: Batch, outcome: PublishOutcome, k: int, not_updated: Iterable[str] = ()) -> None:
-    """Write the manifest and the index (unless what it shows and its guard are unchanged)."""
+class CountsAhead:
+    """The counts of the events a batch renders, worked out in a thread while their pages
+    render in kernels (other processes), instead of one event after another once the last
+    page is out (about 30 ms an event).
+
+    The thread reads the store through its own :class:`Store` and frames: nothing it
+    touches is shared with the thread that renders. :meth:`get` waits for it; an event it
+    did not count (had it failed) is counted where it is asked for.
+    """
+
+    def __init__(self, store: Store, event_ids: Collection[str], k: int) -> None:
+        self._found: dict[str, dict[str, Shown]] = {}
+        root, wanted = store.root, list(event_ids)
+
+        def count() -> None:
+            from cocdata.reports.transparency import public_records
+            from cocdata.store import Store
+
+            with contextlib.suppress(Exception):
+                own = Store.open(root, create=False)
+                records, events = public_records(own), own.events()
+                for event_id in wanted:
+                    if event_id in events:
+                        found = event_counts(events[event_id], records, own.vocab, k)
+                        self._found[event_id] = found
+
+        self._thread = threading.Thread(target=count, name="cocdata-index-counts", daemon=True)
+        if wanted:
+            self._thread.start()
+
+    def get(self, event_id: str) -> dict[str, Shown] | None:
+        if self._thread.ident is not None:
+            self._thread.join()
+        return self._found.get(event_id)
+
+
+def finish(
+    batch: Batch,
+    outcome: PublishOutcome,
+    k: int,
+    not_updated: Iterable[str] = (),
+    ahead: CountsAhead | None = None,
+) -> None:
+    """Write the manifest and the index (unless what it shows and its guard are unchanged).
+
+    ``ahead`` holds counts worked out while the pages rendered."""
     from cocdata.errors import LeakFound
     from cocdata.reports.manifest import digest, mark_checked, unchanged_since, write_manifest
 
@@ -261,7 +307,9 @@ def finish(batch: Batch, outcome: PublishOutcome, k: int, not_updated: Iterable[
             kept = counts_from_json(entry.get("counts"))
             if kept is not None:
                 return kept
-        found = event_counts(events[event_id], batch.records, batch.store.vocab, k)
+        found = ahead.get(event_id) if ahead is not None else None
+        if found is None:
+            found = event_counts(events[event_id], batch.records, batch.store.vocab, k)
         if entry is not None:
             entry["counts_key"], entry["counts"] = key, counts_to_json(found)
         return found

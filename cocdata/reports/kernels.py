@@ -44,6 +44,7 @@ from queue import Empty
 from typing import TYPE_CHECKING
 
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 
 from cocdata import crypto
@@ -101,6 +102,20 @@ def preload_modules() -> list[str]:
     return [name.strip() for name in raw.split(",") if name.strip()]
 
 
+class BatchKernelSpecs(KernelSpecManager):
+    """Kernel specs looked up once per batch: each lookup walks every Jupyter data
+    folder (about 40 ms), and a batch starts one kernel per report."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._found: dict[str, KernelSpec] = {}
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        if kernel_name not in self._found:
+            self._found[kernel_name] = super().get_kernel_spec(kernel_name)
+        return self._found[kernel_name]
+
+
 @dataclass
 class Kernel:
     """A started, ready kernel with its manager and connected client."""
@@ -131,6 +146,7 @@ class KernelFactory:
         self._counter = itertools.count(1)
         self._live: set[AsyncKernelManager] = set()
         self._keys = contextlib.ExitStack()
+        self._specs = BatchKernelSpecs()
         self.env: dict[str, str] = {}
 
     async def __aenter__(self) -> KernelFactory:
@@ -169,6 +185,7 @@ class KernelFactory:
             ip=str(self._dir / f"k{n}"),
             connection_file=str(self._dir / f"k{n}.json"),
             shutdown_wait_time=SHUTDOWN_WAIT,
+            kernel_spec_manager=self._specs,
         )
         if self._server is not None:
             from cocdata.reports.forkclient import ForkProvisioner

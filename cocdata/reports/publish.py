@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from cocdata.errors import LeakFound, ReportFailed, UsageError, is_error
 from cocdata.reports.disclosure import DEFAULT_MIN_COUNT, check_min_count
 from cocdata.reports.guarding import leak_guard, own_words, recheck, strip_plotly  # noqa: F401
-from cocdata.reports.index import INDEX, finish  # noqa: F401 (INDEX: where the demo says the index is)
+from cocdata.reports.index import INDEX, CountsAhead, finish  # noqa: F401 (INDEX: where the demo says the index is)
 from cocdata.reports.manifest import StoreState, digest, read_manifest
 from cocdata.reports.outcome import (
     BLOCKED,
@@ -286,6 +286,7 @@ def publish_transparency(
 
         record_rendering(store, batch.records, [j.parameters["event_id"] for j in todo], out)
 
+    ahead = CountsAhead(store, [job.parameters["event_id"] for job in todo], k)
     results = render_quietly(todo, workers, progress, before_write, record)
     outcome = PublishOutcome(events=[])
     for job, result in zip(todo, results, strict=True):
@@ -331,7 +332,7 @@ def publish_transparency(
     seen_ids |= {a for e in ids for a in (entries.get(e) or {}).get("accepted", [])}
     outcome.ignored_accepts = sorted(accepted_ids - seen_ids)
     not_updated = {e.event_id for e in outcome.events if e.status in (BLOCKED, FAILED)}
-    finish(batch, outcome, k, not_updated)
+    finish(batch, outcome, k, not_updated, ahead)
     return outcome
 
 

@@ -45,7 +45,7 @@ from cocdata.reports.disclosure import (
     protect_page,
 )
 from cocdata.reports.present import Block
-from cocdata.reports.transparency_charts import BAR_COLOUR, bar_chart  # noqa: F401
+from cocdata.reports.transparency_charts import BAR_COLOUR, bar_chart, warm_up  # noqa: F401
 from cocdata.reports.transparency_counts import (  # noqa: F401 (public names of the report)
     DECIDED,
     NO_ACTION_RECORDED,

@@ -52,7 +52,8 @@ def reading(path: Path) -> Iterator[None]:
 def require(path: Path, table: pa.Table, columns: Sequence[str] = CASE_KEYS) -> pa.Table:
     """``table`` as read from ``path``, or ``CorruptStore`` when it lacks one of ``columns``
     (a parquet file, but not one of this store's case files)."""
-    missing = [c for c in columns if c not in table.column_names]
+    schema = table.schema  # looked up by name: cheaper than listing every column per file
+    missing = [c for c in columns if not schema.get_all_field_indices(c)]
     if missing:
         raise damaged(path, f"it has no {', '.join(missing)} column, so it is no case file")
     return table

@@ -119,11 +119,12 @@ def read_cases(store: Store, columns: list[str] | None, statistics: bool) -> pa.
         return with_empty_identity(read_cases(store, None, statistics=True))
     # Every case file has these, also where only the statistics can be read.
     keys = [k for k in damage.CASE_KEYS if statistics or columns is None or k in columns]
+    folder = store.folder("cases")
     for _ in range(5):
         tables: list[pa.Table] = []
         vanished = False
         for name in store.list_files("cases"):
-            path = store.folder("cases") / name
+            path = folder / name
             try:
                 with damage.reading(path):
                     wanted = readable_in(path, "cases") if statistics else columns

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -205,6 +206,32 @@ def test_fork_server_preloads(tmp_path: Path, monkeypatch, module, ok, message) 
     assert message in (result.message or "")
     if not ok:
         assert "COCDATA_KERNEL_MODE=spawn" in result.message
+
+
+@pytest.mark.parametrize(
+    ("warm_up", "skipped"),
+    [
+        ("def warm_up():\n    calls.append(1)\n", []),
+        # A failing warm-up costs the kernels only the time it would have saved.
+        ("def warm_up():\n    raise RuntimeError('no plotly here')\n", ["no plotly here"]),
+    ],
+)
+def test_fork_server_warms_up_what_it_preloads(
+    tmp_path: Path, monkeypatch, warm_up: str, skipped: list[str]
+) -> None:
+    from cocdata.reports import forkserver
+
+    name = f"cocdata_warmed_{len(skipped)}"
+    (tmp_path / f"{name}.py").write_text("calls = []\n" + warm_up)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    failed = forkserver._preload([name])
+    module = sys.modules.pop(name)
+    assert [m for m in skipped if not any(m in f for f in failed)] == []
+    warmed = [] if skipped else [1]
+    assert module.calls == warmed, "called once, after the import"
+    from cocdata.reports.transparency import warm_up as charts_warm_up
+
+    charts_warm_up()  # the report's own warm-up draws without a store
 
 
 @pytest.mark.slow

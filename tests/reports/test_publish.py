@@ -378,3 +378,26 @@ def test_an_event_without_a_page_shows_no_counts_in_the_index() -> None:
     from cocdata.reports.index import NOT_PUBLISHED, column_total
 
     assert column_total([Shown("4", 4), NOT_PUBLISHED, Shown("2", 2)]) == "6"
+
+
+def test_counts_worked_out_while_pages_render_are_the_ones_counted_after(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from cocdata.reports.index import CountsAhead, event_counts
+    from cocdata.reports.transparency import public_records
+    from tests.reports.test_transparency import build_fixture_store
+
+    store = build_fixture_store(tmp_path / "store")
+    records, events = public_records(store), store.events()
+    ahead = CountsAhead(store, list(events), 3)
+    for event_id, event in events.items():
+        assert ahead.get(event_id) == event_counts(event, records, store.vocab, 3), event_id
+    assert ahead.get("no-such-event") is None, "counted where it is asked for instead"
+    assert CountsAhead(store, [], 3).get("x") is None, "nothing to render: no thread"
+
+    def broken(_store: Store) -> None:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr("cocdata.reports.transparency.public_records", broken)
+    failed = CountsAhead(store, list(events), 3)
+    assert failed.get(next(iter(events))) is None, "a failed thread leaves the counting to finish"
