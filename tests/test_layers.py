@@ -84,6 +84,10 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("forms/forwarding.py", "cocdata.reports.forward"): (
         "the case view's Forward renders the redacted report, imported when clicked"
     ),
+    ("hub/kernels.py", "cocdata.reports.forkclient"): (
+        "a member's kernels are forked by the report engine's fork server: imported when "
+        "the first kernel starts"
+    ),
     ("team/permissions.py", "cocdata.accesslog"): (
         "a refusal is logged through the store, which asks permissions first: "
         "imported inside the function"

@@ -8,6 +8,10 @@ starts with that package marked missing (``sys.modules[name] = None``, which
 makes ``import`` raise ``ImportError``, as if it were not installed); the
 member's kernels, separate processes, are not affected.
 
+Its first step starts the member's kernel fork server (:mod:`cocdata.hub.kernels`), which
+imports ipykernel and the forms while the server starts, and sets the kernels to be forked
+from it.
+
 Run as ``python -m cocdata.hub.singleuser [server options]``.
 """
 
@@ -22,6 +26,12 @@ def main() -> None:
     """Start the single-user server (blocks until it stops)."""
     for name in NOT_IMPORTED:
         sys.modules.setdefault(name, None)  # type: ignore[assignment]
+    from cocdata.hub import kernels
+
+    if kernels.start_fork_server() is not None:
+        sys.argv.append(
+            f"--KernelProvisionerFactory.default_provisioner_name={kernels.PROVISIONER}"
+        )
     from jupyterhub.singleuser import main as singleuser_main
 
     singleuser_main()

@@ -236,7 +236,8 @@ def test_sigterm_stops_the_hub_the_proxy_every_server_and_kernel(
         started = own.descendants()
         names = {_name(pid) for pid in started}
         assert {"configurable-http-proxy"} & names or "node" in names, names
-        assert any("ipykernel" in _cmdline(pid) for pid in started), "a kernel ran"
+        # The member's kernels are forked from their fork server, and carry its command line.
+        assert any("forkserver.py" in _cmdline(pid) for pid in started), "a kernel ran"
         assert any("cocdata.hub.singleuser" in _cmdline(pid) for pid in started)
         stop(own)
         assert own.process.returncode is not None

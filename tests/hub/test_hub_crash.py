@@ -61,7 +61,9 @@ def _waiting_for_the_lock(user: str) -> bool:
     an idle kernel waits in epoll, one retrying the lock in nanosleep."""
     for pid in processes_of(user):
         with contextlib.suppress(OSError):
-            if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            # A kernel forked from the member's fork server carries the server's command line.
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            if b"ipykernel" in cmdline or b"forkserver.py" in cmdline:
                 wchan = Path(f"/proc/{pid}/wchan")
                 if any("nanosleep" in wchan.read_text() for _ in range(20)):
                     return True
