@@ -171,13 +171,17 @@ def descendants(pid: int) -> list[int]:
 
 
 def processes_of(user: str) -> list[int]:
+    """The running processes of ``user``. A zombie (exited, waiting for a parent, or for
+    PID 1, to collect its status) runs nothing and holds nothing: it is not counted."""
     uid = pwd.getpwnam(user).pw_uid
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
                 if entry.stat().st_uid == uid:
-                    found.append(int(entry.name))
+                    state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                    if state != "Z":
+                        found.append(int(entry.name))
     return found
 
 

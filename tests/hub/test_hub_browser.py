@@ -244,7 +244,7 @@ def test_sigterm_stops_the_hub_the_proxy_every_server_and_kernel(
     time.sleep(1)
     left = [pid for pid in started if _alive(pid)]
     assert not left, [(pid, _cmdline(pid)) for pid in left]
-    assert not processes_of(member)
+    assert not processes_of(member), [(pid, _cmdline(pid)) for pid in processes_of(member)]
 
 
 def _cmdline(pid: int) -> str:
