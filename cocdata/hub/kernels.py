@@ -146,7 +146,7 @@ class MemberForkProvisioner(LocalProvisioner):
             "connection_file": self.parent.connection_file,
             "cwd": str(kwargs.get("cwd") or os.getcwd()),
             "env": dict(kwargs.get("env") or os.environ),
-            "log": f"/proc/{server.pid}/fd/2",
+            "log": None,  # the kernel prints where the server does (the hub's log)
             "argv": arguments,
         }
         try:

@@ -73,11 +73,14 @@ def _become_kernel(request: dict, server_pid: int) -> None:
         os.setsid()
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
-        log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
         os.close(null)
-        os.close(log)
+        if request.get("log") is None:
+            os.dup2(2, 1)  # what it prints goes where the server's own messages go
+        else:
+            log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            os.close(log)
 
         cwd = request["cwd"]
         os.chdir(cwd)

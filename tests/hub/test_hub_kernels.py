@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -79,7 +80,9 @@ def test_a_members_kernel_is_forked_runs_code_and_stops(monkeypatch) -> None:
             await km.shutdown_kernel(now=True)
 
     try:
-        printed, pid = asyncio.run(run())
+        # A thread of its own: a browser test's event loop may be running in this one.
+        with ThreadPoolExecutor(1) as pool:
+            printed, pid = pool.submit(asyncio.run, run()).result()
     finally:
         KernelProvisionerFactory.clear_instance()
     assert "".join(printed).split() == [str(server.pid), "True"], "forked, with the preload"
