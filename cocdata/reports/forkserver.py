@@ -7,11 +7,13 @@ call; every kernel it forks starts from that clean, never-used state, so
 nothing one report does can reach another. It never runs notebook code
 itself.
 
-It is started by :mod:`cocdata.reports.kernels` as ``python forkserver.py
-MODULE...`` (by path, so that it imports nothing but ipykernel and the
-modules it is asked to preload) and speaks JSON lines on stdin/stdout:
-``{"connection_file", "cwd", "env", "log", "argv"}`` in, ``{"pid"}`` or
-``{"error"}`` out. When stdin closes, it kills every kernel it forked and exits.
+It is started by :mod:`cocdata.reports.kernels` (and, for a team member's
+kernels, by :mod:`cocdata.hub.kernels`) as ``python forkserver.py MODULE...``
+(by path, so that it imports nothing but ipykernel and the modules it is
+asked to preload) and speaks JSON lines on stdin/stdout:
+``{"connection_file", "cwd", "env", "log", "argv"}`` in (``log`` null: the
+kernel prints where this server does), ``{"pid"}`` or ``{"error"}`` out.
+When stdin closes, it kills every kernel it forked and exits.
 
 Only the standard library is imported at module level: a thread started
 before ``fork()`` would not exist in the child and could leave a lock held.
