@@ -17,6 +17,10 @@ When stdin closes, it kills every kernel it forked and exits.
 
 Only the standard library is imported at module level: a thread started
 before ``fork()`` would not exist in the child and could leave a lock held.
+That holds for threads the libraries start in C as much as for Python's own:
+numpy's OpenBLAS and pyarrow's jemalloc each start one when they load, so the
+server turns both off before it imports anything, and refuses to fork while
+any thread but its own runs.
 """
 
 from __future__ import annotations
@@ -37,6 +41,16 @@ KERNEL_MODULES = (
     "ipykernel.zmqshell",
     "ipykernel.debugger",
 )
+
+
+NO_LIBRARY_THREADS = {
+    # OpenBLAS (numpy's linear algebra) starts a worker per core at import.
+    "OPENBLAS_NUM_THREADS": "1",
+    # pyarrow's bundled jemalloc starts a purging thread when the library loads.
+    "JE_ARROW_MALLOC_CONF": "background_thread:false",
+}
+"""Settings, read once when a library loads, that keep it from starting threads; they
+hold for this server's imports only (each kernel's environment is its request's)."""
 
 
 WARM_UP = "warm_up"
@@ -61,6 +75,25 @@ def _preload(modules: list[str]) -> list[str]:
         except Exception as exc:  # any import-time error is the template's to report
             failed.append(f"{name}: {type(exc).__name__}: {exc}")
     return failed
+
+
+def other_threads() -> list[str]:
+    """The names of this process's threads besides the calling one, whether Python
+    or a library in C started them (Linux lists them all; elsewhere Python's only)."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    names = []
+    for task in tasks:
+        if int(task) == threading.get_native_id():
+            continue
+        try:
+            with open(f"/proc/self/task/{task}/comm", encoding="utf-8") as comm:
+                names.append(comm.read().strip())
+        except OSError:  # it ended while we looked
+            continue
+    return sorted(names)
 
 
 def _become_kernel(request: dict, server_pid: int) -> None:
@@ -132,11 +165,13 @@ def _become_kernel(request: dict, server_pid: int) -> None:
 def serve(modules: list[str]) -> None:
     """Preload modules, then fork a kernel for each request line on stdin."""
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    os.environ.update(NO_LIBRARY_THREADS)
     failed = _preload([*KERNEL_MODULES, *modules])
-    if threading.active_count() > 1:
+    others = other_threads()
+    if others:
         # Forking a process with threads can deadlock the child; refuse
         # rather than hand out kernels that hang at random.
-        names = ", ".join(t.name for t in threading.enumerate())
+        names = ", ".join(others)
         print(json.dumps({"error": f"preloading started threads ({names})"}), flush=True)
         return
     # Objects that exist now are shared with every kernel; freezing them keeps

@@ -192,11 +192,16 @@ def test_eight_reports_four_at_a_time(tmp_path: Path, monkeypatch, mode: str) ->
         ("cocdata_no_such_module", True, ""),
         # One that starts a thread would make forked kernels hang at random.
         ("cocdata_starts_a_thread", False, "The kernel fork server failed: preloading started"),
+        # So would one a library starts in C, which Python's threading does not list.
+        ("cocdata_starts_a_c_thread", False, "The kernel fork server failed: preloading started"),
     ],
 )
 def test_fork_server_preloads(tmp_path: Path, monkeypatch, module, ok, message) -> None:
     (tmp_path / "cocdata_starts_a_thread.py").write_text(
         "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
+    )
+    (tmp_path / "cocdata_starts_a_c_thread.py").write_text(
+        "import faulthandler\nfaulthandler.dump_traceback_later(600)\n"  # a watchdog thread
     )
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     monkeypatch.setenv("COCDATA_KERNEL_MODE", "fork")
