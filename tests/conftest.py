@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.forms.servers import record_events
+
 CHROMIUM = os.environ.get("COCDATA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,10 +45,7 @@ def page(chromium: object) -> Iterator[object]:
     """A fresh browser page that records console errors and dialogs in ``page.events``."""
     context = chromium.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
-    page.events = []
-    page.on("console", lambda msg: page.events.append(("console", msg.type, msg.text)))
-    page.on("dialog", lambda d: (page.events.append(("dialog", d.type, d.message)), d.dismiss()))
-    page.on("pageerror", lambda exc: page.events.append(("pageerror", "error", str(exc))))
+    record_events(page)
     try:
         yield page
     finally:

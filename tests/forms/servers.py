@@ -303,6 +303,20 @@ def fill_quick_capture(page, values: dict[str, str] | None = None) -> None:
     page.locator(".cocdata-person-2 .cocdata-f-person-name input").fill("Person B")
 
 
+def record_events(page) -> None:
+    """Keep the page's console messages, dialogs and uncaught errors in ``page.events``."""
+    page.events = []
+    page.on("console", lambda msg: page.events.append(("console", msg.type, msg.text)))
+    page.on("dialog", lambda d: (page.events.append(("dialog", d.type, d.message)), d.dismiss()))
+    page.on("pageerror", lambda exc: page.events.append(("pageerror", "error", str(exc))))
+
+
+def page_events(page, last: int = 40) -> str:
+    """The page's last recorded events as lines, for a failure message (none unrecorded)."""
+    events = getattr(page, "events", [])[-last:]
+    return "\n".join(f"{kind} {level}: {text[:500]}" for kind, level, text in events) or "(none)"
+
+
 def click_save(page, server: Server, expect: str = "Saved as case") -> float:
     """Click Save report; return seconds until the confirmation shows."""
     status = page.locator(".cocdata-save-status")
@@ -314,7 +328,8 @@ def click_save(page, server: Server, expect: str = "Saved as case") -> float:
         problems = page.locator(".cocdata-problems").first.inner_text()
         raise AssertionError(
             f"No '{expect}' within {SAVE_TIMEOUT_MS / 1000:.0f} s after Save. "
-            f"Problems shown: {problems!r}\nServer log:\n{server.log_tail()}"
+            f"Problems shown: {problems!r}\nBrowser console:\n{page_events(page)}\n"
+            f"Server log:\n{server.log_tail()}"
         ) from exc
     return time.perf_counter() - start
 

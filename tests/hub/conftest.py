@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.forms.servers import record_events
 from tests.hub.machine import (
     LOGIN_TIMEOUT_MS,
     Accounts,
@@ -103,6 +104,7 @@ def signed_in(chromium, hub: Hub, machine: TeamMachine, user: str, viewport=PHON
     """A new browser window where ``user`` signed in and has the report form: (context, page)."""
     context = chromium.new_context(viewport=viewport)
     page = context.new_page()
+    record_events(page)
     page.set_default_timeout(LOGIN_TIMEOUT_MS)
     sign_in(page, hub, user, machine.password(user))
     wait_for_form(page, hub, f"{user} after signing in")

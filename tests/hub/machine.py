@@ -31,6 +31,7 @@ import pytest
 from cocdata.forms.serve import wait_for_port
 from cocdata.hub import reach
 from cocdata.hub.launch import free_port
+from tests.forms.servers import page_events
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 90
@@ -246,5 +247,6 @@ def wait_for_form(page, hub: Hub, what: str) -> None:
         with contextlib.suppress(Exception):
             body = page.locator("body").inner_text()[:2000]
         raise AssertionError(
-            f"{what}: no report form at {page.url}.\nPage says:\n{body}\nHub log:\n{hub.log_tail()}"
+            f"{what}: no report form at {page.url}.\nPage says:\n{body}\n"
+            f"Browser console:\n{page_events(page)}\nHub log:\n{hub.log_tail()}"
         ) from exc

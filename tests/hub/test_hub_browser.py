@@ -24,7 +24,13 @@ import pytest
 from cocdata.examples import guide_example
 from cocdata.model import Case
 from cocdata.store import Store
-from tests.forms.servers import SAVE_TIMEOUT_MS, click_save, fill, fill_quick_capture
+from tests.forms.servers import (
+    SAVE_TIMEOUT_MS,
+    click_save,
+    fill,
+    fill_quick_capture,
+    record_events,
+)
 from tests.hub.conftest import TeamMachine
 from tests.hub.machine import (
     LOGIN_TIMEOUT_MS,
@@ -70,6 +76,7 @@ def _browser_page(chromium, viewport: dict[str, int], hosts: set[str] | None = N
     if hosts is not None:
         context.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     page = context.new_page()
+    record_events(page)
     page.set_default_timeout(LOGIN_TIMEOUT_MS)
     return context, page
 

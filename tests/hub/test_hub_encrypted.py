@@ -16,7 +16,7 @@ import pytest
 
 from cocdata.hub import hubconfig
 from cocdata.store import Store
-from tests.forms.servers import click_save, fill_quick_capture
+from tests.forms.servers import click_save, fill_quick_capture, record_events
 from tests.hub.conftest import TeamMachine
 from tests.hub.machine import as_user, running_hub, sign_in, wait_for_form
 
@@ -39,6 +39,7 @@ def test_members_kernels_get_the_key_and_outsiders_do_not(
         context = chromium.new_context(viewport={"width": 390, "height": 844})
         try:
             page = context.new_page()
+            record_events(page)
             page.set_default_timeout(120_000)
             sign_in(page, hub, member, machine.password(member))
             wait_for_form(page, hub, f"{member} on an encrypted store")
