@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.forms.servers import record_events
+from tests.pages import record_events
 
 CHROMIUM = os.environ.get("COCDATA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

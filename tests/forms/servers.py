@@ -25,6 +25,7 @@ from cocdata.forms import serve
 from cocdata.forms.notebooks import write_notebooks
 from cocdata.forms.serve import wait_for_port
 from cocdata.forms.serve_process import MARK_ENV, marked_processes
+from tests.pages import page_events
 
 MEMBER = "Response Team Member A"
 REPO = Path(__file__).resolve().parents[2]
@@ -301,20 +302,6 @@ def fill_quick_capture(page, values: dict[str, str] | None = None) -> None:
         fill(page, css, value)
     check(page, "cocdata-f-reporter-is-target")
     page.locator(".cocdata-person-2 .cocdata-f-person-name input").fill("Person B")
-
-
-def record_events(page) -> None:
-    """Keep the page's console messages, dialogs and uncaught errors in ``page.events``."""
-    page.events = []
-    page.on("console", lambda msg: page.events.append(("console", msg.type, msg.text)))
-    page.on("dialog", lambda d: (page.events.append(("dialog", d.type, d.message)), d.dismiss()))
-    page.on("pageerror", lambda exc: page.events.append(("pageerror", "error", str(exc))))
-
-
-def page_events(page, last: int = 40) -> str:
-    """The page's last recorded events as lines, for a failure message (none unrecorded)."""
-    events = getattr(page, "events", [])[-last:]
-    return "\n".join(f"{kind} {level}: {text[:500]}" for kind, level, text in events) or "(none)"
 
 
 def click_save(page, server: Server, expect: str = "Saved as case") -> float:

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.forms.servers import record_events
 from tests.hub.machine import (
     LOGIN_TIMEOUT_MS,
     Accounts,
@@ -26,6 +26,7 @@ from tests.hub.machine import (
     sign_in,
     wait_for_form,
 )
+from tests.pages import record_events
 
 PHONE = {"width": 390, "height": 844}
 
@@ -100,12 +101,21 @@ def hub(team_machine: TeamMachine) -> Iterator[Hub]:
         yield running
 
 
-def signed_in(chromium, hub: Hub, machine: TeamMachine, user: str, viewport=PHONE):
-    """A new browser window where ``user`` signed in and has the report form: (context, page)."""
+def browser_window(chromium, viewport: dict[str, int], hosts: set[str] | None = None):
+    """A new browser window recording its events: (context, page). With ``hosts``, the host
+    of every request it makes goes there."""
     context = chromium.new_context(viewport=viewport)
+    if hosts is not None:
+        context.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     page = context.new_page()
     record_events(page)
     page.set_default_timeout(LOGIN_TIMEOUT_MS)
+    return context, page
+
+
+def signed_in(chromium, hub: Hub, machine: TeamMachine, user: str, viewport=PHONE):
+    """A new browser window where ``user`` signed in and has the report form: (context, page)."""
+    context, page = browser_window(chromium, viewport)
     sign_in(page, hub, user, machine.password(user))
     wait_for_form(page, hub, f"{user} after signing in")
     return context, page

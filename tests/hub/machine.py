@@ -31,7 +31,7 @@ import pytest
 from cocdata.forms.serve import wait_for_port
 from cocdata.hub import reach
 from cocdata.hub.launch import free_port
-from tests.forms.servers import page_events
+from tests.pages import page_events
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 90

@@ -24,14 +24,8 @@ import pytest
 from cocdata.examples import guide_example
 from cocdata.model import Case
 from cocdata.store import Store
-from tests.forms.servers import (
-    SAVE_TIMEOUT_MS,
-    click_save,
-    fill,
-    fill_quick_capture,
-    record_events,
-)
-from tests.hub.conftest import TeamMachine
+from tests.forms.servers import SAVE_TIMEOUT_MS, click_save, fill, fill_quick_capture
+from tests.hub.conftest import PHONE, TeamMachine, browser_window
 from tests.hub.machine import (
     LOGIN_TIMEOUT_MS,
     Hub,
@@ -46,7 +40,6 @@ from tests.hub.machine import (
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1200, "height": 900}
 SHARED = "shared-case"
 SECRET = "recused-case"
@@ -70,20 +63,9 @@ def hub(team_machine: TeamMachine) -> Iterator[Hub]:
         yield running
 
 
-def _browser_page(chromium, viewport: dict[str, int], hosts: set[str] | None = None):
-    """A new browser window; with ``hosts``, the host of every request it makes goes there."""
-    context = chromium.new_context(viewport=viewport)
-    if hosts is not None:
-        context.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
-    page = context.new_page()
-    record_events(page)
-    page.set_default_timeout(LOGIN_TIMEOUT_MS)
-    return context, page
-
-
 def _refused_at_login(chromium, hub: Hub, user: str, password: str) -> None:
     """Sign in with a right password: the login page again, and no page of the user's."""
-    context, page = _browser_page(chromium, DESKTOP)
+    context, page = browser_window(chromium, DESKTOP)
     try:
         sign_in(page, hub, user, password)
         page.locator("#login_submit").wait_for()
@@ -118,8 +100,8 @@ def test_two_members_record_reports_and_save_the_same_case(
     contexts = []
     hosts: set[str] = set()
     try:
-        phone_context, phone = _browser_page(chromium, PHONE, hosts)
-        desk_context, desk = _browser_page(chromium, DESKTOP, hosts)
+        phone_context, phone = browser_window(chromium, PHONE, hosts)
+        desk_context, desk = browser_window(chromium, DESKTOP, hosts)
         contexts = [phone_context, desk_context]
         for page, user in ((phone, lead), (desk, member)):
             sign_in(page, hub, user, team_machine.password(user))
@@ -204,7 +186,7 @@ def test_a_recused_member_does_not_find_the_case(
     chromium, hub: Hub, team_machine: TeamMachine
 ) -> None:
     recused = team_machine.recused
-    context, page = _browser_page(chromium, PHONE)
+    context, page = browser_window(chromium, PHONE)
     try:
         sign_in(page, hub, recused, team_machine.password(recused))
         wait_for_form(page, hub, f"{recused} after signing in")
@@ -234,7 +216,7 @@ def test_sigterm_stops_the_hub_the_proxy_every_server_and_kernel(
     stop(hub)  # the module's hub first: this test starts its own and stops it
     member = team_machine.member
     with running_hub(team_machine.store, team_machine.base) as own:
-        context, page = _browser_page(chromium, DESKTOP)
+        context, page = browser_window(chromium, DESKTOP)
         try:
             sign_in(page, own, member, team_machine.password(member))
             wait_for_form(page, own, f"{member} after signing in")

@@ -16,8 +16,8 @@ import pytest
 
 from cocdata.hub import hubconfig
 from cocdata.store import Store
-from tests.forms.servers import click_save, fill_quick_capture, record_events
-from tests.hub.conftest import TeamMachine
+from tests.forms.servers import click_save, fill_quick_capture
+from tests.hub.conftest import PHONE, TeamMachine, browser_window
 from tests.hub.machine import as_user, running_hub, sign_in, wait_for_form
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
@@ -36,11 +36,8 @@ def test_members_kernels_get_the_key_and_outsiders_do_not(
         assert as_user(member, "cat", str(team_key)).returncode == 0
         assert as_user(outsider, "cat", str(team_key)).returncode != 0
         assert as_user(outsider, "cat", str(key_file)).returncode != 0
-        context = chromium.new_context(viewport={"width": 390, "height": 844})
+        context, page = browser_window(chromium, PHONE)
         try:
-            page = context.new_page()
-            record_events(page)
-            page.set_default_timeout(120_000)
             sign_in(page, hub, member, machine.password(member))
             wait_for_form(page, hub, f"{member} on an encrypted store")
             fill_quick_capture(page)
