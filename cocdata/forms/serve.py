@@ -50,6 +50,8 @@ WEBSOCKET_MAX_BYTES = MAX_EVIDENCE_BYTES * 2 + 1024 * 1024
 TOKEN_ENV = "COCDATA_APP_TOKEN"
 """A fixed token for the app and JupyterLab instead of a new random one each start."""
 MIN_TOKEN_LENGTH = 16
+KERNEL_SPECS = "cocdata.forms.kernelspecs.KernelSpecsWithoutIPython"
+"""The servers' kernel spec manager: Jupyter's kernels, found without importing IPython."""
 SERVER_TOKEN_ENV = "JUPYTER_TOKEN"  # how Jupyter servers (and serve_voila) take the token
 CULL_ENV = "COCDATA_CULL_IDLE_SECONDS"
 """Seconds a kernel may sit idle with no page connected before it is shut down (0: never)."""
@@ -164,6 +166,7 @@ def app_command(folder: Path, port: int, cull_idle: int = DEFAULT_CULL_IDLE_S) -
         "--Voila.ip=127.0.0.1",
         "--no-browser",
         "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaConfiguration.kernel_spec_manager_class={KERNEL_SPECS}",
         f"--Voila.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_MAX_BYTES}}}",
         *cull_options(cull_idle),
     ]
@@ -183,6 +186,7 @@ def lab_command(
         "--ServerApp.ip=127.0.0.1",
         f"--LabApp.default_url=/lab/tree/{INTAKE}",
         f"--LabApp.app_settings_dir={lab_settings(folder)}",
+        f"--ServerApp.kernel_spec_manager_class={KERNEL_SPECS}",
         f"--ServerApp.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_MAX_BYTES}}}",
         *cull_options(cull_idle),
     ]

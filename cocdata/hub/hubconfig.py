@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cocdata import config as cocdata_config
-from cocdata.forms.serve import WEBSOCKET_MAX_BYTES, cull_options
+from cocdata.forms.serve import KERNEL_SPECS, WEBSOCKET_MAX_BYTES, cull_options
 from cocdata.forms.serve_process import MARK_ENV
 from cocdata.forms.serve_voila import JUPYTER_DATA, TEMPLATE
 from cocdata.hub import membership, removal, workspace
@@ -105,6 +105,8 @@ def server_args(settings: HubSettings) -> list[str]:
         *cull_options(settings.cull_idle_s),
         f"--ServerApp.jpserver_extensions={UNUSED_EXTENSIONS!r}",
         f"--ServerApp.tornado_settings={tornado!r}",
+        # Kernels found in the same folders, without importing IPython into the server.
+        f"--ServerApp.kernel_spec_manager_class={KERNEL_SPECS}",
         # cocdata's template: Voilà's lab page without Font Awesome and Mermaid from CDNs.
         f"--VoilaConfiguration.template={TEMPLATE}",
         # The forms draw no Plotly chart: its 4.8 MB script is not sent to every phone
