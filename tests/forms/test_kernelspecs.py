@@ -61,15 +61,9 @@ def test_the_same_folders_as_jupyters_own_and_no_ipython(
 
 
 def hub_server(tmp_path: Path) -> list[str]:
-    settings = hubconfig.HubSettings(
-        store=str(tmp_path),
-        state=str(tmp_path),
-        bind_url="http://127.0.0.1:1",
-        hub_port=2,
-        proxy_api_port=3,
-        cull_idle_s=0,
+    return hubconfig.server_args(
+        hubconfig.HubSettings(str(tmp_path), str(tmp_path), "http://127.0.0.1:8000/", 1, 2, 0)
     )
-    return hubconfig.server_args(settings)
 
 
 @pytest.mark.parametrize(
